@@ -1,0 +1,78 @@
+"""Cases (b) and (c): flask-betterauth, with the cookie cache on or off."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+from flask_betterauth import BetterAuth
+from flask_betterauth import current_user
+from flask_betterauth import login_required
+
+from .common import EMAIL
+from .common import NAME
+from .common import PASSWORD
+from .common import SECRET
+from .common import USER_AGENT
+from .common import cookie_header
+from .common import database_url
+from .common import expect_signed_in
+
+#: The two routes benchmarked for our extension.
+PROTECTED = "/protected"
+GET_SESSION = "/api/auth/get-session"
+#: The cookie that holds the cookie cache (``.0``, ``.1``... when chunked).
+CACHE_COOKIE = "better-auth.session_data"
+
+
+def create_app(cookie_cache: bool) -> tuple[Flask, SQLAlchemy]:
+    """The app as our quickstart builds it, plus one ``login_required`` JSON route.
+
+    The cookie cache lives an hour, so that it stays valid over a whole run; with it
+    off, each request reads the session (and its user) from the database.
+    """
+    db = SQLAlchemy()
+    auth = BetterAuth()
+    app = Flask(__name__)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url(),
+        BETTER_AUTH_SECRET=SECRET,
+        BETTER_AUTH_URL="http://127.0.0.1:5000",
+    )
+    db.init_app(app)
+    auth.init_app(
+        app,
+        db,
+        email_and_password={"enabled": True},
+        session={"cookie_cache": {"enabled": cookie_cache, "max_age": 3600}},
+    )
+
+    @app.get(PROTECTED)
+    @login_required
+    def protected() -> dict[str, str]:
+        return {"email": current_user["email"]}
+
+    return app, db
+
+
+def prepare(app: Flask, db: SQLAlchemy, cookie_cache: bool) -> str:
+    """Create the tables, sign the user up over HTTP, return the session's cookies.
+
+    With the cache on, the cookies must hold the cache, or no request would hit it.
+    """
+    with app.app_context():
+        db.create_all()
+    client = app.test_client(use_cookies=False)
+    response = client.post(
+        "/api/auth/sign-up/email",
+        json={"name": NAME, "email": EMAIL, "password": PASSWORD},
+        headers={"User-Agent": USER_AGENT},
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"sign-up answered {response.status_code}: {response.get_data()!r}")
+    cookie = cookie_header(response.headers.getlist("Set-Cookie"))
+    if cookie_cache != (f"{CACHE_COOKIE}=" in cookie or f"{CACHE_COOKIE}.0=" in cookie):
+        raise RuntimeError(f"cookie_cache={cookie_cache} but sign-up set: {cookie}")
+    for path in (PROTECTED, GET_SESSION):
+        expect_signed_in(client, path, cookie)
+    return cookie

@@ -1,0 +1,228 @@
+"""Drive the benchmark: databases, app setup, gunicorn, wrk, report.
+
+Entry point: ``python3 bench/run.py`` (see ``--help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import hashing
+from . import report
+from . import wrk
+from .apps.common import EMAIL
+from .apps.common import USER_AGENT
+from .cases import CASES
+from .cases import Case
+from .pg import PostgresServer
+from .server import ROOT
+from .server import gunicorn
+
+DATABASES = ("sqlite", "postgres")
+PACKAGES = ("flask", "werkzeug", "sqlalchemy", "flask-sqlalchemy", "gunicorn", "psycopg",
+            "flask-login", "flask-security-too", "bcrypt")  # fmt: skip
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line; ``--quick`` shortens every duration."""
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description="Requests/sec and p50/p99 latency of flask-betterauth's hot path "
+        "against a bare route, Flask-Login and Flask-Security-Too, on SQLite and PostgreSQL.",
+    )
+    parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per case")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before each")
+    parser.add_argument("--quick", action="store_true", help="3 s per case, 1 s warm-up")
+    parser.add_argument("--threads", type=int, default=1, help="wrk -t")
+    parser.add_argument("--connections", type=int, default=4, help="wrk -c")
+    parser.add_argument("--db", choices=(*DATABASES, "both"), default="both")
+    parser.add_argument(
+        "--cases", default="", help="comma-separated case keys: " + ", ".join(c.key for c in CASES)
+    )
+    parser.add_argument("--no-hashing", action="store_true", help="skip the hash timings")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="update README.md between the bench markers"
+    )
+    parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = 3.0, 1.0
+    return args
+
+
+def select_cases(keys: str) -> list[Case]:
+    """The cases named in ``--cases`` (all when empty)."""
+    if not keys:
+        return list(CASES)
+    wanted = {k.strip() for k in keys.split(",") if k.strip()}
+    unknown = wanted - {c.key for c in CASES}
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(sorted(unknown))}")
+    return [c for c in CASES if c.key in wanted]
+
+
+@contextmanager
+def database(kind: str, tmp: Path) -> Iterator[Callable[[str], str]]:
+    """Yield a function that makes a fresh, empty database for an app and returns its URL."""
+    if kind == "sqlite":
+        yield lambda app: f"sqlite:///{tmp / f'{app}.db'}"
+        return
+    with PostgresServer() as server:
+        print(f"  {server.version()} on 127.0.0.1:{server.port}", flush=True)
+        yield lambda app: server.create_database(f"bench_{app}")
+
+
+def prepare(app: str, env: dict[str, str]) -> str:
+    """Run the app's setup in a fresh process; return the signed-in user's Cookie header."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.apps", app],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if out.returncode != 0:
+        lines = out.stderr.strip().splitlines() or ["(no output)"]
+        raise RuntimeError(f"setup of {app} failed: {lines[-1]}\n{out.stderr[-3000:]}")
+    return str(json.loads(out.stdout.strip().splitlines()[-1])["cookie"])
+
+
+def check(url: str, headers: dict[str, str]) -> None:
+    """One request by hand: 200, JSON naming the bench user, and no ``Set-Cookie``.
+
+    wrk counts any 2xx or 3xx as success, so a redirect to a sign-in page or a
+    ``null`` session would otherwise pass for a fast signed-in request.
+    """
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (our own http URL)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        body = json.loads(response.read() or b"null")
+        cookies = response.headers.get_all("Set-Cookie") or []
+        status = response.status
+    user = body.get("user", body) if isinstance(body, dict) else None
+    if status != 200 or not isinstance(user, dict) or user.get("email") != EMAIL:
+        raise RuntimeError(f"GET {url} answered {status}: {body!r}")
+    if cookies:
+        raise RuntimeError(f"GET {url} set cookies on a steady-state request: {cookies}")
+
+
+def measure(case: Case, base: str, cookie: str, load: wrk.Load, warmup: float) -> dict[str, Any]:
+    """Check the route, warm it up, run wrk, check it again; the wrk figures as a dict."""
+    url = base + case.path
+    headers = {"User-Agent": USER_AGENT}
+    if case.signed_in:
+        headers["Cookie"] = cookie
+    check(url, headers)
+    if warmup > 0:
+        wrk.run(url, wrk.Load(load.threads, load.connections, warmup), headers)
+    result = wrk.run(url, load, headers)
+    check(url, headers)
+    if result.non_2xx_3xx or not result.requests:
+        raise RuntimeError(f"{result.non_2xx_3xx} of {result.requests} responses failed")
+    return result.as_dict()
+
+
+def run_database(
+    kind: str, cases: list[Case], load: wrk.Load, warmup: float, tmp: Path
+) -> dict[str, dict[str, Any]]:
+    """Every case on one database; a failing app records its error and the rest go on."""
+    figures: dict[str, dict[str, Any]] = {}
+    apps = list(dict.fromkeys(c.app for c in cases))
+    with database(kind, tmp) as make_database:
+        for app in apps:
+            app_cases = [c for c in cases if c.app == app]
+            try:
+                env = {**os.environ, "BENCH_DATABASE_URL": make_database(app)}
+                cookie = prepare(app, env)
+                log = tmp / f"gunicorn-{kind}-{app}.log"
+                with gunicorn(f"bench.apps.{app}:app", env, log) as base:
+                    for case in app_cases:
+                        print(f"  {case.key} ...", end=" ", flush=True)
+                        figures[case.key] = measure(case, base, cookie, load, warmup)
+                        print(f"{figures[case.key]['requests_per_second']:.0f} req/s", flush=True)
+            except Exception as exc:  # noqa: BLE001 (report it and go on with the others)
+                print(f"  {app}: {type(exc).__name__}: {str(exc).splitlines()[0]}", flush=True)
+                for case in app_cases:
+                    figures.setdefault(case.key, {"error": f"{type(exc).__name__}: {exc}"})
+    return figures
+
+
+def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
+    """What the figures depend on: CPU, Python, package versions, load settings."""
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "wrk": wrk.version(),
+        "packages": versions,
+        "load": {"threads": load.threads, "connections": load.connections,
+                 "seconds": load.seconds, "warmup_seconds": warmup},
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the tables, keep the JSON, maybe update README.md."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    cases = select_cases(args.cases)
+    load = wrk.Load(args.threads, args.connections, args.duration)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    hashes: dict[str, float] = {}
+    if not args.no_hashing:
+        print("hashing ...", flush=True)
+        hashes = hashing.measure(repeat=3 if args.quick else 5)
+    results: report.Results = {}
+    dbs = DATABASES if args.db == "both" else (args.db,)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for kind in dbs:
+            print(f"{report.DB_TITLES[kind]}:", flush=True)
+            results[kind] = run_database(kind, cases, load, args.warmup, Path(tmp))
+    report.annotate(results)
+    info = machine(load, args.warmup)
+    print()
+    print(report.text_table(results))
+    if hashes:
+        print()
+        print(hashing.format_table(hashes))
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    data = {"started": started.isoformat(), "machine": info, "hashing_ms": hashes,
+            "results": results}  # fmt: skip
+    path = report.write_json(args.results_dir, stamp, data)
+    print(f"\nresults: {path}")
+    about = (
+        f"Measured {started:%Y-%m-%d} with `python3 bench/run.py` on {info['cpus']} x "
+        f"{info['cpu']}, Python {info['python']}: gunicorn, 1 sync worker; "
+        f"`wrk -t{load.threads} -c{load.connections} -d{load.seconds:g}s`. "
+        "x (a) is the share of the bare route's requests/sec on the same database."
+    )
+    if args.write_readme:
+        readme = ROOT / "README.md"
+        if report.write_readme(readme, report.markdown(results, hashes, about)):
+            print(f"updated {readme}")
+        else:
+            print(f"note: {readme} has no {report.START} ... {report.END} markers; not written")
+    failed = any("error" in f for by_case in results.values() for f in by_case.values())
+    return 1 if failed else 0

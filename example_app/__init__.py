@@ -1,0 +1,100 @@
+"""An example application: Flask's tutorial shape, signed in with flask-betterauth.
+
+Run it with ``flask --app example_app run --debug``. The JSON API that the Better Auth
+clients speak is served under ``/api/auth``; the Jinja pages in :mod:`example_app.pages`
+call the same endpoints in-process through ``auth.api``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from .extensions import auth
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+#: Used only when neither the config nor the environment gives ``BETTER_AUTH_SECRET``.
+#: It is public, so sessions signed with it are forgeable: set a real one in production.
+DEVELOPMENT_SECRET = "example-app-development-secret-do-not-use-in-production"
+
+#: The options the example app passes to ``auth.init_app``; ``BETTER_AUTH_OPTIONS`` in
+#: the config is merged over them (tests use it to make password hashing fast).
+AUTH_OPTIONS: dict[str, Any] = {
+    "email_and_password": {"enabled": True},
+    "session": {"cookie_cache": {"enabled": True}},
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the example application.
+
+    :param test_config: config values that replace ``instance/config.py``.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _configure_secret(app)
+
+    db.init_app(app)
+    auth.init_app(app, db, **merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {})))
+
+    from . import pages
+
+    app.register_blueprint(pages.bp)
+    app.cli.add_command(init_db_command)
+
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def _configure_secret(app: Flask) -> None:
+    """Always give the extension a secret: config first, then the environment, then a dev one.
+
+    The extension refuses to start without a secret outside debug and testing, and the
+    example app must run with a bare ``flask run``.
+    """
+    if app.config.get("BETTER_AUTH_SECRET"):
+        return
+    secret = os.environ.get("BETTER_AUTH_SECRET")
+    if not secret:
+        log.warning(
+            "BETTER_AUTH_SECRET is not set; using the public development secret."
+            " Set BETTER_AUTH_SECRET before deploying this app."
+        )
+        secret = DEVELOPMENT_SECRET
+    app.config["BETTER_AUTH_SECRET"] = secret
+
+
+def merge_options(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge nested option dicts: ``override`` wins, dicts present in both are merged."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_options(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Clear the existing data and create new tables."""
+    db.drop_all()
+    db.create_all()
+    click.echo("Initialized the database.")

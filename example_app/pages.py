@@ -1,0 +1,101 @@
+"""The HTML face of the example app: sign-up, sign-in and sign-out forms and a dashboard.
+
+The form views never touch the database themselves: each one calls the matching Better
+Auth endpoint in-process (``auth.api``), passing the browser's own headers so the
+endpoint applies its origin (CSRF) checks, and copies the cookies the endpoint sets onto
+the redirect it answers with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+
+from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from werkzeug.wrappers import Response
+
+from flask_betterauth import APIError
+from flask_betterauth import current_user
+from flask_betterauth import login_required
+
+from .extensions import auth
+
+bp = Blueprint("pages", __name__)
+
+View = Response | tuple[str, int] | str
+
+
+@bp.get("/")
+def index() -> str:
+    """The home page, with links to the other pages."""
+    return render_template("index.html")
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> View:
+    """Show the sign-up form, or create the account and sign it in."""
+    if request.method == "GET":
+        return render_template("sign_up.html")
+    body = {
+        "name": request.form.get("name", ""),
+        "email": request.form.get("email", ""),
+        "password": request.form.get("password", ""),
+    }
+    return _submit(auth.api.sign_up_email, body, "sign_up.html", url_for("pages.dashboard"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> View:
+    """Show the sign-in form, or check the password and start a session."""
+    if request.method == "GET":
+        if current_user:
+            return redirect(url_for("pages.dashboard"))
+        return render_template("sign_in.html")
+    body = {
+        "email": request.form.get("email", ""),
+        "password": request.form.get("password", ""),
+        "rememberMe": "remember_me" in request.form,
+    }
+    return _submit(auth.api.sign_in_email, body, "sign_in.html", url_for("pages.dashboard"))
+
+
+@bp.post("/sign-out")
+def sign_out() -> View:
+    """End the current session; the form button for it is in the page header."""
+    return _submit(auth.api.sign_out, None, "index.html", url_for("pages.index"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    """A page only a signed-in user sees: who they are and when the session ends."""
+    return render_template("dashboard.html")
+
+
+@bp.app_template_filter("utc")
+def format_utc(value: datetime | str) -> str:
+    """Format a timestamp (a datetime, or an ISO string off the wire) as UTC to the minute."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _submit(
+    endpoint: Callable[..., Any], body: dict[str, Any] | None, template: str, success_url: str
+) -> View:
+    """Call an auth endpoint for a form; redirect with its cookies, or show its error."""
+    try:
+        result = endpoint(body=body, headers=request.headers, return_headers=True)
+    except APIError as error:
+        return render_template(template, error=error.message, form=request.form), error.status
+    response = redirect(success_url, code=303)
+    for cookie in result.headers.getlist("Set-Cookie"):
+        response.headers.add("Set-Cookie", cookie)
+    return response

@@ -1,0 +1,27 @@
+"""Better Auth for Flask: the Better Auth protocol, served by a Flask extension."""
+
+from __future__ import annotations
+
+from .api import APIResponse as APIResponse
+from .errors import ERROR_CODES as ERROR_CODES
+from .errors import APIError as APIError
+from .errors import BetterAuthError as BetterAuthError
+from .errors import NotBuiltError as NotBuiltError
+from .extension import BetterAuth as BetterAuth
+from .glue import current_session as current_session
+from .glue import current_user as current_user
+from .glue import login_required as login_required
+from .records import Record as Record
+
+__all__ = [
+    "ERROR_CODES",
+    "APIError",
+    "APIResponse",
+    "BetterAuth",
+    "BetterAuthError",
+    "NotBuiltError",
+    "Record",
+    "current_session",
+    "current_user",
+    "login_required",
+]

@@ -1,0 +1,46 @@
+"""The one source of the current time, so that tests can move it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timezone
+
+_override: Callable[[], datetime] | None = None
+
+
+def now() -> datetime:
+    """The current time as an aware UTC datetime, truncated to milliseconds.
+
+    Better Auth stores and sends times at millisecond precision; keeping ours the same
+    means what we write compares equal to what we read back.
+    """
+    current = _override() if _override is not None else datetime.now(timezone.utc)
+    return current.replace(microsecond=current.microsecond // 1000 * 1000)
+
+
+def set_clock(source: Callable[[], datetime] | None) -> None:
+    """Replace the clock with ``source`` (``None`` restores the real one). For tests."""
+    global _override
+    _override = source
+
+
+def to_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch, as JavaScript's ``Date.getTime()``."""
+    return int(moment.timestamp() * 1000)
+
+
+def iso(moment: datetime) -> str:
+    """Format as JavaScript's ``toISOString``: UTC, three fractional digits, ``Z``."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp (``Z`` or an offset) into an aware UTC datetime."""
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)

@@ -1,0 +1,97 @@
+"""The context of one endpoint call: what came in, and what goes out besides the body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_cookie
+
+from .cookies import AuthCookies
+from .cookies import CookieSpec
+from .origins import TrustedOrigins
+from .origins import origin_of
+from .records import Record
+from .registry import Endpoint
+from .state import AuthState
+
+
+class Context:
+    """Everything a handler sees; it never touches ``flask.request``.
+
+    Built by the HTTP face from the request and by ``auth.api`` from its keywords, so a
+    handler runs the same way in both.
+
+    :ivar body: the validated body (after the schema ran; the raw body before).
+    :ivar raw_body: the body as sent, for additional fields.
+    :ivar session: the caller's ``(session, user)`` when the endpoint's tier read it.
+    :ivar new_session: the session this call created, if any.
+    :ivar response_headers: headers to send, every ``Set-Cookie`` included.
+    """
+
+    def __init__(
+        self,
+        state: AuthState,
+        endpoint: Endpoint,
+        *,
+        method: str,
+        body: Any,
+        query: Mapping[str, Any],
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None = None,
+        cookies: Mapping[str, str] | None = None,
+        https: bool = False,
+        request_origin: str | None = None,
+        remote_addr: str | None = None,
+        is_http: bool = False,
+    ) -> None:
+        self.state = state
+        self.options = state.options
+        self.endpoint = endpoint
+        self.method = method
+        self.raw_body = body
+        self.body: Any = body
+        self.query: dict[str, Any] = dict(query)
+        self.headers = headers
+        self.params = dict(params or {})
+        self.cookies: Mapping[str, str] = (
+            cookies if cookies is not None else parse_cookie(headers.get("Cookie", ""))
+        )
+        self.is_http = is_http
+        self.remote_addr = remote_addr
+        self.specs: AuthCookies = state.cookies_for(https)
+        self.origin = (origin_of(state.base_url) if state.base_url else request_origin) or ""
+        self.base_url = state.base_url or (self.origin + state.base_path)
+        self.trusted: TrustedOrigins = state.trusted.with_origin(self.origin)
+        self.session: tuple[Record, Record] | None = None
+        self.new_session: tuple[Record, Record] | None = None
+        self.response_headers = Headers()
+        self.status = 200
+
+    def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
+        """Send ``spec``'s cookie with ``value`` (``max_age=None``: a browser-session cookie)."""
+        self.response_headers.add("Set-Cookie", spec.header(value, max_age))
+
+    def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None:
+        """Delete ``spec``'s cookie, or the cookie ``name`` written with its attributes."""
+        target = replace(spec, name=name) if name else spec
+        self.response_headers.add("Set-Cookie", target.expired())
+
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` header, or ``""``."""
+        return self.headers.get("User-Agent") or ""
+
+    @property
+    def client_ip(self) -> str:
+        """The client IP from the configured headers, else the socket address, else ``""``."""
+        ip_options = self.options.advanced.ip_address
+        if ip_options.disable_ip_tracking:
+            return ""
+        for name in ip_options.ip_address_headers:
+            value = (self.headers.get(name) or "").strip()
+            if value and "," not in value:
+                return value
+        return self.remote_addr or ""

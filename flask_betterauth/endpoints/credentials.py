@@ -1,0 +1,40 @@
+"""What the email-and-password endpoints share: length rules and starting a session."""
+
+from __future__ import annotations
+
+from ..context import Context
+from ..errors import APIError
+from ..options import EmailAndPasswordOptions
+from ..records import Record
+from ..records import to_wire
+
+
+def js_length(text: str) -> int:
+    """Length in UTF-16 code units, as JavaScript counts (Better Auth's limits use it)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_password_length(
+    options: EmailAndPasswordOptions, password: str, *, minimum: bool = True
+) -> None:
+    """400 ``PASSWORD_TOO_SHORT`` / ``PASSWORD_TOO_LONG`` against the configured limits."""
+    length = js_length(password)
+    if minimum and length < options.min_password_length:
+        raise APIError(400, "PASSWORD_TOO_SHORT")
+    if length > options.max_password_length:
+        raise APIError(400, "PASSWORD_TOO_LONG")
+
+
+def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:
+    """Create a session for ``user``, send its cookies, and return the session."""
+    pair = ctx.state.sessions.create(
+        user, remember_me=remember_me, ip=ctx.client_ip, user_agent=ctx.user_agent
+    )
+    ctx.state.sessions.set_cookies(ctx, pair, dont_remember=not remember_me)
+    ctx.new_session = pair
+    return pair[0]
+
+
+def user_json(ctx: Context, user: Record) -> dict[str, object]:
+    """``user`` in its wire form."""
+    return to_wire(ctx.state.tables["user"], user)

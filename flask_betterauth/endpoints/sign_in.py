@@ -1,0 +1,82 @@
+"""``POST /sign-in/email``: sign in with an email and a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow.validate import Email
+from marshmallow.validate import ValidationError
+
+from ..context import Context
+from ..errors import APIError
+from ..records import Record
+from ..registry import FORM
+from ..registry import JSON
+from ..registry import endpoint
+from ..validation import BodySchema
+from ..validation import StrictBoolean
+from ..validation import StrictString
+from .credentials import check_password_length
+from .credentials import start_session
+from .credentials import user_json
+
+_is_email = Email()
+
+
+class SignInEmailBody(BodySchema):
+    """The body of ``POST /sign-in/email``."""
+
+    email = StrictString(required=True)
+    password = StrictString(required=True)
+    callbackURL = StrictString()
+    rememberMe = StrictBoolean()
+
+
+def _check_email(email: str) -> None:
+    try:
+        _is_email(email)
+    except ValidationError:
+        raise APIError(400, "INVALID_EMAIL") from None
+
+
+def _verified_user(ctx: Context, email: str, password: str) -> Record:
+    """The user whose credential matches, after exactly one password hash either way."""
+    adapter, hasher = ctx.state.adapter, ctx.state.hasher
+    user = adapter.find_one("user", {"email": email})
+    account = None
+    if user is not None:
+        account = adapter.find_one(
+            "account",
+            {"userId": user["id"], "providerId": "credential", "accountId": user["id"]},
+        )
+    stored = account.get("password") if account else None
+    if user is None or account is None or not stored:
+        hasher.burn(password)
+        raise APIError(401, "INVALID_EMAIL_OR_PASSWORD")
+    if not hasher.verify(stored, password):
+        raise APIError(401, "INVALID_EMAIL_OR_PASSWORD")
+    if hasher.needs_rehash(stored):
+        adapter.update_many("account", {"id": account["id"]}, {"password": hasher.hash(password)})
+    return Record(user)
+
+
+@endpoint("/sign-in/email", body=SignInEmailBody, media_types=(JSON, FORM), form_csrf=True)
+def sign_in_email(ctx: Context) -> dict[str, Any]:
+    """Sign in with an email and a password; starts a new session and sets its cookies."""
+    options = ctx.options.email_and_password
+    if not options.enabled:
+        raise APIError(400, "EMAIL_PASSWORD_DISABLED")
+    email, password = ctx.body["email"], ctx.body["password"]
+    _check_email(email)
+    check_password_length(options, password, minimum=False)
+    user = _verified_user(ctx, email.lower(), password)
+    if options.require_email_verification and not user["emailVerified"]:
+        raise APIError(403, "EMAIL_NOT_VERIFIED")
+    session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
+    callback = ctx.body.get("callbackURL")
+    result: dict[str, Any] = {"redirect": bool(callback), "token": session["token"]}
+    if callback:
+        result["url"] = callback
+        ctx.response_headers["Location"] = callback
+    result["user"] = user_json(ctx, user)
+    return result

@@ -1,0 +1,100 @@
+"""``POST /sign-up/email``: create a user with an email and a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields
+from marshmallow.validate import Length
+
+from ..additional_fields import parse_input
+from ..clock import now
+from ..context import Context
+from ..errors import APIError
+from ..records import Record
+from ..registry import FORM
+from ..registry import JSON
+from ..registry import endpoint
+from ..storage import ConflictError
+from ..validation import BodySchema
+from ..validation import StrictBoolean
+from ..validation import StrictString
+from .credentials import check_password_length
+from .credentials import start_session
+from .credentials import user_json
+
+
+class SignUpEmailBody(BodySchema):
+    """The body of ``POST /sign-up/email`` (additional user fields ride along at the top)."""
+
+    name = StrictString(required=True)
+    email = fields.Email(required=True)
+    password = StrictString(required=True, validate=Length(min=1))
+    image = StrictString(allow_none=True)
+    callbackURL = StrictString()
+    rememberMe = StrictBoolean()
+
+
+def _new_user(ctx: Context, email: str, extra: dict[str, Any]) -> Record:
+    moment = now()
+    body = ctx.body
+    return Record(
+        {
+            "id": ctx.state.generate_id(),
+            "name": body["name"],
+            "email": email,
+            "emailVerified": False,
+            "image": body.get("image"),
+            "createdAt": moment,
+            "updatedAt": moment,
+            **extra,
+        }
+    )
+
+
+@endpoint("/sign-up/email", body=SignUpEmailBody, media_types=(JSON, FORM), form_csrf=True)
+def sign_up_email(ctx: Context) -> dict[str, Any]:
+    """Sign up with a name, an email and a password; signs in unless configured not to."""
+    options = ctx.options.email_and_password
+    if not options.enabled or options.disable_sign_up:
+        raise APIError(400, "EMAIL_PASSWORD_SIGN_UP_DISABLED")
+    password = ctx.body["password"]
+    check_password_length(options, password)
+    extra = parse_input(ctx.state.tables["user"], ctx.raw_body, creating=True)
+    email = ctx.body["email"].lower()
+    user = _new_user(ctx, email, extra)
+    quiet = options.require_email_verification or not options.auto_sign_in
+    adapter, hasher = ctx.state.adapter, ctx.state.hasher
+    if adapter.find_one("user", {"email": email}) is not None:
+        return _existing(ctx, user, password, quiet)
+    hashed = hasher.hash(password)
+    try:
+        with adapter.transaction():
+            adapter.create("user", user)
+            adapter.create(
+                "account",
+                {
+                    "id": ctx.state.generate_id(),
+                    "accountId": user["id"],
+                    "providerId": "credential",
+                    "userId": user["id"],
+                    "password": hashed,
+                    "createdAt": user["createdAt"],
+                    "updatedAt": user["createdAt"],
+                },
+            )
+    except ConflictError:
+        return _existing(ctx, user, None, quiet)
+    if quiet:
+        return {"token": None, "user": user_json(ctx, user)}
+    session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
+    return {"token": session["token"], "user": user_json(ctx, user)}
+
+
+def _existing(ctx: Context, user: Record, password: str | None, quiet: bool) -> dict[str, Any]:
+    """An email already taken: 422, or a look-alike success when enumeration-safe."""
+    if not quiet:
+        raise APIError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
+    if password is not None:
+        ctx.state.hasher.burn(password)
+    return {"token": None, "user": user_json(ctx, user)}

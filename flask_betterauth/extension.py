@@ -1,0 +1,204 @@
+"""The :class:`BetterAuth` extension: options, state, blueprint and request hooks."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+from typing import cast
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask import current_app
+from flask import has_app_context
+
+from .api import API
+from .cookies import AuthCookies
+from .crypto import generate_id
+from .endpoints import CORE_ENDPOINTS
+from .errors import ERROR_CODES
+from .errors import BetterAuthError
+from .glue import send_queued_cookies
+from .glue import template_context
+from .http import make_blueprint
+from .models import Models
+from .models import build_models
+from .options import Options
+from .options import merge_options
+from .options import parse_options
+from .origins import build_trusted
+from .origins import origin_of
+from .passwords import PasswordHasher
+from .registry import Registry
+from .schema import build_schema
+from .sessions import Sessions
+from .state import AuthState
+from .storage import SQLAlchemyAdapter
+
+logger = logging.getLogger("flask_betterauth")
+
+#: Better Auth's built-in development secret; refused outside debug and testing.
+DEFAULT_SECRET = "better-auth-secret-12345678901234567890"
+_SECRET_HELP = (
+    "Set BETTER_AUTH_SECRET in app.config or the environment to a long random value, "
+    "for example the output of: python -c \"import secrets; print(secrets.token_hex(32))\""
+)
+
+
+def _resolve_secret(app: Flask, options: Options) -> str:
+    secret = (
+        options.secret
+        or app.config.get("BETTER_AUTH_SECRET")
+        or os.environ.get("BETTER_AUTH_SECRET")
+        or os.environ.get("AUTH_SECRET")
+    )
+    relaxed = app.debug or app.testing
+    if not secret:
+        if not relaxed:
+            raise BetterAuthError(f"BetterAuth has no secret. {_SECRET_HELP}")
+        logger.warning("BetterAuth uses its public development secret: %s", _SECRET_HELP)
+        return DEFAULT_SECRET
+    if secret == DEFAULT_SECRET and not relaxed:
+        raise BetterAuthError(f"BetterAuth refuses the default secret in production. {_SECRET_HELP}")
+    if len(secret) < 32:
+        logger.warning("BETTER_AUTH_SECRET is shorter than 32 characters; use a longer one")
+    return cast(str, secret)
+
+
+def _resolve_urls(app: Flask, options: Options) -> tuple[str | None, str]:
+    """The full base URL (origin + base path), if configured, and the base path."""
+    url = options.base_url or app.config.get("BETTER_AUTH_URL") or os.environ.get("BETTER_AUTH_URL")
+    base_path = options.base_path
+    if not url:
+        return None, base_path.rstrip("/")
+    origin = origin_of(url)
+    if origin is None:
+        raise BetterAuthError(f"BETTER_AUTH_URL / base_url must be an http(s) URL, not {url!r}")
+    path = urlsplit(url).path.rstrip("/")
+    if path:
+        base_path = path
+    base_path = base_path.rstrip("/")
+    return origin + base_path, base_path
+
+
+def _engine_getter(app: Flask, db: Any) -> Any:
+    def get_engine() -> Any:
+        if "sqlalchemy" not in app.extensions:
+            raise BetterAuthError("Flask-SQLAlchemy is not set up: call db.init_app(app) first")
+        with app.app_context():
+            return db.engine
+
+    return get_engine
+
+
+class BetterAuth:
+    """Better Auth for Flask.
+
+    Give it the app and the Flask-SQLAlchemy ``db`` now or in ``init_app`` (app factory)::
+
+        db = SQLAlchemy()
+        auth = BetterAuth(email_and_password={"enabled": True})
+
+        def create_app():
+            app = Flask(__name__)
+            db.init_app(app)
+            auth.init_app(app, db)
+            return app
+
+    Options are Better Auth's, in snake_case (see :doc:`/options`); keywords given to the
+    constructor are defaults that ``init_app`` keywords extend.
+
+    :ivar api: every endpoint as a Python function (:class:`~flask_betterauth.api.API`).
+    :ivar ERROR_CODES: every error code and its message.
+    """
+
+    def __init__(self, app: Flask | None = None, db: Any = None, **options: Any) -> None:
+        self._db = db
+        self._options: dict[str, Any] = options
+        self._last_state: AuthState | None = None
+        self.api = API(self)
+        self.ERROR_CODES: Mapping[str, str] = ERROR_CODES
+        if app is not None:
+            self.init_app(app, db)
+
+    def init_app(self, app: Flask, db: Any = None, **options: Any) -> None:
+        """Set the extension up on ``app``: check the options, declare the models on
+        ``db``, register the ``/api/auth`` blueprint and the request hooks.
+
+        :raises BetterAuthError: for a bad option, a missing secret or a missing ``db``.
+        :raises RuntimeError: when ``app`` already has a BetterAuth.
+        """
+        if "betterauth" in app.extensions:
+            raise RuntimeError(
+                "A 'BetterAuth' instance has already been registered on this Flask app. "
+                "Import and use that instance instead."
+            )
+        db = db if db is not None else self._db
+        if db is None:
+            raise BetterAuthError("BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)")
+        opts = parse_options(merge_options(self._options, options))
+        state = self._build_state(app, db, opts)
+        app.extensions["betterauth"] = state
+        app.register_blueprint(make_blueprint(state))
+        app.after_request(send_queued_cookies)
+        app.context_processor(template_context)
+        self._last_state = state
+
+    def _build_state(self, app: Flask, db: Any, opts: Options) -> AuthState:
+        secret = _resolve_secret(app, opts)
+        base_url, base_path = _resolve_urls(app, opts)
+        tables = build_schema(opts)
+        models = build_models(db, tables)
+        password = opts.email_and_password.password
+        advanced = opts.advanced
+        secure = advanced.use_secure_cookies
+        if secure is None and base_url is not None:
+            secure = base_url.startswith("https://")
+        origin_check = advanced.disable_origin_check is False or (
+            advanced.disable_origin_check is None and not app.testing
+        )
+        state = AuthState(
+            options=opts,
+            secret=secret,
+            key=secret.encode(),
+            base_url=base_url,
+            base_path=base_path,
+            tables=tables,
+            models=models,
+            adapter=SQLAlchemyAdapter(models.tables, _engine_getter(app, db)),
+            hasher=PasswordHasher(password.bcrypt_rounds, password.hash, password.verify),
+            registry=Registry(CORE_ENDPOINTS),
+            trusted=build_trusted(
+                opts.trusted_origins, base_url, os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS")
+            ),
+            cookies_plain=AuthCookies.build(opts, secure=False),
+            cookies_secure=AuthCookies.build(opts, secure=True),
+            secure_cookies=secure,
+            origin_check=origin_check,
+            generate_id=advanced.generate_id or generate_id,
+            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
+            sessions=cast(Sessions, None),
+        )
+        state.sessions = Sessions(state)
+        return state
+
+    @property
+    def state(self) -> AuthState:
+        """The state of the current app (or of the only app, outside an app context)."""
+        if has_app_context():
+            found = current_app.extensions.get("betterauth")
+            if found is not None:
+                return cast(AuthState, found)
+            raise RuntimeError(
+                "The current Flask app is not registered with this BetterAuth. Did you "
+                "forget to call 'auth.init_app(app, db)'?"
+            )
+        if self._last_state is None:
+            raise RuntimeError("BetterAuth is not set up yet: call 'auth.init_app(app, db)'.")
+        return self._last_state
+
+    @property
+    def models(self) -> Models:
+        """The models: ``auth.models.User``, ``Session``, ``Account``, ``Verification``."""
+        return self.state.models

@@ -1,0 +1,140 @@
+"""Flask glue: ``current_user``, ``current_session``, ``login_required``, templates.
+
+The session is read at most once per request and only when something asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import wraps
+from typing import Any
+from typing import TypeVar
+from typing import cast
+from urllib.parse import quote
+
+from flask import current_app
+from flask import g
+from flask import has_request_context
+from flask import redirect
+from flask import request
+from werkzeug.local import LocalProxy
+from werkzeug.wrappers import Response
+
+from .cookies import CookieSpec
+from .http import json_dumps
+from .records import Record
+from .state import AuthState
+
+F = TypeVar("F", bound=Callable[..., Any])
+_MISSING = object()
+
+
+def get_state() -> AuthState:
+    """The current app's auth state; a clear error when the extension is not set up."""
+    try:
+        return cast(AuthState, current_app.extensions["betterauth"])
+    except KeyError:
+        raise RuntimeError(
+            "The current Flask app is not registered with BetterAuth. Did you forget "
+            "to call 'auth.init_app(app, db)'?"
+        ) from None
+
+
+class _RequestCarrier:
+    """Lets the session reader see this request's cookies and queue cookies to send."""
+
+    __slots__ = ("cookies", "specs")
+
+    def __init__(self, state: AuthState) -> None:
+        self.cookies = request.cookies
+        self.specs = state.cookies_for(request.is_secure)
+
+    def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
+        g.setdefault("_betterauth_cookies", []).append(spec.header(value, max_age))
+
+    def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None:
+        target = replace(spec, name=name) if name else spec
+        g.setdefault("_betterauth_cookies", []).append(target.expired())
+
+
+def load_session() -> tuple[Record, Record] | None:
+    """The ``(session, user)`` of the current request, read once and kept on ``g``."""
+    if not has_request_context():
+        return None
+    pair = g.get("_betterauth_session", _MISSING)
+    if pair is _MISSING:
+        state = get_state()
+        pair = state.sessions.read(_RequestCarrier(state))
+        g._betterauth_session = pair
+    return cast("tuple[Record, Record] | None", pair)
+
+
+def _user() -> Record | None:
+    pair = load_session()
+    return pair[1] if pair else None
+
+
+def _session() -> Record | None:
+    pair = load_session()
+    return pair[0] if pair else None
+
+
+#: The signed-in user (a :class:`~flask_betterauth.records.Record`), or ``None``.
+current_user: Any = LocalProxy(_user)
+#: The current session (``current_session.expires_at`` and so on), or ``None``.
+current_session: Any = LocalProxy(_session)
+
+
+def send_queued_cookies(response: Response) -> Response:
+    """``after_request``: add the cookies a session read queued (refresh, expiry)."""
+    for header in g.pop("_betterauth_cookies", ()):
+        response.headers.add("Set-Cookie", header)
+    return response
+
+
+def template_context() -> dict[str, Any]:
+    """Jinja sees ``current_user`` and ``current_session``."""
+    return {"current_user": current_user, "current_session": current_session}
+
+
+def _wants_json() -> bool:
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _refuse(status: int, code: str, message: str) -> Response:
+    if _wants_json():
+        body = json_dumps({"message": message, "code": code})
+        return Response(body, status, mimetype="application/json")
+    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in")
+    sep = "&" if "?" in target else "?"
+    return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
+
+
+def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
+    """Protect a view: only a signed-in user gets through.
+
+    Without a session, a request that wants JSON gets ``401`` ``UNAUTHORIZED``; a browser
+    is redirected to ``BETTER_AUTH_SIGN_IN_URL`` (default ``/sign-in``) with ``?next=``.
+    With ``fresh=True`` the session must also be younger than ``session.fresh_age``
+    (``403`` ``SESSION_NOT_FRESH`` for JSON).
+
+    Use as ``@login_required`` or ``@login_required(fresh=True)``.
+    """
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            pair = load_session()
+            if pair is None:
+                return _refuse(401, "UNAUTHORIZED", "Unauthorized")
+            if fresh and not get_state().sessions.is_fresh(pair[0]):
+                return _refuse(403, "SESSION_NOT_FRESH", "Session is not fresh")
+            return current_app.ensure_sync(func)(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate(view) if view is not None else decorate

@@ -1,0 +1,145 @@
+"""The HTTP face: a blueprint with one view per endpoint, over :func:`dispatch`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Blueprint
+from flask import Response
+from flask import request
+
+from .context import Context
+from .dispatch import Result
+from .dispatch import dispatch
+from .errors import APIError
+from .origins import origin_of
+from .registry import Endpoint
+from .state import AuthState
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_BODYLESS = ("GET", "HEAD", "OPTIONS")
+
+
+def json_dumps(value: Any) -> str:
+    """Compact JSON with non-ASCII kept, as JavaScript's ``JSON.stringify``."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def empty(status: int) -> Response:
+    """A response with no body and no content type (Better Auth's unknown route)."""
+    response = Response(b"", status)
+    del response.headers["Content-Type"]
+    return response
+
+
+def to_response(result: Result) -> Response:
+    """The Flask response for a dispatch result."""
+    if result.redirect is not None:
+        response = Response(b"", 302, content_type="application/json")
+        response.headers["Location"] = result.redirect
+    elif result.raw is not None:
+        response = Response(result.raw.body, result.raw.status, content_type=result.raw.content_type)
+    elif result.error is not None and result.body is None:
+        response = empty(result.status)
+    else:
+        response = Response(json_dumps(result.body), result.status, mimetype="application/json")
+    for name, value in result.headers.items():
+        response.headers.add(name, value)
+    return response
+
+
+def _error(error: APIError) -> Response:
+    return to_response(Result(error.status, error.to_dict(), error=error))
+
+
+def _read_body(endpoint: Endpoint, limit: int) -> Any:
+    """The parsed request body, ``None`` when there is none.
+
+    :raises APIError: 413 when over ``limit`` bytes, 415 for a content type the endpoint
+        does not take, 400 when the JSON does not parse.
+    """
+    if request.method in _BODYLESS:
+        return None
+    length = request.content_length
+    if length is not None and length > limit:
+        raise APIError(413, "PAYLOAD_TOO_LARGE")
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise APIError(413, "PAYLOAD_TOO_LARGE")
+    if not data:
+        return None
+    mimetype = request.mimetype
+    if mimetype not in endpoint.media_types:
+        allowed = ", ".join(sorted(endpoint.media_types, reverse=True))
+        message = (
+            f'Content-Type "{mimetype}" is not allowed. Allowed types: {allowed}'
+            if mimetype
+            else f"Content-Type is required. Allowed types: {allowed}"
+        )
+        raise APIError(415, "UNSUPPORTED_MEDIA_TYPE", message)
+    try:
+        text = data.decode("utf-8")
+        if mimetype == "application/json":
+            return json.loads(text)
+        return dict(parse_qsl(text, keep_blank_values=True))
+    except (ValueError, RecursionError):
+        raise APIError(400, "BAD_REQUEST", "Invalid JSON in request body") from None
+
+
+def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
+    def view(**params: str) -> Response:
+        if request.method not in endpoint.methods:
+            return empty(404)
+        try:
+            body = _read_body(endpoint, state.options.max_body_size)
+        except APIError as error:
+            return _error(error)
+        ctx = Context(
+            state,
+            endpoint,
+            method=request.method,
+            body=body,
+            query=request.args.to_dict(),
+            headers=request.headers,
+            params=params,
+            cookies=request.cookies,
+            https=request.is_secure,
+            request_origin=origin_of(request.host_url),
+            remote_addr=request.remote_addr,
+            is_http=True,
+        )
+        return to_response(dispatch(ctx))
+
+    view.__name__ = endpoint.name
+    return view
+
+
+def _not_found(**_: str) -> Response:
+    return empty(404)
+
+
+def _internal_error(_: Exception) -> Response:
+    return _error(APIError(500, "INTERNAL_SERVER_ERROR"))
+
+
+def make_blueprint(state: AuthState) -> Blueprint:
+    """The blueprint serving every HTTP endpoint of ``state``'s registry at its base path."""
+    blueprint = Blueprint("betterauth", __name__, url_prefix=state.base_path)
+    for endpoint in state.registry:
+        if endpoint.server_only:
+            continue
+        blueprint.add_url_rule(
+            endpoint.rule,
+            endpoint=endpoint.name,
+            view_func=_view(state, endpoint),
+            methods=ALL_METHODS,
+            strict_slashes=not state.options.advanced.skip_trailing_slashes,
+            merge_slashes=False,
+        )
+    blueprint.add_url_rule("/<path:rest>", "not_found", _not_found, methods=ALL_METHODS)
+    blueprint.add_url_rule("/", "root", _not_found, methods=ALL_METHODS)
+    blueprint.register_error_handler(500, _internal_error)
+    return blueprint

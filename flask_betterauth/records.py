@@ -1,0 +1,57 @@
+"""Rows as the app sees them, and rows as the wire sees them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from .clock import iso
+from .clock import parse_iso
+from .schema import Table
+
+_CAMEL = re.compile(r"_([a-z])")
+
+
+class Record(dict[str, Any]):
+    """A row (user or session) as a dict with attribute access in snake_case.
+
+    ``record["emailVerified"]`` and ``record.email_verified`` are the same value.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            pass
+        try:
+            return self[_CAMEL.sub(lambda m: m.group(1).upper(), name)]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Always true for a signed-in user (Flask-Login's spelling, for templates)."""
+        return True
+
+
+def to_wire(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of a row: only returned fields, dates as JavaScript ISO strings."""
+    out: dict[str, Any] = {}
+    for name, column in table.columns.items():
+        if not column.returned:
+            continue
+        value = row.get(name)
+        out[name] = iso(value) if isinstance(value, datetime) else value
+    return out
+
+
+def from_wire(table: Table, data: dict[str, Any]) -> Record:
+    """A row from its JSON form (the cookie cache), dates parsed back."""
+    row = Record(data)
+    for name, column in table.columns.items():
+        if column.type == "date" and isinstance(row.get(name), str):
+            row[name] = parse_iso(row[name])
+    return row

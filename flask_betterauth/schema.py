@@ -1,0 +1,171 @@
+"""The table definitions, as data: core tables plus additional fields and renames.
+
+Models, the CLI's DDL and migrations are all made from this one description. Field names
+here are Better Auth's logical names (``emailVerified``); ``column`` is what the database
+calls them after ``fields`` renames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from typing import Any
+
+from .errors import BetterAuthError
+from .options import FieldOptions
+from .options import Options
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a table.
+
+    :param name: the logical (wire) name, e.g. ``emailVerified``.
+    :param type: one of :data:`~flask_betterauth.options.FIELD_TYPES`.
+    :param column: the column name in the database.
+    :param references: ``"table.field"`` for a foreign key (cascading deletes).
+    :param input: whether a client may set it (additional fields only).
+    :param returned: whether it is sent on the wire.
+    :param core: whether it is one of Better Auth's own columns.
+    """
+
+    name: str
+    type: str
+    column: str
+    required: bool = True
+    unique: bool = False
+    index: bool = False
+    references: str | None = None
+    default: Any = None
+    input: bool = True
+    returned: bool = True
+    core: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its logical name, its name in the database and its columns."""
+
+    name: str
+    table_name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        """The column with logical name ``name``."""
+        return self.columns[name]
+
+    @property
+    def additional(self) -> list[Column]:
+        """The app's additional fields, in declaration order."""
+        return [c for c in self.columns.values() if not c.core]
+
+
+def _core(name: str, type_: str, **kw: Any) -> Column:
+    return Column(name=name, type=type_, column=name, **kw)
+
+
+CORE_TABLES: dict[str, list[Column]] = {
+    "user": [
+        _core("id", "string"),
+        _core("name", "string"),
+        _core("email", "string", unique=True),
+        _core("emailVerified", "boolean", default=False, input=False),
+        _core("image", "string", required=False),
+        _core("createdAt", "date"),
+        _core("updatedAt", "date"),
+    ],
+    "session": [
+        _core("id", "string"),
+        _core("expiresAt", "date"),
+        _core("token", "string", unique=True),
+        _core("createdAt", "date"),
+        _core("updatedAt", "date"),
+        _core("ipAddress", "string", required=False),
+        _core("userAgent", "string", required=False),
+        _core("userId", "string", index=True, references="user.id"),
+    ],
+    "account": [
+        _core("id", "string"),
+        _core("accountId", "string"),
+        _core("providerId", "string"),
+        _core("userId", "string", index=True, references="user.id"),
+        _core("accessToken", "string", required=False, returned=False),
+        _core("refreshToken", "string", required=False, returned=False),
+        _core("idToken", "string", required=False, returned=False),
+        _core("accessTokenExpiresAt", "date", required=False, returned=False),
+        _core("refreshTokenExpiresAt", "date", required=False, returned=False),
+        _core("scope", "string", required=False),
+        _core("password", "string", required=False, returned=False),
+        _core("createdAt", "date"),
+        _core("updatedAt", "date"),
+    ],
+    "verification": [
+        _core("id", "string"),
+        _core("identifier", "string", index=True),
+        _core("value", "string"),
+        _core("expiresAt", "date"),
+        _core("createdAt", "date"),
+        _core("updatedAt", "date"),
+    ],
+}
+
+
+def _additional(name: str, spec: FieldOptions) -> Column:
+    return Column(
+        name=name,
+        type=spec.type,
+        column=spec.field_name or name,
+        required=spec.required,
+        unique=spec.unique,
+        index=spec.index,
+        default=spec.default_value,
+        input=spec.input,
+        returned=spec.returned,
+        core=False,
+    )
+
+
+def _table(
+    name: str,
+    model_name: str | None,
+    renames: Mapping[str, str],
+    additional: Mapping[str, FieldOptions],
+) -> Table:
+    columns: dict[str, Column] = {}
+    for col in CORE_TABLES[name]:
+        columns[col.name] = replace(col, column=renames.get(col.name, col.name))
+    for key in renames:
+        if key not in columns:
+            raise BetterAuthError(f"option '{name}.fields' renames unknown field {key!r}")
+    for key, spec in additional.items():
+        if key in columns:
+            raise BetterAuthError(
+                f"option '{name}.additional_fields.{key}' clashes with a core field"
+            )
+        columns[key] = _additional(key, spec)
+    return Table(name=name, table_name=model_name or name, columns=columns)
+
+
+def build_schema(options: Options) -> dict[str, Table]:
+    """The tables the app's options call for, keyed by logical table name."""
+    tables = {
+        "user": _table(
+            "user", options.user.model_name, options.user.fields, options.user.additional_fields
+        ),
+        "session": _table(
+            "session",
+            options.session.model_name,
+            options.session.fields,
+            options.session.additional_fields,
+        ),
+        "account": _table("account", options.account.model_name, options.account.fields, {}),
+        "verification": _table(
+            "verification", options.verification.model_name, options.verification.fields, {}
+        ),
+    }
+    names = [t.table_name for t in tables.values()]
+    if len(set(names)) != len(names):
+        raise BetterAuthError(f"two auth tables share one name: {names}")
+    return tables

@@ -1,0 +1,242 @@
+"""Sessions: create, read (cookie, cookie cache, storage, sliding refresh), and end them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from typing import Protocol
+
+from . import cookie_cache
+from .clock import now
+from .clock import to_ms
+from .cookies import AuthCookies
+from .cookies import CookieSpec
+from .cookies import decode_signed
+from .cookies import encode_signed
+from .crypto import HASHED_TOKEN_LENGTH
+from .crypto import hash_token
+from .crypto import random_string
+from .records import Record
+from .records import from_wire
+from .records import to_wire
+from .state import AuthState
+from .storage import Op
+
+#: A session made with ``rememberMe: false`` lives one day and is never extended.
+SHORT_SESSION = 24 * 3600
+#: The cookie cache of a ``rememberMe: false`` session is trusted for one minute.
+SHORT_CACHE = 60
+SessionPair = tuple[Record, Record]
+
+
+class Carrier(Protocol):
+    """Where a session read or write finds the request's cookies and puts its own."""
+
+    cookies: Mapping[str, str]
+    specs: AuthCookies
+
+    def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None: ...
+
+    def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None: ...
+
+
+def stored_token_candidates(token: str) -> list[str]:
+    """The values a session's ``token`` column may hold for the cookie's raw ``token``.
+
+    We store the hash. A 32-character token may also be a Better Auth row, stored raw;
+    a hash-length value is never looked up raw, so a leaked hash is no cookie.
+    """
+    hashed = hash_token(token)
+    return [hashed] if len(token) == HASHED_TOKEN_LENGTH else [hashed, token]
+
+
+class Sessions:
+    """The session operations of one app."""
+
+    def __init__(self, state: AuthState) -> None:
+        self.state = state
+        self.options = state.options.session
+        self.user_table = state.tables["user"]
+        self.session_table = state.tables["session"]
+
+    # -- creating and ending -------------------------------------------------------
+
+    def create(
+        self, user: Record, *, remember_me: bool = True, ip: str = "", user_agent: str = ""
+    ) -> SessionPair:
+        """Start a session for ``user`` and return it (with its raw token)."""
+        token = random_string(32)
+        moment = now()
+        lifetime = self.options.expires_in if remember_me else SHORT_SESSION
+        row: dict[str, Any] = {
+            "id": self.state.generate_id(),
+            "token": hash_token(token),
+            "userId": user["id"],
+            "expiresAt": moment + timedelta(seconds=lifetime),
+            "ipAddress": ip,
+            "userAgent": user_agent,
+            "createdAt": moment,
+            "updatedAt": moment,
+        }
+        for column in self.session_table.additional:
+            default = column.default() if callable(column.default) else column.default
+            row[column.name] = default
+        self.state.adapter.create("session", row)
+        session = Record(row)
+        session["token"] = token
+        return session, user
+
+    def delete(self, token: str) -> int:
+        """End the session whose raw token is ``token``; returns how many rows went."""
+        return self.state.adapter.delete_many(
+            "session", {"token": Op("in", stored_token_candidates(token))}
+        )
+
+    # -- cookies ---------------------------------------------------------------------
+
+    def set_cookies(self, carrier: Carrier, pair: SessionPair, *, dont_remember: bool) -> None:
+        """Send the session cookie, the cookie cache when on, and ``dont_remember``."""
+        session, _ = pair
+        specs = carrier.specs
+        token_value = encode_signed(self.state.key, session["token"])
+        carrier.set_cookie(specs.session_token, token_value, None if dont_remember else self.options.expires_in)
+        self.write_cache(carrier, pair, dont_remember=dont_remember)
+        if dont_remember:
+            carrier.set_cookie(specs.dont_remember, encode_signed(self.state.key, "true"), None)
+        elif specs.dont_remember.name in carrier.cookies:
+            carrier.expire_cookie(specs.dont_remember)
+
+    def write_cache(self, carrier: Carrier, pair: SessionPair, *, dont_remember: bool) -> None:
+        """Send a fresh cookie cache for ``pair`` (when the cache is on)."""
+        cache = self.options.cookie_cache
+        if not cache.enabled:
+            return
+        session, user = pair
+        lifetime = SHORT_CACHE if dont_remember else cache.max_age
+        value = cookie_cache.encode(
+            self.state.key,
+            to_wire(self.session_table, session),
+            to_wire(self.user_table, user),
+            to_ms(now()),
+            lifetime,
+            cache.version,
+        )
+        spec = carrier.specs.session_data
+        max_age = None if dont_remember else cache.max_age
+        overhead = len(spec.header("", max_age))
+        chunks = cookie_cache.split(spec.name, value, overhead)
+        _, present = cookie_cache.read_chunks(carrier.cookies, spec.name)
+        written = {name for name, _ in chunks or []}
+        for name in present:
+            if name not in written:
+                carrier.expire_cookie(spec, name)
+        for name, chunk in chunks or []:
+            carrier.set_cookie(replace(spec, name=name), chunk, max_age)
+
+    def clear_cookies(self, carrier: Carrier) -> None:
+        """Expire every session cookie (token, cache and its chunks, ``dont_remember``)."""
+        specs = carrier.specs
+        carrier.expire_cookie(specs.session_token)
+        _, present = cookie_cache.read_chunks(carrier.cookies, specs.session_data.name)
+        for name in present or [specs.session_data.name]:
+            carrier.expire_cookie(specs.session_data, name)
+        carrier.expire_cookie(specs.dont_remember)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def token_from(self, carrier: Carrier) -> str | None:
+        """The raw session token of a correctly signed session cookie, else ``None``."""
+        raw = carrier.cookies.get(carrier.specs.session_token.name)
+        return decode_signed(self.state.key, raw) if raw else None
+
+    def read(
+        self,
+        carrier: Carrier,
+        *,
+        disable_cookie_cache: bool = False,
+        disable_refresh: bool = False,
+    ) -> SessionPair | None:
+        """The caller's session, following Better Auth's ``get-session`` steps.
+
+        Tries the cookie cache (unless disabled), then storage; extends the session when
+        ``update_age`` has passed; re-issues or expires cookies through ``carrier``.
+        """
+        token = self.token_from(carrier)
+        if token is None:
+            return None
+        cache = self.options.cookie_cache
+        spec = carrier.specs.session_data
+        cached, present = cookie_cache.read_chunks(carrier.cookies, spec.name)
+        if cached is not None and not cache.enabled:
+            for name in present:
+                carrier.expire_cookie(spec, name)
+        elif cached is not None and not disable_cookie_cache:
+            pair = self._from_cache(cached, token)
+            if pair is not None:
+                return pair
+            for name in present:
+                carrier.expire_cookie(spec, name)
+        return self._from_storage(carrier, token, disable_refresh)
+
+    def _from_cache(self, value: str, token: str) -> SessionPair | None:
+        moment = now()
+        payload = cookie_cache.decode(self.state.key, value, to_ms(moment))
+        if payload is None or payload.get("version") != self.options.cookie_cache.version:
+            return None
+        if payload["session"].get("token") != token:
+            return None
+        try:
+            session = from_wire(self.session_table, payload["session"])
+            user = from_wire(self.user_table, payload["user"])
+        except (TypeError, ValueError):
+            return None
+        expires = session.get("expiresAt")
+        if expires is None or expires <= moment:
+            return None
+        return session, user
+
+    def _from_storage(self, carrier: Carrier, token: str, disable_refresh: bool) -> SessionPair | None:
+        adapter = self.state.adapter
+        found = adapter.find_session(stored_token_candidates(token))
+        moment = now()
+        if found is None or found[0]["expiresAt"] <= moment:
+            if found is not None:
+                adapter.delete_many("session", {"id": found[0]["id"]})
+            self.clear_cookies(carrier)
+            return None
+        session, user = Record(found[0]), Record(found[1])
+        stored_token = session["token"]
+        session["token"] = token
+        dont_remember_raw = carrier.cookies.get(carrier.specs.dont_remember.name)
+        dont_remember = bool(dont_remember_raw) and decode_signed(self.state.key, dont_remember_raw) == "true"
+        if dont_remember or disable_refresh:
+            return session, user
+        if self._due_for_refresh(session, moment):
+            expires = moment + timedelta(seconds=self.options.expires_in)
+            updated = adapter.update_many(
+                "session", {"id": session["id"], "token": stored_token},
+                {"expiresAt": expires, "updatedAt": moment},
+            )
+            if not updated:
+                self.clear_cookies(carrier)
+                return None
+            session["expiresAt"], session["updatedAt"] = expires, moment
+            self.set_cookies(carrier, (session, user), dont_remember=False)
+            return session, user
+        self.write_cache(carrier, (session, user), dont_remember=False)
+        return session, user
+
+    def _due_for_refresh(self, session: Record, moment: Any) -> bool:
+        if self.options.disable_session_refresh:
+            return False
+        window = timedelta(seconds=self.options.expires_in - self.options.update_age)
+        return bool(session["expiresAt"] - window <= moment)
+
+    def is_fresh(self, session: Record) -> bool:
+        """Whether ``session`` was created less than ``fresh_age`` ago (0: always fresh)."""
+        fresh_age = self.options.fresh_age
+        if fresh_age == 0:
+            return True
+        return bool(now() - session["createdAt"] < timedelta(seconds=fresh_age))

@@ -1,0 +1,51 @@
+"""The per-app state of the extension, built once by ``init_app``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .cookies import AuthCookies
+from .models import Models
+from .options import Options
+from .origins import TrustedOrigins
+from .passwords import PasswordHasher
+from .registry import Registry
+from .schema import Table
+from .storage import Adapter
+
+if TYPE_CHECKING:
+    from .sessions import Sessions
+
+
+@dataclass
+class AuthState:
+    """Everything an endpoint or the Flask glue needs, resolved from the options once.
+
+    Stored in ``app.extensions["betterauth"]``.
+    """
+
+    options: Options
+    secret: str
+    key: bytes
+    base_url: str | None
+    base_path: str
+    tables: dict[str, Table]
+    models: Models
+    adapter: Adapter
+    hasher: PasswordHasher
+    registry: Registry
+    trusted: TrustedOrigins
+    cookies_plain: AuthCookies
+    cookies_secure: AuthCookies
+    secure_cookies: bool | None
+    origin_check: bool
+    generate_id: Callable[[], str]
+    sign_in_url: str
+    sessions: Sessions
+
+    def cookies_for(self, https: bool) -> AuthCookies:
+        """The cookie names and attributes for a request over HTTPS or plain HTTP."""
+        secure = self.secure_cookies if self.secure_cookies is not None else https
+        return self.cookies_secure if secure else self.cookies_plain

@@ -1,0 +1,8 @@
+"""Storage: the narrow adapter the endpoints use, over Flask-SQLAlchemy."""
+
+from .base import Adapter as Adapter
+from .base import ConflictError as ConflictError
+from .base import Op as Op
+from .sqlalchemy import SQLAlchemyAdapter as SQLAlchemyAdapter
+
+__all__ = ["Adapter", "ConflictError", "Op", "SQLAlchemyAdapter"]

@@ -1,0 +1,5 @@
+"""Setuptools shim; the metadata lives in pyproject.toml."""
+
+from setuptools import setup
+
+setup()

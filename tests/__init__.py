@@ -1,0 +1,1 @@
+"""The flask-betterauth test suite (a package, so helpers import as ``tests.<module>``)."""
