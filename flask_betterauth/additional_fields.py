@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,24 +13,28 @@ from .schema import Table
 
 
 def _default(column: Column) -> Any:
-    return column.default() if callable(column.default) else column.default
+    default: Any = column.default
+    return default() if callable(default) else default
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": _is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "json": lambda v: True,
+    "string[]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    "number[]": lambda v: isinstance(v, list) and all(_is_number(i) for i in v),
+    "date": lambda v: isinstance(v, str),
+}
+
+
 def _convert(column: Column, value: Any) -> Any:
     kind = column.type
-    ok = {
-        "string": lambda v: isinstance(v, str),
-        "number": _is_number,
-        "boolean": lambda v: isinstance(v, bool),
-        "json": lambda v: True,
-        "string[]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
-        "number[]": lambda v: isinstance(v, list) and all(_is_number(i) for i in v),
-        "date": lambda v: isinstance(v, str),
-    }[kind](value)
+    ok = _CHECKS[kind](value)
     if ok and kind == "date":
         try:
             return parse_iso(value)

@@ -76,7 +76,11 @@ class API:
         state: AuthState = self._extension.state
         endpoint = state.registry.by_name[name]
         if method is None:
-            method = "POST" if "POST" in endpoint.methods and "GET" not in endpoint.methods else endpoint.methods[0]
+            method = (
+                "POST"
+                if "POST" in endpoint.methods and "GET" not in endpoint.methods
+                else endpoint.methods[0]
+            )
         in_request = has_request_context()
         base = state.base_url or (request.host_url if in_request else "")
         ctx = Context(
@@ -101,5 +105,3 @@ class API:
         if return_headers:
             return APIResponse(result.body, result.headers)
         return result.body
-
-

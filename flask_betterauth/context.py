@@ -39,7 +39,7 @@ class Context:
         method: str,
         body: Any,
         query: Mapping[str, Any],
-        headers: Mapping[str, str],
+        headers: Headers,
         params: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
         https: bool = False,

@@ -21,7 +21,11 @@ def _js_json(value: Any) -> str:
 
 
 def encode(
-    key: bytes, session: dict[str, Any], user: dict[str, Any], now_ms: int, lifetime: int,
+    key: bytes,
+    session: dict[str, Any],
+    user: dict[str, Any],
+    now_ms: int,
+    lifetime: int,
     version: str,
 ) -> str:
     """The cookie value for ``session`` and ``user`` (already in wire form).
@@ -43,7 +47,9 @@ def decode(key: bytes, value: str, now_ms: int) -> dict[str, Any] | None:
         payload, expires_at, signature = body["session"], body["expiresAt"], body["signature"]
     except (ValueError, KeyError, TypeError):
         return None
-    if not (isinstance(payload, dict) and isinstance(expires_at, int) and isinstance(signature, str)):
+    if not (
+        isinstance(payload, dict) and isinstance(expires_at, int) and isinstance(signature, str)
+    ):
         return None
     expected = b64url(hmac_sha256(key, _js_json({**payload, "expiresAt": expires_at})))
     if not hmac.compare_digest(expected.encode(), signature.encode()):

@@ -125,7 +125,11 @@ class AuthCookies:
         specs = {}
         for cookie in COOKIE_NAMES:
             override = advanced.cookies.get(cookie)
-            name = override.name if override and override.name else f"{advanced.cookie_prefix}.{cookie}"
+            name = (
+                override.name
+                if override and override.name
+                else f"{advanced.cookie_prefix}.{cookie}"
+            )
             attrs = {**base, **_normalise(override.attributes if override else {})}
             specs[cookie] = _spec(prefix + name, secure, attrs)
         return cls(**specs)

@@ -39,10 +39,10 @@ from .storage import SQLAlchemyAdapter
 logger = logging.getLogger("flask_betterauth")
 
 #: Better Auth's built-in development secret; refused outside debug and testing.
-DEFAULT_SECRET = "better-auth-secret-12345678901234567890"
-_SECRET_HELP = (
+DEFAULT_SECRET = "better-auth-secret-12345678901234567890"  # noqa: S105
+_HOW_TO_SET_KEY = (
     "Set BETTER_AUTH_SECRET in app.config or the environment to a long random value, "
-    "for example the output of: python -c \"import secrets; print(secrets.token_hex(32))\""
+    'for example the output of: python -c "import secrets; print(secrets.token_hex(32))"'
 )
 
 
@@ -56,11 +56,13 @@ def _resolve_secret(app: Flask, options: Options) -> str:
     relaxed = app.debug or app.testing
     if not secret:
         if not relaxed:
-            raise BetterAuthError(f"BetterAuth has no secret. {_SECRET_HELP}")
-        logger.warning("BetterAuth uses its public development secret: %s", _SECRET_HELP)
+            raise BetterAuthError(f"BetterAuth has no secret. {_HOW_TO_SET_KEY}")
+        logger.warning("BetterAuth uses its public development secret: %s", _HOW_TO_SET_KEY)
         return DEFAULT_SECRET
     if secret == DEFAULT_SECRET and not relaxed:
-        raise BetterAuthError(f"BetterAuth refuses the default secret in production. {_SECRET_HELP}")
+        raise BetterAuthError(
+            f"BetterAuth refuses the default secret in production. {_HOW_TO_SET_KEY}"
+        )
     if len(secret) < 32:
         logger.warning("BETTER_AUTH_SECRET is shorter than 32 characters; use a longer one")
     return cast(str, secret)
@@ -136,7 +138,9 @@ class BetterAuth:
             )
         db = db if db is not None else self._db
         if db is None:
-            raise BetterAuthError("BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)")
+            raise BetterAuthError(
+                "BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)"
+            )
         opts = parse_options(merge_options(self._options, options))
         state = self._build_state(app, db, opts)
         app.extensions["betterauth"] = state

@@ -41,7 +41,9 @@ def to_response(result: Result) -> Response:
         response = Response(b"", 302, content_type="application/json")
         response.headers["Location"] = result.redirect
     elif result.raw is not None:
-        response = Response(result.raw.body, result.raw.status, content_type=result.raw.content_type)
+        response = Response(
+            result.raw.body, result.raw.status, content_type=result.raw.content_type
+        )
     elif result.error is not None and result.body is None:
         response = empty(result.status)
     else:

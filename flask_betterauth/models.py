@@ -45,9 +45,10 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
             return parse_iso(value)
         if isinstance(value, (int, float)):
             return datetime.fromtimestamp(value / 1000, timezone.utc)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
 
 
 _TYPES: dict[str, Any] = {
@@ -72,11 +73,13 @@ class Models:
     tables: dict[str, sa.Table]
 
 
-_CLASS_NAMES = {"user": "User", "session": "Session", "account": "Account",
-                "verification": "Verification"}
-_cache: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Models]] = (
-    weakref.WeakKeyDictionary()
-)
+_CLASS_NAMES = {
+    "user": "User",
+    "session": "Session",
+    "account": "Account",
+    "verification": "Verification",
+}
+_cache: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Models]] = weakref.WeakKeyDictionary()
 
 
 def _sa_column(table: Table, col: Column, tables: dict[str, Table]) -> sa.Column[Any]:
@@ -85,9 +88,7 @@ def _sa_column(table: Table, col: Column, tables: dict[str, Table]) -> sa.Column
         target, _, field_name = col.references.partition(".")
         ref = tables[target]
         args.append(
-            sa.ForeignKey(
-                f"{ref.table_name}.{ref.column(field_name).column}", ondelete="CASCADE"
-            )
+            sa.ForeignKey(f"{ref.table_name}.{ref.column(field_name).column}", ondelete="CASCADE")
         )
     return sa.Column(
         *args,
@@ -119,7 +120,9 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
     :raises BetterAuthError: when ``db`` already has a table of that name that is not ours,
         with the option that renames it.
     """
-    key = tuple(sorted((name, t.table_name, tuple(t.columns.values())) for name, t in tables.items()))
+    key = tuple(
+        sorted((name, t.table_name, tuple(t.columns.values())) for name, t in tables.items())
+    )
     per_db = _cache.setdefault(db, {})
     if key in per_db:
         return per_db[key]

@@ -280,7 +280,9 @@ def _convert_union(args: tuple[Any, ...], value: Any, path: str) -> Any:
             raise
         except BetterAuthError as error:
             errors.append(str(error))
-    raise BetterAuthError(errors[0] if len(errors) == 1 else f"option {path!r} is invalid: {value!r}")
+    raise BetterAuthError(
+        errors[0] if len(errors) == 1 else f"option {path!r} is invalid: {value!r}"
+    )
 
 
 def _convert_dataclass(cls: type, value: Any, path: str) -> Any:

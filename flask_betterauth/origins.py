@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from urllib.parse import urlsplit
 
+from werkzeug.datastructures import Headers
+
 from .errors import APIError
 
 #: Body or query fields that name a place to send the browser, and the code for each.
@@ -97,7 +99,9 @@ class TrustedOrigins:
         return is_safe_relative(url) or self.matches(url)
 
 
-def build_trusted(configured: Iterable[str], base_url: str | None, env: str | None) -> TrustedOrigins:
+def build_trusted(
+    configured: Iterable[str], base_url: str | None, env: str | None
+) -> TrustedOrigins:
     """The trusted origins from options, the base URL and ``BETTER_AUTH_TRUSTED_ORIGINS``."""
     patterns = [origin_of(base_url) if base_url else None, *configured]
     patterns += [p.strip() for p in (env or "").split(",")]
@@ -117,7 +121,7 @@ def check_url_fields(trusted: TrustedOrigins, *sources: Mapping[str, object]) ->
                 raise APIError(403, code)
 
 
-def check_origin(trusted: TrustedOrigins, headers: Mapping[str, str]) -> None:
+def check_origin(trusted: TrustedOrigins, headers: Headers) -> None:
     """The Origin (or Referer) of a request must be trusted (403 otherwise)."""
     origin = headers.get("Origin") or headers.get("Referer")
     if origin == "null" and headers.get("Sec-Fetch-Site") == "same-origin":
@@ -128,7 +132,7 @@ def check_origin(trusted: TrustedOrigins, headers: Mapping[str, str]) -> None:
         raise APIError(403, "INVALID_ORIGIN")
 
 
-def check_form_csrf(trusted: TrustedOrigins, headers: Mapping[str, str], has_cookies: bool) -> None:
+def check_form_csrf(trusted: TrustedOrigins, headers: Headers, has_cookies: bool) -> None:
     """First-sign-in protection of sign-up and sign-in (Better Auth's form-CSRF rules)."""
     if has_cookies:
         check_origin(trusted, headers)

@@ -61,7 +61,9 @@ class PasswordHasher:
             return bool(self.custom_verify(stored, password))
         if stored.startswith(BCRYPT_PREFIX):
             try:
-                return bool(bcrypt.checkpw(_prehash(password), stored[len(BCRYPT_PREFIX) :].encode()))
+                return bool(
+                    bcrypt.checkpw(_prehash(password), stored[len(BCRYPT_PREFIX) :].encode())
+                )
             except ValueError:
                 return False
         if _is_scrypt(stored):

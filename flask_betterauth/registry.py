@@ -112,7 +112,9 @@ class Registry:
         for method in ep.methods:
             if (method, ep.path) in self.by_route and not ep.server_only:
                 other = self.by_route[(method, ep.path)].name
-                raise BetterAuthError(f"{method} {ep.path} is declared by {other!r} and {ep.name!r}")
+                raise BetterAuthError(
+                    f"{method} {ep.path} is declared by {other!r} and {ep.name!r}"
+                )
         self.by_name[ep.name] = ep
         if not ep.server_only:
             for method in ep.methods:

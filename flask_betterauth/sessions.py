@@ -34,8 +34,11 @@ SessionPair = tuple[Record, Record]
 class Carrier(Protocol):
     """Where a session read or write finds the request's cookies and puts its own."""
 
-    cookies: Mapping[str, str]
-    specs: AuthCookies
+    @property
+    def cookies(self) -> Mapping[str, str]: ...
+
+    @property
+    def specs(self) -> AuthCookies: ...
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None: ...
 
@@ -101,7 +104,9 @@ class Sessions:
         session, _ = pair
         specs = carrier.specs
         token_value = encode_signed(self.state.key, session["token"])
-        carrier.set_cookie(specs.session_token, token_value, None if dont_remember else self.options.expires_in)
+        carrier.set_cookie(
+            specs.session_token, token_value, None if dont_remember else self.options.expires_in
+        )
         self.write_cache(carrier, pair, dont_remember=dont_remember)
         if dont_remember:
             carrier.set_cookie(specs.dont_remember, encode_signed(self.state.key, "true"), None)
@@ -197,7 +202,9 @@ class Sessions:
             return None
         return session, user
 
-    def _from_storage(self, carrier: Carrier, token: str, disable_refresh: bool) -> SessionPair | None:
+    def _from_storage(
+        self, carrier: Carrier, token: str, disable_refresh: bool
+    ) -> SessionPair | None:
         adapter = self.state.adapter
         found = adapter.find_session(stored_token_candidates(token))
         moment = now()
@@ -209,14 +216,13 @@ class Sessions:
         session, user = Record(found[0]), Record(found[1])
         stored_token = session["token"]
         session["token"] = token
-        dont_remember_raw = carrier.cookies.get(carrier.specs.dont_remember.name)
-        dont_remember = bool(dont_remember_raw) and decode_signed(self.state.key, dont_remember_raw) == "true"
-        if dont_remember or disable_refresh:
+        if self._dont_remember(carrier) or disable_refresh:
             return session, user
         if self._due_for_refresh(session, moment):
             expires = moment + timedelta(seconds=self.options.expires_in)
             updated = adapter.update_many(
-                "session", {"id": session["id"], "token": stored_token},
+                "session",
+                {"id": session["id"], "token": stored_token},
                 {"expiresAt": expires, "updatedAt": moment},
             )
             if not updated:
@@ -227,6 +233,10 @@ class Sessions:
             return session, user
         self.write_cache(carrier, (session, user), dont_remember=False)
         return session, user
+
+    def _dont_remember(self, carrier: Carrier) -> bool:
+        raw = carrier.cookies.get(carrier.specs.dont_remember.name)
+        return raw is not None and decode_signed(self.state.key, raw) == "true"
 
     def _due_for_refresh(self, session: Record, moment: Any) -> bool:
         if self.options.disable_session_refresh:

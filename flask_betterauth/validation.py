@@ -31,7 +31,7 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-class TruthyFlag(fields.Field):
+class TruthyFlag(fields.Field):  # type: ignore[type-arg]
     """A query flag with JavaScript truthiness: any non-empty string means true."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
@@ -53,8 +53,10 @@ def _messages(errors: Any, location: str) -> list[str]:
             out.extend(_messages(value, where))
         return out
     if isinstance(errors, list):
-        return [f"[{location}] {m}" if isinstance(m, str) else "; ".join(_messages(m, location))
-                for m in errors]
+        return [
+            f"[{location}] {m}" if isinstance(m, str) else "; ".join(_messages(m, location))
+            for m in errors
+        ]
     return [f"[{location}] {errors}"]
 
 
@@ -70,4 +72,6 @@ def validate(schema: Schema, data: Any, location: str) -> dict[str, Any]:
     try:
         return dict(schema.load(data))
     except ValidationError as error:
-        raise APIError(400, "VALIDATION_ERROR", "; ".join(_messages(error.messages, location))) from None
+        raise APIError(
+            400, "VALIDATION_ERROR", "; ".join(_messages(error.messages, location))
+        ) from None

@@ -1,5 +1,91 @@
-"""Fixtures: an app factory, clients, a clock the tests move, users."""
+"""Fixtures: an app factory over SQLite and PostgreSQL, a clock the tests move, callers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.helpers import PASSWORD
+from tests.helpers import Caller
+from tests.helpers import Clock
+from tests.helpers import TestApp
+from tests.helpers import build_app
+from tests.helpers import set_clock
+
 pytest_plugins = ["tests.servers"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """A fresh database: a SQLite file, and (second run) a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/auth.sqlite"
+    return str(request.getfixturevalue("fresh_postgresql_url"))
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., TestApp]]:
+    """Build testing apps with the given options; their engines are closed afterwards."""
+    made: list[TestApp] = []
+
+    def factory(config: dict[str, Any] | None = None, **options: Any) -> TestApp:
+        test_app = build_app(database_url, config, **options)
+        made.append(test_app)
+        return test_app
+
+    yield factory
+    for test_app in made:
+        with test_app.app.app_context():
+            test_app.db.engine.dispose()
+
+
+@pytest.fixture
+def auth_app(make_app: Callable[..., TestApp]) -> TestApp:
+    """An app with the default test options."""
+    return make_app()
+
+
+@pytest.fixture
+def app(auth_app: TestApp) -> Any:
+    """The Flask app of :func:`auth_app`."""
+    return auth_app.app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """A test client of :func:`app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """Freeze time at a known instant; ``clock.advance(...)`` moves it."""
+    source = Clock()
+    set_clock(source)
+    yield source
+    set_clock(None)
+
+
+@pytest.fixture(params=["http", "api"])
+def via(request: pytest.FixtureRequest) -> str:
+    """Each endpoint test runs over HTTP and through ``auth.api``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def caller(auth_app: TestApp, via: str) -> Caller:
+    """A caller on :func:`auth_app` through the face :func:`via` names."""
+    return Caller(auth_app, via)
+
+
+@pytest.fixture
+def signed_up(caller: Caller) -> dict[str, Any]:
+    """Ann has signed up (and so is signed in) through :func:`caller`."""
+    reply = caller.call(
+        "sign_up_email", {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
+    )
+    assert reply.status == 200, reply.json
+    return dict(reply.json)

@@ -46,4 +46,6 @@ def error_page(ctx: Context) -> RawResponse:
         code = "UNKNOWN"
     description = ctx.query.get("error_description")
     extra = f"<p>{escape(description)}</p>" if description else ""
-    return RawResponse(_PAGE.format(code=escape(code), description=extra), "text/html; charset=utf-8")
+    return RawResponse(
+        _PAGE.format(code=escape(code), description=extra), "text/html; charset=utf-8"
+    )

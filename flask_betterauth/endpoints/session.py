@@ -34,4 +34,7 @@ def get_session(ctx: Context) -> dict[str, Any] | None:
     if pair is None:
         return None
     tables = ctx.state.tables
-    return {"session": to_wire(tables["session"], pair[0]), "user": to_wire(tables["user"], pair[1])}
+    return {
+        "session": to_wire(tables["session"], pair[0]),
+        "user": to_wire(tables["user"], pair[1]),
+    }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import ValidationError
 from marshmallow.validate import Email
-from marshmallow.validate import ValidationError
 
 from ..context import Context
 from ..errors import APIError

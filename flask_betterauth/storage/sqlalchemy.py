@@ -84,7 +84,9 @@ class SQLAlchemyAdapter:
                 self._conn.reset(token)
 
     def _condition(self, table: sa.Table, where: Where | None) -> Any:
-        clauses = [_OPERATORS[op.operator](table.c[name], op.value) for name, op in iter_where(where)]
+        clauses = [
+            _OPERATORS[op.operator](table.c[name], op.value) for name, op in iter_where(where)
+        ]
         return sa.and_(sa.true(), *clauses)
 
     @staticmethod
@@ -160,4 +162,6 @@ class SQLAlchemyAdapter:
         if values is None:
             return None
         split = len(self._session_cols)
-        return self._row(self._session_cols, values[:split]), self._row(self._user_cols, values[split:])
+        return self._row(self._session_cols, values[:split]), self._row(
+            self._user_cols, values[split:]
+        )
