@@ -1,9 +1,12 @@
 """The HTML face of the example app: sign-up, sign-in and sign-out forms and a dashboard.
 
 The form views never touch the database themselves: each one calls the matching Better
-Auth endpoint in-process (``auth.api``), passing the browser's own headers so the
-endpoint applies its origin (CSRF) checks, and copies the cookies the endpoint sets onto
-the redirect it answers with.
+Auth endpoint in-process (``auth.api``), passing the browser's own headers, and copies the
+cookies the endpoint sets onto the redirect it answers with.
+
+In-process calls skip the origin checks that guard ``/api/auth``, so the blueprint refuses
+cross-site form posts itself (:func:`refuse_cross_site_posts`): without that, another site
+could post its own credentials to ``/sign-in`` and sign a visitor into the wrong account.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import timezone
 from typing import Any
 
 from flask import Blueprint
+from flask import abort
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -29,6 +33,27 @@ from .extensions import auth
 bp = Blueprint("pages", __name__)
 
 View = Response | tuple[str, int] | str
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_request
+def refuse_cross_site_posts() -> None:
+    """Answer 403 to a form post that a browser says came from another site.
+
+    Browsers send ``Sec-Fetch-Site``; older ones at least send ``Origin`` on a post. A
+    request with neither is not from a browser page, so no visitor's cookies are at stake.
+    """
+    if request.method in _SAFE_METHODS:
+        return
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        same_site = fetch_site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("Origin")
+        same_site = origin is None or origin == request.host_url.rstrip("/")
+    if not same_site:
+        abort(403, description="Form posts from other sites are refused.")
 
 
 @bp.get("/")
@@ -55,14 +80,14 @@ def sign_in() -> View:
     """Show the sign-in form, or check the password and start a session."""
     if request.method == "GET":
         if current_user:
-            return redirect(url_for("pages.dashboard"))
+            return redirect(_next_url())
         return render_template("sign_in.html")
     body = {
         "email": request.form.get("email", ""),
         "password": request.form.get("password", ""),
         "rememberMe": "remember_me" in request.form,
     }
-    return _submit(auth.api.sign_in_email, body, "sign_in.html", url_for("pages.dashboard"))
+    return _submit(auth.api.sign_in_email, body, "sign_in.html", _next_url())
 
 
 @bp.post("/sign-out")
@@ -85,6 +110,20 @@ def format_utc(value: datetime | str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _next_url() -> str:
+    """Where to go once signed in: ``?next=`` (set by ``login_required``) if it is a path on
+    this site, else the dashboard. Anything else could send the visitor to another site.
+    """
+    target = request.args.get("next", "")
+    local = (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    )
+    return target if local else url_for("pages.dashboard")
 
 
 def _submit(

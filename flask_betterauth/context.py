@@ -69,6 +69,7 @@ class Context:
         self.new_session: tuple[Record, Record] | None = None
         self.response_headers = Headers()
         self.status = 200
+        self.returned: Any = None
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
         """Send ``spec``'s cookie with ``value`` (``max_age=None``: a browser-session cookie)."""

@@ -7,6 +7,10 @@ import hashlib
 import hmac
 import secrets
 import string
+import uuid
+from collections.abc import Callable
+
+from .errors import NotBuiltError
 
 ALPHANUMERIC = string.ascii_letters + string.digits
 LOWER_ALPHANUMERIC = string.digits + string.ascii_lowercase
@@ -20,6 +24,24 @@ def random_string(length: int = 32, alphabet: str = ALPHANUMERIC) -> str:
 def generate_id() -> str:
     """A new row id: 32 random alphanumeric characters, as Better Auth makes them."""
     return random_string(32)
+
+
+def id_generator(choice: Callable[[], str] | str | None) -> Callable[[], str]:
+    """The id function ``advanced.generate_id`` names: a function, ``"uuid"``, or ``None``
+    for Better Auth's 32-character ids.
+
+    :raises NotBuiltError: for database-generated (``"serial"``) ids, not built yet.
+    """
+    if choice is None:
+        return generate_id
+    if callable(choice):
+        return choice
+    if choice == "uuid":
+        return lambda: str(uuid.uuid4())
+    raise NotBuiltError(
+        f"advanced.generate_id={choice!r} is not available: use a function, 'uuid', or leave it "
+        "unset (database-generated ids are not built yet)"
+    )
 
 
 def hmac_sha256(key: bytes, message: str) -> bytes:

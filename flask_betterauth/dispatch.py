@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -13,6 +14,7 @@ from .errors import APIError
 from .origins import check_form_csrf
 from .origins import check_origin
 from .origins import check_url_fields
+from .storage import WriteRefused
 from .validation import validate
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -46,15 +48,30 @@ class Result:
     raw: RawResponse | None = None
 
 
+_current: ContextVar[Context | None] = ContextVar("betterauth_context", default=None)
+
+
+def current_context() -> Context | None:
+    """The context of the endpoint call under way, if any (database hooks receive it)."""
+    return _current.get()
+
+
 def dispatch(ctx: Context) -> Result:
-    """Run the endpoint of ``ctx``: checks, session tier, handler; errors become results."""
+    """Run the endpoint of ``ctx``: checks, hooks, session tier, handler; errors become
+    results (and reach ``on_api_error``)."""
+    token = _current.set(ctx)
     try:
         value = _run(ctx)
     except APIError as error:
+        on_error = ctx.options.on_api_error.on_error
+        if on_error is not None:
+            on_error(error, ctx)
         headers = ctx.response_headers
         for name, header_value in error.headers.items():
             headers[name] = header_value
         return Result(error.status, error.to_dict(), headers, error=error)
+    finally:
+        _current.reset(token)
     if isinstance(value, Redirect):
         return Result(302, None, ctx.response_headers, redirect=value.location)
     if isinstance(value, RawResponse):
@@ -64,8 +81,14 @@ def dispatch(ctx: Context) -> Result:
 
 def _run(ctx: Context) -> Any:
     endpoint = ctx.endpoint
+    hooks = ctx.state.hooks
     if ctx.is_http:
         _check_origin(ctx)
+    for hook in hooks.before.get(endpoint.name, ()):
+        answer = hook(ctx)
+        if answer is not None:
+            return answer
+    ctx.raw_body = ctx.body
     if endpoint.body is not None and ctx.method not in _SAFE_METHODS:
         ctx.body = validate(endpoint.body, ctx.raw_body, "body")
     if endpoint.query is not None:
@@ -73,7 +96,28 @@ def _run(ctx: Context) -> Any:
     body = ctx.body if isinstance(ctx.body, dict) else {}
     check_url_fields(ctx.trusted, body, ctx.query)
     _read_session(ctx)
-    return endpoint.handler(ctx)
+    value = _call_handler(ctx)
+    after = hooks.after.get(endpoint.name, ())
+    if after:
+        ctx.returned = value
+        for hook in after:
+            replaced = hook(ctx)
+            if replaced is not None:
+                ctx.returned = replaced
+        value = ctx.returned
+    if isinstance(value, APIError):
+        raise value
+    return value
+
+
+def _call_handler(ctx: Context) -> Any:
+    """The handler's value, or the ``APIError`` it raised (after hooks see both)."""
+    try:
+        return ctx.endpoint.handler(ctx)
+    except APIError as error:
+        return error
+    except WriteRefused as refused:
+        return APIError(400, refused.code)
 
 
 def _check_origin(ctx: Context) -> None:

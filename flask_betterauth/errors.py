@@ -137,5 +137,31 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         "BAD_REQUEST": "Bad request",
         "PAYLOAD_TOO_LARGE": "Request body is too large",
         "SERVICE_UNAVAILABLE": "Service unavailable",
+        "SECONDARY_STORAGE_UNAVAILABLE": (
+            "Session storage is unavailable. Please try again shortly."
+        ),
     }
 )
+
+
+class SecondaryStorageUnavailable(APIError):
+    """The secondary storage (Redis) cannot be reached: ``503``
+    ``SECONDARY_STORAGE_UNAVAILABLE``, never a ``500``.
+
+    :param detail: what failed, for logs; the client sees only the catalogue message.
+    """
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(503, "SECONDARY_STORAGE_UNAVAILABLE")
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
+
+
+# What an endpoint answers when a database hook refuses a write (``False`` from ``before``).
+for _model in ("user", "session", "account", "verification"):
+    for _operation in ("create", "update", "delete"):
+        ERROR_CODES.setdefault(
+            f"FAILED_TO_{_operation.upper()}_{_model.upper()}", f"Failed to {_operation} {_model}"
+        )

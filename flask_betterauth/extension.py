@@ -15,13 +15,17 @@ from flask import has_app_context
 
 from .api import API
 from .cookies import AuthCookies
-from .crypto import generate_id
+from .crypto import id_generator
+from .dispatch import current_context
 from .endpoints import CORE_ENDPOINTS
 from .errors import ERROR_CODES
 from .errors import BetterAuthError
+from .errors import define_error_codes
 from .glue import send_queued_cookies
 from .glue import template_context
+from .hooks import HookTable
 from .http import make_blueprint
+from .logs import configure_logger
 from .models import Models
 from .models import build_models
 from .options import Options
@@ -30,11 +34,17 @@ from .options import parse_options
 from .origins import build_trusted
 from .origins import origin_of
 from .passwords import PasswordHasher
+from .plugins.base import Plugin
+from .plugins.base import check_plugins
+from .plugins.base import plugin_hooks
 from .registry import Registry
 from .schema import build_schema
 from .sessions import Sessions
 from .state import AuthState
+from .storage import Adapter
 from .storage import SQLAlchemyAdapter
+from .storage.hooks import HookedAdapter
+from .storage.hooks import collect as collect_database_hooks
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -94,6 +104,15 @@ def _engine_getter(app: Flask, db: Any) -> Any:
     return get_engine
 
 
+def _adapter(app: Flask, db: Any, models: Models, opts: Options, plugins: list[Plugin]) -> Adapter:
+    adapter: Adapter = SQLAlchemyAdapter(models.tables, _engine_getter(app, db))
+    sources = [*(p.database_hooks for p in plugins), opts.database_hooks]
+    hooks = collect_database_hooks([s for s in sources if s])
+    if hooks:
+        adapter = HookedAdapter(adapter, hooks, current_context)
+    return adapter
+
+
 class BetterAuth:
     """Better Auth for Flask.
 
@@ -120,7 +139,6 @@ class BetterAuth:
         self._options: dict[str, Any] = options
         self._last_state: AuthState | None = None
         self.api = API(self)
-        self.ERROR_CODES: Mapping[str, str] = ERROR_CODES
         if app is not None:
             self.init_app(app, db)
 
@@ -141,18 +159,24 @@ class BetterAuth:
             raise BetterAuthError(
                 "BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)"
             )
-        opts = parse_options(merge_options(self._options, options))
-        state = self._build_state(app, db, opts)
+        raw = merge_options(self._options, options)
+        plugins = check_plugins(raw.get("plugins", []))
+        for plugin in plugins:
+            defaults = plugin.init(raw) if plugin.init else None
+            if defaults:
+                raw = merge_options(defaults, raw)
+        state = self._build_state(app, db, parse_options(raw), plugins)
         app.extensions["betterauth"] = state
         app.register_blueprint(make_blueprint(state))
         app.after_request(send_queued_cookies)
         app.context_processor(template_context)
+        configure_logger(state.options.logger)
         self._last_state = state
 
-    def _build_state(self, app: Flask, db: Any, opts: Options) -> AuthState:
+    def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
         secret = _resolve_secret(app, opts)
         base_url, base_path = _resolve_urls(app, opts)
-        tables = build_schema(opts)
+        tables = build_schema(opts, [p.schema for p in plugins])
         models = build_models(db, tables)
         password = opts.email_and_password.password
         advanced = opts.advanced
@@ -162,6 +186,14 @@ class BetterAuth:
         origin_check = advanced.disable_origin_check is False or (
             advanced.disable_origin_check is None and not app.testing
         )
+        disabled = {path.rstrip("/") for path in opts.disabled_paths}
+        endpoints = [*CORE_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
+        registry = Registry(e for e in endpoints if e.path not in disabled)
+        static = opts.trusted_origins if isinstance(opts.trusted_origins, list) else []
+        trusted = [*static, *(o for p in plugins for o in p.trusted_origins)]
+        error_codes = dict(ERROR_CODES)
+        for plugin in plugins:
+            error_codes.update(define_error_codes(plugin.error_codes))
         state = AuthState(
             options=opts,
             secret=secret,
@@ -170,19 +202,19 @@ class BetterAuth:
             base_path=base_path,
             tables=tables,
             models=models,
-            adapter=SQLAlchemyAdapter(models.tables, _engine_getter(app, db)),
+            adapter=_adapter(app, db, models, opts, plugins),
             hasher=PasswordHasher(password.bcrypt_rounds, password.hash, password.verify),
-            registry=Registry(CORE_ENDPOINTS),
-            trusted=build_trusted(
-                opts.trusted_origins, base_url, os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS")
-            ),
+            registry=registry,
+            trusted=build_trusted(trusted, base_url, os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS")),
             cookies_plain=AuthCookies.build(opts, secure=False),
             cookies_secure=AuthCookies.build(opts, secure=True),
             secure_cookies=secure,
             origin_check=origin_check,
-            generate_id=advanced.generate_id or generate_id,
+            generate_id=id_generator(advanced.generate_id),
             sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
-            sessions=cast(Sessions, None),
+            hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
+            plugins=plugins,
+            error_codes=error_codes,
         )
         state.sessions = Sessions(state)
         return state
@@ -201,6 +233,13 @@ class BetterAuth:
         if self._last_state is None:
             raise RuntimeError("BetterAuth is not set up yet: call 'auth.init_app(app, db)'.")
         return self._last_state
+
+    @property
+    def ERROR_CODES(self) -> Mapping[str, str]:  # noqa: N802 (Better Auth's name)
+        """Every error code the app can answer with (core and plugins) and its message."""
+        if self._last_state is None and not has_app_context():
+            return ERROR_CODES
+        return self.state.error_codes
 
     @property
     def models(self) -> Models:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint
 from flask import Response
 from flask import request
+from werkzeug.wrappers import Response as BaseResponse
 
 from .context import Context
 from .dispatch import Result
@@ -113,7 +114,10 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
             remote_addr=request.remote_addr,
             is_http=True,
         )
-        return to_response(dispatch(ctx))
+        result = dispatch(ctx)
+        if result.error is not None and state.options.on_api_error.throw:
+            raise result.error
+        return to_response(result)
 
     view.__name__ = endpoint.name
     return view
@@ -121,6 +125,33 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
 
 def _not_found(**_: str) -> Response:
     return empty(404)
+
+
+def _disabled(**_: str) -> Response:
+    return Response("Not Found", 404, content_type="text/plain;charset=UTF-8")
+
+
+def _plugin_request_hooks(state: AuthState, blueprint: Blueprint) -> None:
+    on_request = [p.on_request for p in state.plugins if p.on_request]
+    on_response = [p.on_response for p in state.plugins if p.on_response]
+    if on_request:
+
+        def run_on_request() -> BaseResponse | None:
+            for hook in on_request:
+                answer = hook(request)
+                if answer is not None:
+                    return answer
+            return None
+
+        blueprint.before_request(run_on_request)
+    if on_response:
+
+        def run_on_response(response: BaseResponse) -> BaseResponse:
+            for hook in on_response:
+                response = hook(request, response) or response
+            return response
+
+        blueprint.after_request(run_on_response)
 
 
 def _internal_error(_: Exception) -> Response:
@@ -141,6 +172,12 @@ def make_blueprint(state: AuthState) -> Blueprint:
             strict_slashes=not state.options.advanced.skip_trailing_slashes,
             merge_slashes=False,
         )
+    for number, path in enumerate(state.options.disabled_paths):
+        rule = "/".join(
+            f"<p{i}>" if p.startswith(":") else p for i, p in enumerate(path.split("/"))
+        )
+        blueprint.add_url_rule(rule, f"disabled_{number}", _disabled, methods=ALL_METHODS)
+    _plugin_request_hooks(state, blueprint)
     blueprint.add_url_rule("/<path:rest>", "not_found", _not_found, methods=ALL_METHODS)
     blueprint.add_url_rule("/", "root", _not_found, methods=ALL_METHODS)
     blueprint.register_error_handler(500, _internal_error)

@@ -64,21 +64,29 @@ _TYPES: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Models:
-    """The four core models and their tables, keyed by logical table name."""
+    """The auth models: ``models.User``, ``Session``, ``Account``, ``Verification`` and
+    each plugin table's (``loginEvent`` is ``models.LoginEvent``).
 
-    User: Any
-    Session: Any
-    Account: Any
-    Verification: Any
+    :ivar classes: the model classes, keyed by logical table name.
+    :ivar tables: their SQLAlchemy tables, keyed the same way.
+    """
+
+    classes: dict[str, Any]
     tables: dict[str, sa.Table]
 
+    def __getattr__(self, name: str) -> Any:
+        for logical, cls in self.classes.items():
+            if _class_name(logical) == name:
+                return cls
+        raise AttributeError(
+            f"no auth model {name!r}; there are {sorted(map(_class_name, self.classes))}"
+        )
 
-_CLASS_NAMES = {
-    "user": "User",
-    "session": "Session",
-    "account": "Account",
-    "verification": "Verification",
-}
+
+def _class_name(logical: str) -> str:
+    return logical[:1].upper() + logical[1:]
+
+
 _cache: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Models]] = weakref.WeakKeyDictionary()
 
 
@@ -111,7 +119,11 @@ def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
         if col.index and not col.unique:
             indexes.append(sa.Index(f"{table.table_name}_{col.column}_idx", col.name))
     attrs["__table_args__"] = tuple(indexes)
-    return type(_CLASS_NAMES[table.name], (db.Model,), attrs)
+    return type(_class_name(table.name), (db.Model,), attrs)
+
+
+def _signature(col: Column) -> tuple[Any, ...]:
+    return (col.name, col.type, col.column, col.required, col.unique, col.index, col.references)
 
 
 def build_models(db: Any, tables: dict[str, Table]) -> Models:
@@ -121,7 +133,10 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
         with the option that renames it.
     """
     key = tuple(
-        sorted((name, t.table_name, tuple(t.columns.values())) for name, t in tables.items())
+        sorted(
+            (name, t.table_name, tuple(_signature(c) for c in t.columns.values()))
+            for name, t in tables.items()
+        )
     )
     per_db = _cache.setdefault(db, {})
     if key in per_db:
@@ -134,12 +149,6 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
                 f"another name with the option {table.name}={{{option!r}: '...'}}"
             )
     classes = {name: _model(db, table, tables) for name, table in tables.items()}
-    models = Models(
-        User=classes["user"],
-        Session=classes["session"],
-        Account=classes["account"],
-        Verification=classes["verification"],
-        tables={name: cls.__table__ for name, cls in classes.items()},
-    )
+    models = Models(classes, {name: cls.__table__ for name, cls in classes.items()})
     per_db[key] = models
     return models

@@ -20,8 +20,12 @@ from typing import Any
 
 from .errors import BetterAuthError
 from .errors import NotBuiltError
+from .ip import parse_networks
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "json", "string[]", "number[]")
+#: A mail option: the app's function, ``True`` (the built-in mail sender), or ``False`` /
+#: ``None`` (see each option for what ``None`` means).
+MailCallback = Callable[..., Any] | bool | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class FieldOptions:
     unique: bool = False
     index: bool = False
     field_name: str | None = None
+    references: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -105,6 +110,92 @@ class EmailAndPasswordOptions:
     auto_sign_in: bool = True
     require_email_verification: bool = False
     password: PasswordOptions = field(default_factory=PasswordOptions)
+    send_reset_password: MailCallback = None
+    reset_password_token_expires_in: int = 3600
+    revoke_sessions_on_password_reset: bool = False
+    on_password_reset: Callable[[Any], Any] | None = None
+    password_policy: Callable[[str, Any], str | None] | None = None
+    breached_passwords: BreachedPasswordOptions = field(
+        default_factory=lambda: BreachedPasswordOptions()
+    )
+
+
+@dataclass(frozen=True)
+class BreachedPasswordOptions:
+    """``email_and_password.breached_passwords``: refuse passwords known from breaches.
+
+    Asks a Have I Been Pwned range API (k-anonymity: only five hex digits of the
+    password's SHA-1 leave the server). ``on_unavailable`` is ``"allow"`` (log and go on)
+    or ``"deny"`` (503 ``BREACH_CHECK_UNAVAILABLE``) when the API cannot be reached in
+    ``timeout`` seconds.
+    """
+
+    enabled: bool = False
+    api_url: str = "https://api.pwnedpasswords.com/range/"
+    timeout: float = 3.0
+    on_unavailable: str = "allow"
+    message: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.on_unavailable not in ("allow", "deny"):
+            raise BetterAuthError(
+                "email_and_password.breached_passwords.on_unavailable must be 'allow' or 'deny'"
+            )
+        if not self.timeout > 0:
+            raise BetterAuthError("email_and_password.breached_passwords.timeout must be > 0")
+
+
+@dataclass(frozen=True)
+class RateLimitRule:
+    """A rate-limit rule: at most ``max`` requests per ``window`` seconds."""
+
+    window: int
+    max: int
+
+    def __post_init__(self) -> None:
+        if self.window <= 0 or self.max < 0:
+            raise BetterAuthError("a rate-limit rule needs window > 0 and max >= 0")
+
+
+RATE_LIMIT_STORAGES = ("memory", "database", "secondary-storage")
+
+
+@dataclass(frozen=True)
+class RateLimitOptions:
+    """``rate_limit``: requests per client IP and path in a window.
+
+    ``enabled`` left at ``None`` means on, except when ``app.testing`` or ``app.debug``.
+    ``storage`` left at ``None`` means ``"secondary-storage"`` when the app has secondary
+    storage, else ``"memory"``. ``custom_rules`` maps a path (or a glob such as
+    ``"/two-factor/*"``) to a rule, to ``False`` (no limit), or to a callable
+    ``(request, rule) -> rule | False | None``.
+    """
+
+    enabled: bool | None = None
+    window: int = 10
+    max: int = 100
+    storage: str | None = None
+    model_name: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    custom_rules: dict[str, RateLimitRule | bool | Callable[..., Any]] = field(default_factory=dict)
+    custom_storage: Any = None
+
+    def __post_init__(self) -> None:
+        if self.storage is not None and self.storage not in RATE_LIMIT_STORAGES:
+            raise BetterAuthError(
+                f"rate_limit.storage must be one of {RATE_LIMIT_STORAGES}, not {self.storage!r}"
+            )
+        if self.window <= 0 or self.max < 0:
+            raise BetterAuthError("rate_limit needs window > 0 and max >= 0")
+        for path, rule in self.custom_rules.items():
+            if rule is True:
+                raise BetterAuthError(
+                    f"rate_limit.custom_rules[{path!r}] must be a rule, False or a callable"
+                )
+        if self.custom_storage is not None and not callable(
+            getattr(self.custom_storage, "consume", None)
+        ):
+            raise BetterAuthError("rate_limit.custom_storage needs a consume(key, rule) method")
 
 
 @dataclass(frozen=True)
@@ -116,12 +207,67 @@ class TableOptions:
 
 
 @dataclass(frozen=True)
+class ChangeEmailOptions:
+    """``user.change_email``: let users change their address (``POST /change-email``).
+
+    ``send_change_email_confirmation(user, new_email, url, token)`` (or ``True``: the
+    built-in mail sender) first asks the *current* address to confirm a verified user's
+    change; without it the link goes straight to the new address.
+    ``update_email_without_verification`` changes an unverified user's address at once.
+    """
+
+    enabled: bool = False
+    send_change_email_confirmation: MailCallback = None
+    update_email_without_verification: bool = False
+
+
+@dataclass(frozen=True)
+class DeleteUserOptions:
+    """``user.delete_user``: let users delete their account (``POST /delete-user``).
+
+    ``send_delete_account_verification(user, url, token)`` (or ``True``: the built-in
+    mail sender) makes deletion wait for a click on an emailed link;
+    ``before_delete(user)`` may raise :class:`~flask_betterauth.APIError` to refuse;
+    ``after_delete(user)`` runs once the user is gone.
+    """
+
+    enabled: bool = False
+    send_delete_account_verification: MailCallback = None
+    before_delete: Callable[[Any], Any] | None = None
+    after_delete: Callable[[Any], Any] | None = None
+    delete_token_expires_in: int = 24 * 3600
+
+
+@dataclass(frozen=True)
 class UserOptions:
-    """``user``: the table's name, column renames and additional fields."""
+    """``user``: the table's name, column renames, additional fields, and which account
+    changes users may make."""
 
     model_name: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     additional_fields: dict[str, FieldOptions] = field(default_factory=dict)
+    change_email: ChangeEmailOptions = field(default_factory=lambda: ChangeEmailOptions())
+    delete_user: DeleteUserOptions = field(default_factory=lambda: DeleteUserOptions())
+
+
+@dataclass(frozen=True)
+class EmailVerificationOptions:
+    """``email_verification``: mailing links that prove a user owns their address.
+
+    ``send_verification_email(user, url, token)`` sends the link; left at ``None`` the
+    built-in mail sender sends it when one is configured (``False`` turns that off).
+    ``send_on_sign_up`` defaults to ``email_and_password.require_email_verification``.
+    ``expires_in`` is the link's lifetime in seconds. ``before_email_verification(user)``
+    and ``after_email_verification(user)`` run around marking the address verified.
+    """
+
+    send_verification_email: MailCallback = None
+    send_on_sign_up: bool | None = None
+    send_on_sign_in: bool = False
+    auto_sign_in_after_verification: bool = False
+    expires_in: int = 3600
+    before_email_verification: Callable[[Any], Any] | None = None
+    after_email_verification: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +292,16 @@ class IpAddressOptions:
 
     ip_address_headers: list[str] = field(default_factory=list)
     disable_ip_tracking: bool = False
+    trusted_proxies: list[str] = field(default_factory=list)
+    ipv6_subnet: int = 64
+
+    def __post_init__(self) -> None:
+        try:
+            parse_networks(tuple(self.trusted_proxies))
+        except ValueError as error:
+            raise BetterAuthError(f"advanced.ip_address.trusted_proxies: {error}") from None
+        if not 0 <= self.ipv6_subnet <= 128:
+            raise BetterAuthError("advanced.ip_address.ipv6_subnet must be 0 to 128")
 
 
 @dataclass(frozen=True)
@@ -163,11 +319,48 @@ class AdvancedOptions:
     cross_sub_domain_cookies: CrossSubDomainCookies = field(default_factory=CrossSubDomainCookies)
     default_cookie_attributes: dict[str, Any] = field(default_factory=dict)
     cookies: dict[str, CookieOverride] = field(default_factory=dict)
-    disable_csrf_check: bool = False
-    disable_origin_check: bool | None = None
+    disable_csrf_check: bool | None = None
+    disable_origin_check: bool | list[str] | None = None
     ip_address: IpAddressOptions = field(default_factory=IpAddressOptions)
-    generate_id: Callable[[], str] | None = None
+    generate_id: Callable[[], str] | str | None = None
     skip_trailing_slashes: bool = False
+
+
+@dataclass(frozen=True)
+class OnAPIErrorOptions:
+    """``on_api_error``: what happens to errors besides the JSON answer.
+
+    ``throw`` re-raises :class:`~flask_betterauth.APIError` out of the HTTP view, for the
+    app's own ``errorhandler``; ``on_error(error, ctx)`` sees every error; ``error_url``
+    is where ``GET /error`` sends the browser (with the error in the query).
+    """
+
+    throw: bool = False
+    on_error: Callable[[Any, Any], None] | None = None
+    error_url: str | None = None
+
+
+@dataclass(frozen=True)
+class LoggerOptions:
+    """``logger``: the ``flask_betterauth`` logger's switch, level and an extra sink.
+
+    ``log(level, message)`` receives every record besides Python's own handlers.
+    """
+
+    disabled: bool = False
+    level: str | None = None
+    log: Callable[[str, str], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.level is not None and self.level.upper() not in (
+            "DEBUG",
+            "INFO",
+            "WARNING",
+            "WARN",
+            "ERROR",
+            "CRITICAL",
+        ):
+            raise BetterAuthError(f"logger.level {self.level!r} is not a logging level")
 
 
 @dataclass(frozen=True)
@@ -178,7 +371,7 @@ class Options:
     base_url: str | None = None
     base_path: str = "/api/auth"
     app_name: str = "Better Auth"
-    trusted_origins: list[str] = field(default_factory=list)
+    trusted_origins: list[str] | Callable[[Any], Any] = field(default_factory=list)
     max_body_size: int = 1024 * 1024
     email_and_password: EmailAndPasswordOptions = field(default_factory=EmailAndPasswordOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
@@ -186,24 +379,24 @@ class Options:
     account: TableOptions = field(default_factory=TableOptions)
     verification: TableOptions = field(default_factory=TableOptions)
     advanced: AdvancedOptions = field(default_factory=AdvancedOptions)
+    email_verification: EmailVerificationOptions = field(
+        default_factory=lambda: EmailVerificationOptions()
+    )
+    mail_sender: Any = None
+    rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
+    plugins: list[Any] = field(default_factory=list)
+    hooks: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    database_hooks: dict[str, Any] = field(default_factory=dict)
+    disabled_paths: list[str] = field(default_factory=list)
+    on_api_error: OnAPIErrorOptions = field(default_factory=lambda: OnAPIErrorOptions())
+    logger: LoggerOptions = field(default_factory=lambda: LoggerOptions())
 
 
 #: Better Auth options whose feature this version does not have yet, and why not.
 NOT_BUILT = {
-    "plugins": "plugins",
-    "hooks": "request hooks",
-    "database_hooks": "database hooks",
     "secondary_storage": "secondary storage (Redis)",
-    "rate_limit": "rate limiting",
     "social_providers": "social sign-in",
-    "email_verification": "email verification",
-    "disabled_paths": "disabled paths",
-    "on_api_error": "on_api_error",
-    "logger": "the logger option",
     "telemetry": "telemetry",
-    "user.change_email": "changing email",
-    "user.delete_user": "deleting users",
-    "email_and_password.send_reset_password": "password reset",
     "session.store_session_in_database": "secondary storage (Redis)",
     "session.preserve_session_in_database": "secondary storage (Redis)",
     "session.defer_session_refresh": "deferred session refresh",
@@ -250,6 +443,9 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
     if tp is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
         return _expect(ok, value, "an integer", path)
+    if tp is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return float(_expect(ok, value, "a number", path))
     if tp is str:
         return _expect(isinstance(value, str), value, "a string", path)
     if tp is type(None):

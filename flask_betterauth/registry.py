@@ -38,6 +38,7 @@ class Endpoint:
     :param media_types: the request content types accepted for a body.
     :param form_csrf: apply the first-sign-in CSRF rules (sign-in and sign-up).
     :param server_only: reachable on ``auth.api`` only, never over HTTP.
+    :param hidden: left out of the OpenAPI document.
     """
 
     name: str
@@ -50,6 +51,7 @@ class Endpoint:
     media_types: tuple[str, ...] = (JSON,)
     form_csrf: bool = False
     server_only: bool = False
+    hidden: bool = False
 
     @property
     def summary(self) -> str:
@@ -73,6 +75,7 @@ def endpoint(
     media_types: tuple[str, ...] = (JSON,),
     form_csrf: bool = False,
     server_only: bool = False,
+    hidden: bool = False,
 ) -> Callable[[Handler], Endpoint]:
     """Declare a handler as an endpoint; the decorated name becomes the :class:`Endpoint`."""
     if auth not in AUTH_TIERS:
@@ -91,6 +94,7 @@ def endpoint(
             media_types=media_types,
             form_csrf=form_csrf,
             server_only=server_only,
+            hidden=hidden,
         )
 
     return decorate

@@ -8,6 +8,7 @@ calls them after ``fields`` renames.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -123,6 +124,7 @@ def _additional(name: str, spec: FieldOptions) -> Column:
         default=spec.default_value,
         input=spec.input,
         returned=spec.returned,
+        references=spec.references,
         core=False,
     )
 
@@ -148,8 +150,52 @@ def _table(
     return Table(name=name, table_name=model_name or name, columns=columns)
 
 
-def build_schema(options: Options) -> dict[str, Table]:
-    """The tables the app's options call for, keyed by logical table name."""
+def _plugin_fields(table: str, fields: Mapping[str, Any]) -> dict[str, FieldOptions]:
+    result = {}
+    for name, spec in fields.items():
+        if isinstance(spec, FieldOptions):
+            result[name] = spec
+        elif isinstance(spec, Mapping):
+            try:
+                result[name] = FieldOptions(**spec)
+            except TypeError as error:
+                raise BetterAuthError(f"plugin schema field {table}.{name}: {error}") from None
+        else:
+            raise BetterAuthError(f"plugin schema field {table}.{name} must be a mapping")
+    return result
+
+
+def add_plugin_tables(
+    tables: dict[str, Table], schemas: Sequence[Mapping[str, Mapping[str, Any]]]
+) -> dict[str, Table]:
+    """``tables`` with plugin schemas applied: new fields on existing tables, new tables.
+
+    A schema maps a logical table name to ``{"fields": {...}, "model_name": ...}``; a new
+    table gets a string ``id`` primary key.
+    """
+    result = dict(tables)
+    for schema in schemas:
+        for name, spec in schema.items():
+            fields = _plugin_fields(name, spec.get("fields", {}))
+            if name in result:
+                current = result[name]
+                columns = dict(current.columns)
+                for key, field_spec in fields.items():
+                    if key in columns:
+                        raise BetterAuthError(f"plugin field {name}.{key} already exists")
+                    columns[key] = _additional(key, field_spec)
+                result[name] = replace(current, columns=columns)
+            else:
+                columns = {"id": _core("id", "string")}
+                columns.update({key: _additional(key, f) for key, f in fields.items()})
+                result[name] = Table(name, spec.get("model_name") or name, columns)
+    return result
+
+
+def build_schema(
+    options: Options, plugin_schemas: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Table]:
+    """The tables the app's options and plugins call for, keyed by logical table name."""
     tables = {
         "user": _table(
             "user", options.user.model_name, options.user.fields, options.user.additional_fields
@@ -165,6 +211,7 @@ def build_schema(options: Options) -> dict[str, Table]:
             "verification", options.verification.model_name, options.verification.fields, {}
         ),
     }
+    tables = add_plugin_tables(tables, plugin_schemas)
     names = [t.table_name for t in tables.values()]
     if len(set(names)) != len(names):
         raise BetterAuthError(f"two auth tables share one name: {names}")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
+from typing import Any
 
 from .cookies import AuthCookies
+from .hooks import HookTable
 from .models import Models
 from .options import Options
 from .origins import TrustedOrigins
@@ -16,6 +20,7 @@ from .schema import Table
 from .storage import Adapter
 
 if TYPE_CHECKING:
+    from .plugins.base import Plugin
     from .sessions import Sessions
 
 
@@ -43,7 +48,12 @@ class AuthState:
     origin_check: bool
     generate_id: Callable[[], str]
     sign_in_url: str
-    sessions: Sessions
+    hooks: HookTable
+    plugins: list[Plugin]
+    error_codes: Mapping[str, str]
+    sessions: Sessions = field(init=False)
+    #: Room for plugins and features to keep per-app data (built lazily).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def cookies_for(self, https: bool) -> AuthCookies:
         """The cookie names and attributes for a request over HTTPS or plain HTTP."""

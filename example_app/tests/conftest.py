@@ -22,10 +22,16 @@ EMAIL = "ann@example.com"
 PASSWORD = "correct horse battery"
 
 
-def make_test_config(database_uri: str, base_url: str = ORIGIN) -> dict[str, Any]:
-    """Config for a test app: a given database, a fixed secret, fast password hashing."""
+def make_test_config(
+    database_uri: str, base_url: str = ORIGIN, testing: bool = True
+) -> dict[str, Any]:
+    """Config for a test app: a given database, a fixed secret, fast password hashing.
+
+    ``testing=False`` runs the app as deployed; the extension then also checks the origin
+    of requests to ``/api/auth``, as it does in production.
+    """
     return {
-        "TESTING": True,
+        "TESTING": testing,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "BETTER_AUTH_SECRET": "example-app-tests-secret-0123456789abcdef",
         "BETTER_AUTH_URL": base_url,

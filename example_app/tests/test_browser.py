@@ -48,11 +48,12 @@ def _refuse(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
-    """Serve the example app on a free local port, in a thread, on a fresh SQLite file."""
+    """Serve the example app as deployed on a free local port, on a fresh SQLite file."""
     # Bind first so the app can be told its own URL, which it trusts as an origin.
     server: BaseWSGIServer = make_server("127.0.0.1", 0, _refuse, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
-    app = create_app(make_test_config(f"sqlite:///{tmp_path / 'example.sqlite'}", base_url))
+    database = f"sqlite:///{tmp_path / 'example.sqlite'}"
+    app = create_app(make_test_config(database, base_url, testing=False))
     server.app = app
     thread = threading.Thread(target=server.serve_forever, name="example-app-server")
     thread.start()

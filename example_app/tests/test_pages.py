@@ -21,6 +21,8 @@ from example_app.extensions import db
 
 from .conftest import EMAIL
 from .conftest import NAME
+from .conftest import ORIGIN
+from .conftest import PASSWORD
 from .conftest import AuthActions
 from .conftest import make_test_config
 
@@ -86,7 +88,7 @@ def test_sign_in_starts_a_session(client: FlaskClient, auth: AuthActions) -> Non
 
 @pytest.mark.parametrize(
     ("email", "password"),
-    [(EMAIL, "wrong password"), ("nobody@example.com", "correct horse battery")],
+    [(EMAIL, "wrong password"), ("nobody@example.com", PASSWORD)],
     ids=["wrong-password", "unknown-email"],
 )
 def test_bad_credentials_show_one_error(
@@ -109,6 +111,45 @@ def test_dashboard_requires_sign_in(client: FlaskClient) -> None:
 
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/sign-in"
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("/?from=dashboard", "/?from=dashboard"),
+        ("//evil.example/", "/dashboard"),
+        ("/\\evil.example/", "/dashboard"),
+        ("https://evil.example/", "/dashboard"),
+        ("/\t/evil.example/", "/dashboard"),
+    ],
+    ids=["local-path", "scheme-relative", "backslash", "absolute", "control-character"],
+)
+def test_sign_in_goes_back_only_to_local_pages(
+    client: FlaskClient, auth: AuthActions, next_url: str, landing: str
+) -> None:
+    auth.sign_up()
+    auth.sign_out()
+
+    data = {"email": EMAIL, "password": PASSWORD, "remember_me": "on"}
+    response = client.post(
+        "/sign-in", query_string={"next": next_url}, data=data, headers={"Origin": ORIGIN}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == landing
+
+
+def test_sign_in_comes_back_to_the_page_that_asked_for_it(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    auth.sign_up()
+    auth.sign_out()
+    sign_in_url = client.get("/dashboard?tab=sessions").headers["Location"]
+
+    data = {"email": EMAIL, "password": PASSWORD, "remember_me": "on"}
+    response = client.post(sign_in_url, data=data, headers={"Origin": ORIGIN})
+
+    assert response.headers["Location"] == "/dashboard?tab=sessions"
 
 
 def test_dashboard_shows_the_user_and_session_expiry(
@@ -172,17 +213,31 @@ def test_sign_out_ends_the_session(client: FlaskClient, auth: AuthActions) -> No
     assert client.get("/dashboard").status_code == 302
 
 
-def test_cross_site_form_posts_are_refused(client: FlaskClient, auth: AuthActions) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site", "Origin": ORIGIN}],
+    ids=["foreign-origin", "fetch-metadata"],
+)
+def test_cross_site_form_posts_are_refused(
+    client: FlaskClient, auth: AuthActions, headers: dict[str, str]
+) -> None:
     auth.sign_up()
-    evil = {"Origin": "http://evil.example"}
 
-    assert client.post("/sign-out", headers=evil).status_code == 403
+    assert client.post("/sign-out", headers=headers).status_code == 403
     assert client.get("/dashboard").status_code == 200
 
-    data = {"email": EMAIL, "password": "correct horse battery"}
-    response = client.post("/sign-in", data=data, headers=evil)
+    auth.sign_out()
+    data = {"email": EMAIL, "password": PASSWORD}
+    response = client.post("/sign-in", data=data, headers=headers)
     assert response.status_code == 403
-    assert "Invalid origin" in response.get_data(as_text=True)
+    assert client.get_cookie(SESSION_COOKIE) is None
+
+
+def test_same_origin_fetch_metadata_is_accepted(client: FlaskClient, auth: AuthActions) -> None:
+    auth.sign_up()
+    response = client.post("/sign-out", headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 303
+    assert client.get_cookie(SESSION_COOKIE) is None
 
 
 def test_init_db_clears_the_accounts(

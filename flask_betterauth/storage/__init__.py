@@ -3,6 +3,7 @@
 from .base import Adapter as Adapter
 from .base import ConflictError as ConflictError
 from .base import Op as Op
+from .base import WriteRefused as WriteRefused
 from .sqlalchemy import SQLAlchemyAdapter as SQLAlchemyAdapter
 
-__all__ = ["Adapter", "ConflictError", "Op", "SQLAlchemyAdapter"]
+__all__ = ["Adapter", "ConflictError", "Op", "WriteRefused", "SQLAlchemyAdapter"]

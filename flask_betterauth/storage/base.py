@@ -16,6 +16,16 @@ class ConflictError(Exception):
     """A write broke a unique constraint (two sign-ups with one email, at once)."""
 
 
+class WriteRefused(Exception):
+    """A database hook refused a write; ``code`` is the error the endpoint answers with."""
+
+    def __init__(self, model: str, operation: str) -> None:
+        super().__init__(f"a database hook refused to {operation} a {model}")
+        self.model = model
+        self.operation = operation
+        self.code = f"FAILED_TO_{operation.upper()}_{model.upper()}"
+
+
 @dataclass(frozen=True)
 class Op:
     """A comparison other than equality in a ``where`` mapping: ``{"expiresAt": Op("<", t)}``.

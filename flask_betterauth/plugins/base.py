@@ -1,0 +1,100 @@
+"""The plugin interface: what a plugin may add to the app, as one dataclass.
+
+A plugin is a :class:`Plugin` built by a factory function (``two_factor(issuer=...)``).
+It adds endpoints to the same registry as the core's (served over HTTP and on
+``auth.api``), tables and fields to the schema, hooks around endpoints and writes, rules to
+the rate limiter, error codes to ``auth.ERROR_CODES``, and may set option defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask import Request
+from werkzeug.wrappers import Response
+
+from ..errors import BetterAuthError
+from ..hooks import Hook
+from ..registry import Endpoint
+
+OnRequest = Callable[[Request], Response | None]
+OnResponse = Callable[[Request, Response], Response | None]
+
+
+@dataclass(frozen=True)
+class RateLimitRule:
+    """A plugin's rate-limit rule: at most ``max`` requests per ``window`` seconds on the
+    paths ``matches`` accepts (a path below the base path, like ``/two-factor/verify``)."""
+
+    matches: Callable[[str], bool]
+    window: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """Everything one plugin brings.
+
+    :param id: a unique identifier (``"two-factor"``).
+    :param endpoints: endpoints declared with :func:`~flask_betterauth.registry.endpoint`.
+    :param schema: ``{table: {"fields": {name: field options}, "model_name": ...}}``; a core
+        table name adds fields to it, any other name makes a new table.
+    :param hooks: ``{"before": [Hook, ...], "after": [...]}``, run after the app's hooks.
+    :param database_hooks: like the ``database_hooks`` option; run before the app's.
+    :param on_request: ``on_request(request)`` before an auth route runs; a returned
+        response is sent instead.
+    :param on_response: ``on_response(request, response)`` after; may return a new one.
+    :param rate_limit: rules for the rate limiter; the first that matches a path wins.
+    :param error_codes: ``{CODE: message}`` merged into ``auth.ERROR_CODES``.
+    :param init: ``init(options) -> dict | None``: option defaults under the app's own.
+    :param trusted_origins: origins this plugin needs trusted.
+    """
+
+    id: str
+    endpoints: Sequence[Endpoint] = ()
+    schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    hooks: Mapping[str, Sequence[Hook]] = field(default_factory=dict)
+    database_hooks: Mapping[str, Any] = field(default_factory=dict)
+    on_request: OnRequest | None = None
+    on_response: OnResponse | None = None
+    rate_limit: Sequence[RateLimitRule] = ()
+    error_codes: Mapping[str, str] = field(default_factory=dict)
+    init: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
+    trusted_origins: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise BetterAuthError("a plugin needs an id")
+        unknown = set(self.hooks) - {"before", "after"}
+        if unknown:
+            raise BetterAuthError(
+                f"plugin {self.id!r}: hooks take 'before' and 'after', not {sorted(unknown)}"
+            )
+
+
+def check_plugins(plugins: Sequence[Any]) -> list[Plugin]:
+    """The plugins, checked: each a :class:`Plugin`, ids unique.
+
+    :raises BetterAuthError: naming the bad entry.
+    """
+    seen: set[str] = set()
+    for index, plugin in enumerate(plugins):
+        if not isinstance(plugin, Plugin):
+            raise BetterAuthError(
+                f"option 'plugins[{index}]' must be a Plugin (made by a plugin's factory "
+                f"function), not {type(plugin).__name__}"
+            )
+        if plugin.id in seen:
+            raise BetterAuthError(f"plugin {plugin.id!r} is given twice")
+        seen.add(plugin.id)
+    return list(plugins)
+
+
+def plugin_hooks(plugins: Sequence[Plugin]) -> list[tuple[str, Hook]]:
+    """Every plugin hook as ``(phase, hook)``, in plugin order."""
+    return [(phase, hook) for p in plugins for phase, hooks in p.hooks.items() for hook in hooks]
