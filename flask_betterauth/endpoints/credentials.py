@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import signals
 from ..context import Context
 from ..errors import APIError
 from ..options import EmailAndPasswordOptions
@@ -32,6 +33,7 @@ def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:
     )
     ctx.state.sessions.set_cookies(ctx, pair, dont_remember=not remember_me)
     ctx.new_session = pair
+    signals.send(signals.session_created, session=pair[0], user=user)
     return pair[0]
 
 

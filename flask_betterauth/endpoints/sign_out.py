@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from .. import signals
 from ..context import Context
 from ..registry import endpoint
 from ..validation import BodySchema
@@ -32,5 +33,7 @@ def sign_out(ctx: Context) -> dict[str, Any]:
             sessions.delete(token)
         except Exception:  # the cookies still go; Better Auth logs and answers success
             logger.exception("could not delete the session on sign-out")
+        else:
+            signals.send(signals.user_signed_out, token=token)
     sessions.clear_cookies(ctx)
     return {"success": True}
