@@ -95,3 +95,12 @@ def test_cookie_renames_and_default_attributes(make_app, via):
     reply = Caller(test_app, via).call("sign_up_email", ANN)
     line = next(c for c in reply.set_cookies if c.startswith("sid="))
     assert line.endswith("; Max-Age=604800; Path=/app; HttpOnly; Secure; SameSite=None; Partitioned")
+
+
+def test_error_url_receives_the_error_page(make_app):
+    client = make_app(on_api_error={"error_url": "/oops"}).app.test_client()
+    reply = client.get("/api/auth/error?error=state_mismatch&error_description=bad+state")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "/oops?error=state_mismatch&error_description=bad+state"
+    plain = make_app().app.test_client().get("/api/auth/error?error=<b>")
+    assert plain.status_code == 200 and b"UNKNOWN" in plain.data and b"<b>" not in plain.data

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import urlencode
 from typing import Any
 
 from ..context import Context
 from ..dispatch import RawResponse
+from ..dispatch import Redirect
 from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictString
@@ -39,8 +41,14 @@ code{{background:#f3f3f3;padding:.1rem .3rem}}</style></head>
 
 
 @endpoint("/error", method="GET", query=ErrorQuery, name="error")
-def error_page(ctx: Context) -> RawResponse:
-    """A plain HTML page that shows an error code and its description."""
+def error_page(ctx: Context) -> RawResponse | Redirect:
+    """A plain HTML page that shows an error code and its description, or a redirect to
+    ``on_api_error.error_url`` with them in the query."""
+    target = ctx.options.on_api_error.error_url
+    if target:
+        params = {k: v for k, v in ctx.query.items() if k in ("error", "error_description")}
+        separator = "&" if "?" in target else "?"
+        return Redirect(target + (separator + urlencode(params) if params else ""))
     code = ctx.query.get("error") or "UNKNOWN"
     if not _CODE.match(code):
         code = "UNKNOWN"
