@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -20,10 +21,34 @@ pytest_plugins = ["tests.servers"]
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    """A fresh database: a SQLite file, and (second run) a new PostgreSQL database."""
+    """A fresh database: a SQLite file, and (second run) a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/auth.sqlite"
-    return str(request.getfixturevalue("fresh_postgresql_url"))
+    return str(request.getfixturevalue("postgresql_schema_url"))
+
+
+_schema_names = itertools.count(1)
+
+
+@pytest.fixture
+def postgresql_schema_url(postgresql_server: Any, postgresql_url: str) -> Iterator[str]:
+    """URL of a new, empty schema in the session's shared database, set as the search
+    path of every connection made with it: as empty as a new database, but made in a few
+    milliseconds instead of a quarter second. Dropped (its connections ended) afterwards."""
+    import psycopg
+
+    name = f"t{next(_schema_names)}"
+    admin = {"host": postgresql_server.host, "port": postgresql_server.port}
+    dbname = postgresql_url.rsplit("/", 1)[1]
+    with psycopg.connect(**admin, user="postgres", dbname=dbname, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"'.encode())
+    yield f"{postgresql_url}?application_name={name}&options=-csearch_path%3D{name}"
+    with psycopg.connect(**admin, user="postgres", dbname=dbname, autocommit=True) as conn:
+        conn.execute(
+            b"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (name,),
+        )
+        conn.execute(f'DROP SCHEMA "{name}" CASCADE'.encode())
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import timezone
 from http.cookies import SimpleCookie
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from flask import Response
 from flask_sqlalchemy import SQLAlchemy
@@ -19,7 +20,9 @@ from flask_betterauth import clock
 from flask_betterauth.options import merge_options
 
 SECRET = "test-secret-0123456789-0123456789-abcdef"
-FAST_HASHING: dict[str, Any] = {"email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}}}
+FAST_HASHING: dict[str, Any] = {
+    "email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}}
+}
 PASSWORD = "password123"
 
 
@@ -111,7 +114,10 @@ class Caller:
                     self.jar[name] = morsel.value
 
     def call(
-        self, name: str, body: Any = None, query: dict[str, Any] | None = None,
+        self,
+        name: str,
+        body: Any = None,
+        query: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
         """Run endpoint ``name`` through this caller's face."""
@@ -153,3 +159,24 @@ def _json(response: Response) -> Any:
 def set_clock(source: Clock | None) -> None:
     """Install (or remove) the test clock."""
     clock.set_clock(source)
+
+
+def sql(test_app: TestApp, statement: str, **params: Any) -> list[dict[str, Any]]:
+    """Run one SQL statement on the app's database, bypassing the extension; returns the
+    rows as dicts (empty for writes). Quote ``"user"``: it is a reserved word."""
+    with test_app.app.app_context(), test_app.db.engine.begin() as conn:
+        result = conn.execute(sa.text(statement), params)
+        return [dict(row._mapping) for row in result] if result.returns_rows else []
+
+
+def rows(test_app: TestApp, table: str) -> list[dict[str, Any]]:
+    """Every row of auth table ``table`` (``"user"``, ``"session"``...), read straight from
+    the database, keyed by logical field names, dates as aware datetimes."""
+    with test_app.app.app_context():
+        sa_table = test_app.auth.models.tables[table]
+        with test_app.db.engine.connect() as conn:
+            result = conn.execute(sa.select(sa_table))
+            columns = list(sa_table.c)
+            return [
+                {col.key: value for col, value in zip(columns, row, strict=True)} for row in result
+            ]

@@ -20,7 +20,9 @@ def _count(test_app, table):
 
 
 def test_before_create_changes_the_row(make_app, via):
-    hooks = {"user": {"create": {"before": lambda data, ctx: {"data": {"name": data["name"] + "!"}}}}}
+    hooks = {
+        "user": {"create": {"before": lambda data, ctx: {"data": {"name": data["name"] + "!"}}}}
+    }
     caller = Caller(make_app(database_hooks=hooks), via)
     assert caller.call("sign_up_email", ANN).json["user"]["name"] == "Ann!"
 
@@ -59,10 +61,22 @@ def test_after_hook_raising_leaves_nothing_written(make_app, via):
 def test_after_hooks_see_rows_and_the_context(make_app, via):
     seen = []
     hooks = {
-        "user": {"create": {"after": lambda row, ctx: seen.append(("user", row["email"], ctx.endpoint.name))}},
+        "user": {
+            "create": {
+                "after": lambda row, ctx: seen.append(("user", row["email"], ctx.endpoint.name))
+            }
+        },
         "session": {
-            "create": {"after": lambda row, ctx: seen.append(("session", row["userId"] is not None, ctx.endpoint.name))},
-            "delete": {"after": lambda row, ctx: seen.append(("session-deleted", row["id"] is not None, ctx.endpoint.name))},
+            "create": {
+                "after": lambda row, ctx: seen.append(
+                    ("session", row["userId"] is not None, ctx.endpoint.name)
+                )
+            },
+            "delete": {
+                "after": lambda row, ctx: seen.append(
+                    ("session-deleted", row["id"] is not None, ctx.endpoint.name)
+                )
+            },
         },
     }
     caller = Caller(make_app(database_hooks=hooks), via)

@@ -36,7 +36,9 @@ def test_before_hook_answers_instead_of_the_endpoint(make_app, via):
 
 def test_before_hook_refuses_with_an_api_error(make_app, via):
     def only_company_emails(ctx):
-        if ctx.endpoint.name == "sign_up_email" and not ctx.body.get("email", "").endswith("@corp.io"):
+        if ctx.endpoint.name == "sign_up_email" and not ctx.body.get("email", "").endswith(
+            "@corp.io"
+        ):
             raise APIError(403, "EMAIL_DOMAIN_NOT_ALLOWED", "Use your company email")
 
     caller = Caller(make_app(hooks={"before": only_company_emails}), via)

@@ -42,7 +42,9 @@ def test_every_enabled_endpoint_is_listed(document):
 
 def test_request_schemas_come_from_marshmallow(document):
     _, doc = document
-    body = doc["paths"]["/api/auth/sign-up/email"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body = doc["paths"]["/api/auth/sign-up/email"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]
     assert set(body["required"]) == {"name", "email", "password", "nickname"}
     assert body["properties"]["email"] == {"type": "string", "format": "email"}
     query = doc["paths"]["/api/auth/get-session"]["get"]["parameters"]

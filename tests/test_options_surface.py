@@ -33,7 +33,9 @@ def test_disabled_path_is_gone_everywhere(make_app):
 
 def test_on_api_error_callback_sees_every_error(make_app, via):
     seen = []
-    test_app = make_app(on_api_error={"on_error": lambda error, ctx: seen.append((error.code, ctx.endpoint.name))})
+    test_app = make_app(
+        on_api_error={"on_error": lambda error, ctx: seen.append((error.code, ctx.endpoint.name))}
+    )
     Caller(test_app, via).call("sign_in_email", {"email": "x@y.io", "password": "whatever1"})
     assert seen == [("INVALID_EMAIL_OR_PASSWORD", "sign_in_email")]
 
@@ -53,7 +55,9 @@ def test_on_api_error_throw_hands_errors_to_flask(make_app):
 
 def test_logger_options(make_app):
     records = []
-    make_app(logger={"level": "debug", "log": lambda level, message: records.append((level, message))})
+    make_app(
+        logger={"level": "debug", "log": lambda level, message: records.append((level, message))}
+    )
     logger = logging.getLogger("flask_betterauth")
     assert logger.level == logging.DEBUG
     logger.debug("hello")
@@ -89,12 +93,16 @@ def test_cookie_renames_and_default_attributes(make_app, via):
     test_app = make_app(
         advanced={
             "default_cookie_attributes": {"same_site": "none", "partitioned": True},
-            "cookies": {"session_token": {"name": "sid", "attributes": {"http_only": True, "path": "/app"}}},
+            "cookies": {
+                "session_token": {"name": "sid", "attributes": {"http_only": True, "path": "/app"}}
+            },
         }
     )
     reply = Caller(test_app, via).call("sign_up_email", ANN)
     line = next(c for c in reply.set_cookies if c.startswith("sid="))
-    assert line.endswith("; Max-Age=604800; Path=/app; HttpOnly; Secure; SameSite=None; Partitioned")
+    assert line.endswith(
+        "; Max-Age=604800; Path=/app; HttpOnly; Secure; SameSite=None; Partitioned"
+    )
 
 
 def test_error_url_receives_the_error_page(make_app):

@@ -13,7 +13,9 @@ def test_sign_up_in_out_send_signals(auth_app, via):
     seen = []
     receivers = {
         signals.user_signed_up: lambda app, user: seen.append(("signed up", user["email"])),
-        signals.user_signed_in: lambda app, user, session: seen.append(("signed in", user["email"])),
+        signals.user_signed_in: lambda app, user, session: seen.append(
+            ("signed in", user["email"])
+        ),
         signals.session_created: lambda app, session, user: seen.append(("session", user["email"])),
         signals.user_signed_out: lambda app, token: seen.append(("signed out", len(token))),
     }

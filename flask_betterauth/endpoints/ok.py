@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from ..context import Context
 from ..dispatch import RawResponse
