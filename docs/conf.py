@@ -22,7 +22,10 @@ except metadata.PackageNotFoundError:
     release = "0.1.0.dev0"
 version = ".".join(release.split(".")[:2])
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
+
 extensions = [
+    "option_tables",
     "sphinx.ext.autodoc",
     "myst_parser",
     "pallets_sphinx_themes",
