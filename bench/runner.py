@@ -31,6 +31,7 @@ from .cases import CASES
 from .cases import Case
 from .pg import PostgresServer
 from .server import ROOT
+from .server import Served
 from .server import gunicorn
 
 DATABASES = ("sqlite", "postgres")
@@ -120,8 +121,19 @@ def check(url: str, headers: dict[str, str]) -> None:
         raise RuntimeError(f"GET {url} set cookies on a steady-state request: {cookies}")
 
 
-def measure(case: Case, base: str, cookie: str, load: wrk.Load, warmup: float) -> dict[str, Any]:
-    """Check the route, warm it up, run wrk, check it again; the wrk figures as a dict."""
+def measure(
+    case: Case,
+    base: str,
+    cookie: str,
+    load: wrk.Load,
+    warmup: float,
+    worker_cpu: Callable[[], float] | None = None,
+) -> dict[str, Any]:
+    """Check the route, warm it up, run wrk, check it again; the figures as a dict.
+
+    Given ``worker_cpu`` (the server's CPU seconds so far), the figures also hold
+    ``cpu_us_per_request``: the server's CPU time over the run per request served.
+    """
     url = base + case.path
     headers = {"User-Agent": USER_AGENT}
     if case.signed_in:
@@ -129,15 +141,20 @@ def measure(case: Case, base: str, cookie: str, load: wrk.Load, warmup: float) -
     check(url, headers)
     if warmup > 0:
         wrk.run(url, wrk.Load(load.threads, load.connections, warmup), headers)
+    cpu = worker_cpu() if worker_cpu else 0.0
     result = wrk.run(url, load, headers)
+    cpu = worker_cpu() - cpu if worker_cpu else 0.0
     check(url, headers)
     if result.non_2xx_3xx or not result.requests:
         raise RuntimeError(f"{result.non_2xx_3xx} of {result.requests} responses failed")
-    return result.as_dict()
+    figures = result.as_dict()
+    if worker_cpu:
+        figures["cpu_us_per_request"] = cpu / result.requests * 1e6
+    return figures
 
 
-def _serve(app: str, url: str, log: Path, servers: ExitStack) -> tuple[str, str]:
-    """Set ``app`` up on the database at ``url`` and serve it; its base URL and cookie."""
+def _serve(app: str, url: str, log: Path, servers: ExitStack) -> tuple[Served, str]:
+    """Set ``app`` up on the database at ``url`` and serve it; the server and the cookie."""
     env = {**os.environ, "BENCH_DATABASE_URL": url}
     cookie = prepare(app, env)
     return servers.enter_context(gunicorn(f"bench.apps.{app}:app", env, log)), cookie
@@ -158,7 +175,7 @@ def run_database(
     or case records its error and the others go on.
     """
     figures: dict[str, dict[str, Any]] = {}
-    served: dict[str, tuple[str, str]] = {}
+    served: dict[str, tuple[Served, str]] = {}
     with database(kind, tmp) as make_database, ExitStack() as servers:
         for app in dict.fromkeys(c.app for c in cases):
             print(f"  setting up {app} ...", end=" ", flush=True)
@@ -176,7 +193,10 @@ def run_database(
                     continue
                 print(f"  round {round_}/{rounds} {case.key} ...", end=" ", flush=True)
                 try:
-                    result = measure(case, *served[case.app], load, warmup)
+                    server, cookie = served[case.app]
+                    result = measure(
+                        case, server.url, cookie, load, warmup, server.worker_cpu_seconds
+                    )
                 except Exception as exc:  # noqa: BLE001
                     figures[case.key] = _error(exc)
                     continue
@@ -246,8 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     about = (
         f"Measured {started:%Y-%m-%d} with `python3 bench/run.py` on {info['cpus']} x "
         f"{info['cpu']}, Python {info['python']}: gunicorn, 1 sync worker; "
-        f"`wrk -t{load.threads} -c{load.connections} -d{load.seconds:g}s`. "
-        "x (a) is the share of the bare route's requests/sec on the same database."
+        f"`wrk -t{load.threads} -c{load.connections} -d{load.seconds:g}s`"
+        + (f", best of {args.rounds} rounds" if args.rounds > 1 else "")
+        + ". x (a) is the share of the bare route's requests/sec on the same database; "
+        "CPU µs/req is the gunicorn worker's CPU time per request, and x (a) by CPU the bare "
+        "route's CPU per request over the case's (other load on the machine disturbs it "
+        "far less than requests/sec)."
     )
     if args.write_readme:
         readme = ROOT / "README.md"

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +23,51 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn: its base URL and its master's process id."""
+
+    url: str
+    pid: int
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the master's worker processes.
+
+        Unlike wall-clock throughput, this barely moves when other programs compete
+        for the cores, so cost per request stays comparable on a busy machine.
+        """
+        return sum(_cpu_seconds(stat) for stat in _stats() if _ppid(stat) == self.pid)
+
+
+def _stats() -> Iterator[str]:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield (entry / "stat").read_text()
+            except OSError:  # the process ended meanwhile
+                continue
+
+
+def _fields(stat: str) -> list[str]:
+    # The command name, in parentheses, may itself hold spaces and parentheses.
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def _ppid(stat: str) -> int:
+    return int(_fields(stat)[1])
+
+
+def _cpu_seconds(stat: str) -> float:
+    fields = _fields(stat)
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path, timeout: float = 30) -> Iterator[str]:
-    """Serve ``app`` (``module:attr``) with ``gunicorn -w 1 -k sync``; yield its base URL.
+def gunicorn(app: str, env: dict[str, str], log: Path, timeout: float = 30) -> Iterator[Served]:
+    """Serve ``app`` (``module:attr``) with ``gunicorn -w 1 -k sync`` until exit.
 
     The server runs in its own process group and is always stopped on exit; its output
     goes to ``log``, whose tail is raised with the error if it does not come up.
@@ -41,7 +84,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, timeout: float = 30) -> I
         )  # fmt: skip
     try:
         _wait_listening(process, port, timeout, log)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", process.pid)
     finally:
         _stop(process)
 

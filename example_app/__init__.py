@@ -3,6 +3,12 @@
 Run it with ``flask --app example_app run --debug``. The JSON API that the Better Auth
 clients speak is served under ``/api/auth``; the Jinja pages in :mod:`example_app.pages`
 call the same endpoints in-process through ``auth.api``.
+
+In production, point it at PostgreSQL and Redis and run several workers::
+
+    DATABASE_URL=postgresql://... REDIS_URL=redis://localhost:6379/0 \
+        BETTER_AUTH_SECRET=... BETTER_AUTH_URL=https://example.com \
+        gunicorn -w 4 'example_app:create_app()'
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ DEVELOPMENT_SECRET = "example-app-development-secret-do-not-use-in-production"
 AUTH_OPTIONS: dict[str, Any] = {
     "email_and_password": {"enabled": True},
     "session": {"cookie_cache": {"enabled": True}},
+    "email_verification": {"send_on_sign_up": True, "auto_sign_in_after_verification": True},
+    "user": {"change_email": {"enabled": True}, "delete_user": {"enabled": True}},
 }
 
 
@@ -40,7 +48,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
+        SQLALCHEMY_DATABASE_URI=database_url_from_environment()
+        or "sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
+        # Mail goes to flask-betterauth's development sender unless the config says
+        # otherwise (BETTER_AUTH_MAIL = "smtp" with the MAIL_* settings).
+        BETTER_AUTH_MAIL="dev",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -48,18 +60,44 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _configure_secret(app)
+    if test_config is None:
+        _configure_mail(app)
 
     db.init_app(app)
-    auth.init_app(app, db, **merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {})))
+    options = merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {}))
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url and "secondary_storage" not in options:
+        from flask_betterauth.secondary_storage import RedisStorage
 
+        options["secondary_storage"] = RedisStorage.from_url(redis_url)
+    auth.init_app(app, db, **options)
+
+    from . import account_pages
     from . import pages
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(account_pages.bp)
     app.cli.add_command(init_db_command)
 
     with app.app_context():
         db.create_all()
     return app
+
+
+def database_url_from_environment() -> str | None:
+    """``DATABASE_URL`` as a SQLAlchemy URL, if set (config values still win over it).
+
+    With ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` (sessions in Redis) the same app
+    runs as several gunicorn workers that share every session. A bare ``postgres://`` or
+    ``postgresql://`` URL is given the psycopg 3 driver.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
 
 def _configure_secret(app: Flask) -> None:
@@ -78,6 +116,15 @@ def _configure_secret(app: Flask) -> None:
         )
         secret = DEVELOPMENT_SECRET
     app.config["BETTER_AUTH_SECRET"] = secret
+
+
+def _configure_mail(app: Flask) -> None:
+    """With the development sender, keep the mails in ``instance/mail.log`` too (listed at
+    ``/dev/mail``), unless the config names another file. Tests name their own."""
+    if app.config.get("BETTER_AUTH_MAIL") == "dev":
+        app.config.setdefault(
+            "BETTER_AUTH_MAIL_LOG", os.path.join(app.instance_path, "mail.log")
+        )
 
 
 def merge_options(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

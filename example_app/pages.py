@@ -71,6 +71,7 @@ def sign_up() -> View:
         "name": request.form.get("name", ""),
         "email": request.form.get("email", ""),
         "password": request.form.get("password", ""),
+        "callbackURL": url_for("account.email_verified"),
     }
     return _submit(auth.api.sign_up_email, body, "sign_up.html", url_for("pages.dashboard"))
 

@@ -10,6 +10,7 @@ from .clock import parse_iso
 from .errors import APIError
 from .schema import Column
 from .schema import Table
+from .validation import is_unicode_text
 
 
 def _default(column: Column) -> Any:
@@ -22,7 +23,7 @@ def _is_number(value: Any) -> bool:
 
 
 _CHECKS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
+    "string": lambda v: isinstance(v, str) and "\x00" not in v and is_unicode_text(v),
     "number": _is_number,
     "boolean": lambda v: isinstance(v, bool),
     "json": lambda v: True,

@@ -32,8 +32,9 @@ def to_ms(moment: datetime) -> int:
 
 def iso(moment: datetime) -> str:
     """Format as JavaScript's ``toISOString``: UTC, three fractional digits, ``Z``."""
-    moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.utcoffset():
+        moment = moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def parse_iso(text: str) -> datetime:

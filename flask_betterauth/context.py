@@ -7,12 +7,12 @@ from dataclasses import replace
 from typing import Any
 
 from werkzeug.datastructures import Headers
-from werkzeug.http import parse_cookie
 
 from .cookies import AuthCookies
 from .cookies import CookieSpec
+from .cookies import parse_cookie_header
+from .ip import client_ip
 from .origins import TrustedOrigins
-from .origins import origin_of
 from .records import Record
 from .registry import Endpoint
 from .state import AuthState
@@ -57,12 +57,12 @@ class Context:
         self.headers = headers
         self.params = dict(params or {})
         self.cookies: Mapping[str, str] = (
-            cookies if cookies is not None else parse_cookie(headers.get("Cookie", ""))
+            cookies if cookies is not None else parse_cookie_header(headers.get("Cookie"))
         )
         self.is_http = is_http
         self.remote_addr = remote_addr
         self.specs: AuthCookies = state.cookies_for(https)
-        self.origin = (origin_of(state.base_url) if state.base_url else request_origin) or ""
+        self.origin = state.base_origin or request_origin or ""
         self.base_url = state.base_url or (self.origin + state.base_path)
         self.trusted: TrustedOrigins = state.trusted.with_origin(self.origin)
         self.session: tuple[Record, Record] | None = None
@@ -82,17 +82,23 @@ class Context:
 
     @property
     def user_agent(self) -> str:
-        """The ``User-Agent`` header, or ``""``."""
-        return self.headers.get("User-Agent") or ""
+        """The ``User-Agent`` header, or ``""``; stored as text, so NUL characters and
+        lone surrogates (which no database takes everywhere) are dropped."""
+        agent = self.headers.get("User-Agent") or ""
+        return agent.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
 
     @property
     def client_ip(self) -> str:
-        """The client IP from the configured headers, else the socket address, else ``""``."""
+        """The client IP from the configured headers, else the socket address, else ``""``
+        (rules in :mod:`flask_betterauth.ip`)."""
         ip_options = self.options.advanced.ip_address
         if ip_options.disable_ip_tracking:
             return ""
-        for name in ip_options.ip_address_headers:
-            value = (self.headers.get(name) or "").strip()
-            if value and "," not in value:
-                return value
-        return self.remote_addr or ""
+        found = client_ip(
+            self.headers,
+            self.remote_addr,
+            header_names=ip_options.ip_address_headers,
+            trusted_proxies=tuple(ip_options.trusted_proxies),
+            ipv6_subnet=ip_options.ipv6_subnet,
+        )
+        return found or ""

@@ -61,6 +61,11 @@ def decode(key: bytes, value: str, now_ms: int) -> dict[str, Any] | None:
     return payload
 
 
+def expires_at(value: str) -> int:
+    """The ``expiresAt`` (ms) inside a cookie that :func:`decode` accepted."""
+    return int(json.loads(b64url_decode(value))["expiresAt"])
+
+
 def read_chunks(cookies: Mapping[str, str], name: str) -> tuple[str | None, list[str]]:
     """The cookie value, joined from ``name.N`` chunks when split, and every name present."""
     if name in cookies:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .crypto import constant_time_equal
 from .crypto import sign
+from .errors import BetterAuthError
 from .options import Options
 
 #: Characters JavaScript's ``encodeURIComponent`` leaves alone besides letters and digits.
@@ -28,6 +29,22 @@ _ATTRIBUTE_ALIASES = {
     "samesite": "same_site",
     "maxAge": "max_age",
 }
+
+
+def parse_cookie_header(header: str | None) -> dict[str, str]:
+    """The cookies of a ``Cookie`` header, the first of each name winning.
+
+    Much cheaper than a general parser on the hot path: auth cookie values are never
+    quoted (they are percent-encoded), so splitting is exact for them.
+    """
+    cookies: dict[str, str] = {}
+    if not header:
+        return cookies
+    for part in header.split(";"):
+        name, sep, value = part.partition("=")
+        if sep:
+            cookies.setdefault(name.strip(), value.strip())
+    return cookies
 
 
 def encode_signed(key: bytes, value: str) -> str:
@@ -112,14 +129,24 @@ class AuthCookies:
     dont_remember: CookieSpec
 
     @classmethod
-    def build(cls, options: Options, secure: bool) -> AuthCookies:
-        """Names and attributes from ``advanced`` options, for ``secure`` or plain HTTP."""
+    def build(cls, options: Options, secure: bool, base_url: str | None = None) -> AuthCookies:
+        """Names and attributes from ``advanced`` options, for ``secure`` or plain HTTP.
+
+        :param base_url: the resolved base URL (option, config or environment); its host
+            is the cross-subdomain cookie domain when none is configured.
+        :raises BetterAuthError: cross-subdomain cookies with no domain and no base URL.
+        """
         advanced = options.advanced
         base: dict[str, Any] = {}
         cross = advanced.cross_sub_domain_cookies
         if cross.enabled:
-            host = urlsplit(options.base_url or "").hostname
-            base["domain"] = cross.domain or host
+            domain = cross.domain or urlsplit(base_url or options.base_url or "").hostname
+            if not domain:
+                raise BetterAuthError(
+                    "advanced.cross_sub_domain_cookies needs a 'domain' or a base URL "
+                    "(BETTER_AUTH_URL) to take the domain from"
+                )
+            base["domain"] = domain
         base.update(_normalise(advanced.default_cookie_attributes))
         prefix = "__Secure-" if secure else ""
         specs = {}

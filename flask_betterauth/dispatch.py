@@ -11,9 +11,10 @@ from werkzeug.datastructures import Headers
 
 from .context import Context
 from .errors import APIError
-from .origins import check_form_csrf
-from .origins import check_origin
+from .origins import check_request_origin
 from .origins import check_url_fields
+from .origins import concrete_path
+from .origins import path_skipped
 from .storage import WriteRefused
 from .validation import validate
 
@@ -93,8 +94,10 @@ def _run(ctx: Context) -> Any:
         ctx.body = validate(endpoint.body, ctx.raw_body, "body")
     if endpoint.query is not None:
         ctx.query = validate(endpoint.query, ctx.query, "query")
-    body = ctx.body if isinstance(ctx.body, dict) else {}
-    check_url_fields(ctx.trusted, body, ctx.query)
+    # Every redirect field the client sent is checked, declared by the endpoint or not.
+    body = ctx.raw_body if isinstance(ctx.raw_body, dict) else {}
+    if not _origin_check_skipped(ctx):
+        check_url_fields(ctx.trusted, body, ctx.query)
     _read_session(ctx)
     value = _call_handler(ctx)
     after = hooks.after.get(endpoint.name, ())
@@ -120,15 +123,20 @@ def _call_handler(ctx: Context) -> Any:
         return APIError(400, refused.code)
 
 
+def _origin_check_skipped(ctx: Context) -> bool:
+    path = concrete_path(ctx.endpoint.path, ctx.params)
+    return path_skipped(ctx.options.advanced.disable_origin_check, path)
+
+
 def _check_origin(ctx: Context) -> None:
-    state = ctx.state
-    if not state.origin_check or ctx.method in _SAFE_METHODS:
+    if not ctx.state.origin_check or ctx.method in _SAFE_METHODS:
         return
-    has_cookies = bool(ctx.headers.get("Cookie"))
-    if ctx.endpoint.form_csrf:
-        check_form_csrf(ctx.trusted, ctx.headers, has_cookies)
-    elif has_cookies:
-        check_origin(ctx.trusted, ctx.headers)
+    check_request_origin(
+        ctx.trusted,
+        ctx.headers,
+        form_csrf=ctx.endpoint.form_csrf,
+        skip_origin=_origin_check_skipped(ctx),
+    )
 
 
 def _read_session(ctx: Context) -> None:

@@ -137,6 +137,16 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         "BAD_REQUEST": "Bad request",
         "PAYLOAD_TOO_LARGE": "Request body is too large",
         "SERVICE_UNAVAILABLE": "Service unavailable",
+        # Ours: new-password checks beyond length (password policy, breached passwords).
+        "PASSWORD_POLICY_VIOLATION": "Password does not meet the password policy",
+        "PASSWORD_COMPROMISED": (
+            "The password you entered has been compromised. Please choose a different password."
+        ),
+        "BREACH_CHECK_UNAVAILABLE": (
+            "The password could not be checked against known breaches. Please try again later."
+        ),
+        # Ours: a mail (verification, reset, confirmation) could not be handed over.
+        "EMAIL_SEND_FAILED": "The email could not be sent. Please try again later.",
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),

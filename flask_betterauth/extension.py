@@ -10,33 +10,40 @@ from typing import cast
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask import Response
 from flask import current_app
 from flask import has_app_context
 
 from .api import API
+from .cli import auth_cli
 from .cookies import AuthCookies
 from .crypto import id_generator
 from .dispatch import current_context
 from .endpoints import CORE_ENDPOINTS
 from .errors import ERROR_CODES
 from .errors import BetterAuthError
+from .errors import SecondaryStorageUnavailable
 from .errors import define_error_codes
-from .glue import send_queued_cookies
 from .glue import template_context
 from .hooks import HookTable
+from .http import json_dumps
 from .http import make_blueprint
 from .logs import configure_logger
+from .mailer import Mailer
+from .maintenance import cleanup_expired
 from .models import Models
 from .models import build_models
 from .options import Options
 from .options import merge_options
 from .options import parse_options
 from .origins import build_trusted
+from .origins import csrf_enabled
 from .origins import origin_of
 from .passwords import PasswordHasher
 from .plugins.base import Plugin
 from .plugins.base import check_plugins
 from .plugins.base import plugin_hooks
+from .ratelimit import build_rate_limiter
 from .registry import Registry
 from .schema import build_schema
 from .sessions import Sessions
@@ -45,6 +52,7 @@ from .storage import Adapter
 from .storage import SQLAlchemyAdapter
 from .storage.hooks import HookedAdapter
 from .storage.hooks import collect as collect_database_hooks
+from .telemetry import publish as publish_telemetry
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -168,10 +176,12 @@ class BetterAuth:
         state = self._build_state(app, db, parse_options(raw), plugins)
         app.extensions["betterauth"] = state
         app.register_blueprint(make_blueprint(state))
-        app.after_request(send_queued_cookies)
+        app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)
+        app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         self._last_state = state
+        publish_telemetry(app, state)
 
     def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
         secret = _resolve_secret(app, opts)
@@ -183,9 +193,7 @@ class BetterAuth:
         secure = advanced.use_secure_cookies
         if secure is None and base_url is not None:
             secure = base_url.startswith("https://")
-        origin_check = advanced.disable_origin_check is False or (
-            advanced.disable_origin_check is None and not app.testing
-        )
+        origin_check = csrf_enabled(advanced, app.testing)
         disabled = {path.rstrip("/") for path in opts.disabled_paths}
         endpoints = [*CORE_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
         registry = Registry(e for e in endpoints if e.path not in disabled)
@@ -199,15 +207,21 @@ class BetterAuth:
             secret=secret,
             key=secret.encode(),
             base_url=base_url,
+            base_origin=origin_of(base_url) if base_url else None,
             base_path=base_path,
             tables=tables,
             models=models,
             adapter=_adapter(app, db, models, opts, plugins),
             hasher=PasswordHasher(password.bcrypt_rounds, password.hash, password.verify),
             registry=registry,
-            trusted=build_trusted(trusted, base_url, os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS")),
-            cookies_plain=AuthCookies.build(opts, secure=False),
-            cookies_secure=AuthCookies.build(opts, secure=True),
+            trusted=build_trusted(
+                trusted,
+                base_url,
+                os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS"),
+                dynamic=None if isinstance(opts.trusted_origins, list) else opts.trusted_origins,
+            ),
+            cookies_plain=AuthCookies.build(opts, secure=False, base_url=base_url),
+            cookies_secure=AuthCookies.build(opts, secure=True, base_url=base_url),
             secure_cookies=secure,
             origin_check=origin_check,
             generate_id=id_generator(advanced.generate_id),
@@ -217,6 +231,15 @@ class BetterAuth:
             error_codes=error_codes,
         )
         state.sessions = Sessions(state)
+        state.extras["mailer"] = Mailer.from_app(app, opts)
+        state.rate_limiter = build_rate_limiter(
+            opts,
+            state.adapter,
+            base_path=base_path,
+            generate_id=state.generate_id,
+            relaxed=app.testing or app.debug,
+            extra_rules=[rule for plugin in plugins for rule in plugin.rate_limit],
+        )
         return state
 
     @property
@@ -245,3 +268,16 @@ class BetterAuth:
     def models(self) -> Models:
         """The models: ``auth.models.User``, ``Session``, ``Account``, ``Verification``."""
         return self.state.models
+
+    def cleanup_expired(self) -> dict[str, int]:
+        """Delete expired sessions and verification values now.
+
+        :returns: how many went, ``{"sessions": n, "verifications": m}``.
+        """
+        return cleanup_expired(self.state)
+
+
+def _storage_unavailable(error: SecondaryStorageUnavailable) -> Response:
+    """A view met a secondary storage that is down: ``503`` JSON, never a ``500``."""
+    logger.warning("answered 503: %s", error)
+    return Response(json_dumps(error.to_dict()), error.status, mimetype="application/json")

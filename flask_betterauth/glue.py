@@ -5,6 +5,7 @@ The session is read at most once per request and only when something asks for it
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
@@ -13,6 +14,7 @@ from typing import TypeVar
 from typing import cast
 from urllib.parse import quote
 
+from flask import after_this_request
 from flask import current_app
 from flask import g
 from flask import has_request_context
@@ -22,6 +24,7 @@ from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 from .cookies import CookieSpec
+from .cookies import parse_cookie_header
 from .http import json_dumps
 from .records import Record
 from .state import AuthState
@@ -33,7 +36,7 @@ _MISSING = object()
 def get_state() -> AuthState:
     """The current app's auth state; a clear error when the extension is not set up."""
     try:
-        return cast(AuthState, current_app.extensions["betterauth"])
+        return cast(AuthState, current_app._get_current_object().extensions["betterauth"])  # type: ignore[attr-defined]
     except KeyError:
         raise RuntimeError(
             "The current Flask app is not registered with BetterAuth. Did you forget "
@@ -47,26 +50,42 @@ class _RequestCarrier:
     __slots__ = ("cookies", "specs")
 
     def __init__(self, state: AuthState) -> None:
-        self.cookies = request.cookies
-        self.specs = state.cookies_for(request.is_secure)
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        self.cookies = parse_cookie_header(current.environ.get("HTTP_COOKIE"))
+        self.specs = state.cookies_for(current.is_secure)
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
-        g.setdefault("_betterauth_cookies", []).append(spec.header(value, max_age))
+        _queue(spec.header(value, max_age))
 
     def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None:
         target = replace(spec, name=name) if name else spec
-        g.setdefault("_betterauth_cookies", []).append(target.expired())
+        _queue(target.expired())
+
+
+def _queue(header: str) -> None:
+    """Send ``header`` as a ``Set-Cookie`` of this request's response.
+
+    Only a request whose session read changed cookies registers the callback, so the
+    other requests pay nothing for it.
+    """
+    queued = g.get("_betterauth_cookies")
+    if queued is None:
+        queued = g._betterauth_cookies = []
+        after_this_request(send_queued_cookies)
+    queued.append(header)
 
 
 def load_session() -> tuple[Record, Record] | None:
     """The ``(session, user)`` of the current request, read once and kept on ``g``."""
     if not has_request_context():
         return None
-    pair = g.get("_betterauth_session", _MISSING)
+    # One proxy lookup, then plain attribute access: this runs on every protected view.
+    app_g = g._get_current_object()
+    pair = app_g.__dict__.get("_betterauth_session", _MISSING)
     if pair is _MISSING:
         state = get_state()
         pair = state.sessions.read(_RequestCarrier(state))
-        g._betterauth_session = pair
+        app_g._betterauth_session = pair
     return cast("tuple[Record, Record] | None", pair)
 
 
@@ -126,6 +145,8 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
     """
 
     def decorate(func: F) -> F:
+        is_async = inspect.iscoroutinefunction(func)
+
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             pair = load_session()
@@ -133,7 +154,9 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
                 return _refuse(401, "UNAUTHORIZED", "Unauthorized")
             if fresh and not get_state().sessions.is_fresh(pair[0]):
                 return _refuse(403, "SESSION_NOT_FRESH", "Session is not fresh")
-            return current_app.ensure_sync(func)(*args, **kwargs)
+            if is_async:
+                return current_app.ensure_sync(func)(*args, **kwargs)
+            return func(*args, **kwargs)
 
         return cast(F, wrapper)
 

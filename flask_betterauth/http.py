@@ -13,10 +13,12 @@ from flask import request
 from werkzeug.wrappers import Response as BaseResponse
 
 from .context import Context
+from .cookies import parse_cookie_header
 from .dispatch import Result
 from .dispatch import dispatch
 from .errors import APIError
 from .origins import origin_of
+from .ratelimit import rate_limit_hook
 from .registry import Endpoint
 from .state import AuthState
 
@@ -108,9 +110,9 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
             query=request.args.to_dict(),
             headers=request.headers,
             params=params,
-            cookies=request.cookies,
+            cookies=parse_cookie_header(request.environ.get("HTTP_COOKIE")),
             https=request.is_secure,
-            request_origin=origin_of(request.host_url),
+            request_origin=None if state.base_origin else origin_of(request.host_url),
             remote_addr=request.remote_addr,
             is_http=True,
         )
@@ -161,6 +163,8 @@ def _internal_error(_: Exception) -> Response:
 def make_blueprint(state: AuthState) -> Blueprint:
     """The blueprint serving every HTTP endpoint of ``state``'s registry at its base path."""
     blueprint = Blueprint("betterauth", __name__, url_prefix=state.base_path)
+    if state.rate_limiter is not None:
+        blueprint.before_request(rate_limit_hook(state.rate_limiter, _error))
     for endpoint in state.registry:
         if endpoint.server_only:
             continue
@@ -180,5 +184,8 @@ def make_blueprint(state: AuthState) -> Blueprint:
     _plugin_request_hooks(state, blueprint)
     blueprint.add_url_rule("/<path:rest>", "not_found", _not_found, methods=ALL_METHODS)
     blueprint.add_url_rule("/", "root", _not_found, methods=ALL_METHODS)
+    if state.base_path:
+        # The base path itself, without its slash: 404 too, not a redirect to "<base>/".
+        blueprint.add_url_rule("", "base", _not_found, methods=ALL_METHODS)
     blueprint.register_error_handler(500, _internal_error)
     return blueprint

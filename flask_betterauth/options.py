@@ -73,6 +73,10 @@ class SessionOptions:
     fresh_age: int = 60 * 60 * 24
     disable_session_refresh: bool = False
     cookie_cache: CookieCacheOptions = field(default_factory=CookieCacheOptions)
+    #: With ``secondary_storage``: also keep sessions in the database (the fallback).
+    store_session_in_database: bool = False
+    #: With both: on revocation keep the row and set its ``expiresAt`` to now.
+    preserve_session_in_database: bool = False
     model_name: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     additional_fields: dict[str, FieldOptions] = field(default_factory=dict)
@@ -341,6 +345,24 @@ class OnAPIErrorOptions:
 
 
 @dataclass(frozen=True)
+class TelemetryOptions:
+    """``telemetry``: opt-in reports of versions and enabled features (never secrets).
+
+    Off unless ``enabled`` is true or ``BETTER_AUTH_TELEMETRY=1``, and always off under
+    ``app.testing``. Reports go to ``endpoint`` (or ``BETTER_AUTH_TELEMETRY_ENDPOINT``);
+    ``debug`` prints them instead (see :mod:`flask_betterauth.telemetry`).
+    """
+
+    enabled: bool | None = None
+    endpoint: str | None = None
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        if self.endpoint is not None and not self.endpoint.startswith(("http://", "https://")):
+            raise BetterAuthError("telemetry.endpoint must be an http(s) URL")
+
+
+@dataclass(frozen=True)
 class LoggerOptions:
     """``logger``: the ``flask_betterauth`` logger's switch, level and an extra sink.
 
@@ -383,6 +405,8 @@ class Options:
         default_factory=lambda: EmailVerificationOptions()
     )
     mail_sender: Any = None
+    #: A key-value store for sessions (see :mod:`flask_betterauth.secondary_storage`).
+    secondary_storage: Any = None
     rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
     plugins: list[Any] = field(default_factory=list)
     hooks: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
@@ -390,15 +414,12 @@ class Options:
     disabled_paths: list[str] = field(default_factory=list)
     on_api_error: OnAPIErrorOptions = field(default_factory=lambda: OnAPIErrorOptions())
     logger: LoggerOptions = field(default_factory=lambda: LoggerOptions())
+    telemetry: TelemetryOptions = field(default_factory=lambda: TelemetryOptions())
 
 
 #: Better Auth options whose feature this version does not have yet, and why not.
 NOT_BUILT = {
-    "secondary_storage": "secondary storage (Redis)",
     "social_providers": "social sign-in",
-    "telemetry": "telemetry",
-    "session.store_session_in_database": "secondary storage (Redis)",
-    "session.preserve_session_in_database": "secondary storage (Redis)",
     "session.defer_session_refresh": "deferred session refresh",
 }
 

@@ -110,6 +110,13 @@ CORE_TABLES: dict[str, list[Column]] = {
         _core("createdAt", "date"),
         _core("updatedAt", "date"),
     ],
+    # Built only with rate_limit={"storage": "database"} (see build_schema).
+    "rateLimit": [
+        _core("id", "string"),
+        _core("key", "string", unique=True),
+        _core("count", "number"),
+        _core("lastRequest", "number"),
+    ],
 }
 
 
@@ -211,6 +218,9 @@ def build_schema(
             "verification", options.verification.model_name, options.verification.fields, {}
         ),
     }
+    if options.rate_limit.storage == "database":
+        limits = options.rate_limit
+        tables["rateLimit"] = _table("rateLimit", limits.model_name, limits.fields, {})
     tables = add_plugin_tables(tables, plugin_schemas)
     names = [t.table_name for t in tables.values()]
     if len(set(names)) != len(names):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 from typing import Protocol
@@ -18,11 +20,19 @@ from .cookies import encode_signed
 from .crypto import HASHED_TOKEN_LENGTH
 from .crypto import hash_token
 from .crypto import random_string
+from .errors import SecondaryStorageUnavailable
+from .memo import Memo
 from .records import Record
 from .records import from_wire
 from .records import to_wire
+from .secondary_storage import GuardedStorage
+from .secondary_storage import check_secondary_storage
+from .session_store import DatabaseSessionStore
+from .session_store import SecondarySessionStore
+from .session_store import SessionStore
 from .state import AuthState
-from .storage import Op
+
+logger = logging.getLogger("flask_betterauth")
 
 #: A session made with ``rememberMe: false`` lives one day and is never extended.
 SHORT_SESSION = 24 * 3600
@@ -55,6 +65,49 @@ def stored_token_candidates(token: str) -> list[str]:
     return [hashed] if len(token) == HASHED_TOKEN_LENGTH else [hashed, token]
 
 
+def listed_token_candidates(token: str) -> list[str]:
+    """The stored values a token given to ``revoke-session`` may name.
+
+    ``list-sessions`` shows the caller's other sessions by their stored value (a hash
+    is all we keep), so a hash-length value also names the row that holds it. Only the
+    session's owner can revoke with it, and it is never accepted as a cookie.
+    """
+    candidates = stored_token_candidates(token)
+    return [*candidates, token] if len(token) == HASHED_TOKEN_LENGTH else candidates
+
+
+def build_store(state: AuthState) -> SessionStore:
+    """The session store the options ask for: the database, a secondary storage, or both."""
+    options = state.options
+    session = options.session
+    storage = options.secondary_storage
+    if storage is None:
+        if session.preserve_session_in_database:
+            logger.warning(
+                "session.preserve_session_in_database has no effect without "
+                "secondary_storage and session.store_session_in_database"
+            )
+        return DatabaseSessionStore(lambda: state.adapter)
+    check_secondary_storage(storage)
+    if session.preserve_session_in_database and not session.store_session_in_database:
+        logger.warning(
+            "session.preserve_session_in_database has no effect without "
+            "session.store_session_in_database"
+        )
+    database = (
+        DatabaseSessionStore(lambda: state.adapter, preserve=session.preserve_session_in_database)
+        if session.store_session_in_database
+        else None
+    )
+    return SecondarySessionStore(
+        GuardedStorage(storage),
+        state.tables,
+        adapter=lambda: state.adapter,
+        database=database,
+        expires_in=session.expires_in,
+    )
+
+
 class Sessions:
     """The session operations of one app."""
 
@@ -63,6 +116,10 @@ class Sessions:
         self.options = state.options.session
         self.user_table = state.tables["user"]
         self.session_table = state.tables["session"]
+        self.store: SessionStore = build_store(state)
+        #: Cookie texts already verified: session cookie -> token, cache -> its pair.
+        self._tokens: Memo[str] = Memo()
+        self._caches: Memo[tuple[Record, Record, int]] = Memo()
 
     # -- creating and ending -------------------------------------------------------
 
@@ -86,16 +143,49 @@ class Sessions:
         for column in self.session_table.additional:
             default = column.default() if callable(column.default) else column.default
             row[column.name] = default
-        self.state.adapter.create("session", row)
-        session = Record(row)
+        session = Record(self.store.create(row, dict(user)))
         session["token"] = token
         return session, user
 
     def delete(self, token: str) -> int:
-        """End the session whose raw token is ``token``; returns how many rows went."""
-        return self.state.adapter.delete_many(
-            "session", {"token": Op("in", stored_token_candidates(token))}
-        )
+        """End the session whose raw token is ``token``; returns how many ended (0 or 1)."""
+        found = self.store.find(stored_token_candidates(token))
+        if found is None:
+            return 0
+        self.store.remove(found[0])
+        return 1
+
+    # -- managing a user's sessions ------------------------------------------------------
+
+    def list_active(self, user_id: str) -> list[Record]:
+        """The user's unexpired sessions, oldest first, each with its *stored* token."""
+        return [Record(row) for row in self.store.list_active(user_id)]
+
+    def find_listed(self, token: str) -> Record | None:
+        """The session a raw token or a listed (stored) token names, whoever owns it."""
+        found = self.store.find(listed_token_candidates(token))
+        return Record(found[0]) if found is not None else None
+
+    def revoke(self, session: Record) -> None:
+        """End ``session`` (as :meth:`find_listed` or :meth:`list_active` gave it)."""
+        self.store.remove(session)
+
+    def revoke_user(self, user_id: str) -> None:
+        """End every session of the user, in every worker at once."""
+        self.store.remove_user(user_id)
+
+    def revoke_others(self, user_id: str, current: Record) -> None:
+        """End every session of the user except ``current`` (which holds the raw token)."""
+        self.store.remove_others(user_id, current["id"], stored_token_candidates(current["token"]))
+
+    def cleanup_expired(self) -> int:
+        """Delete every expired session from the database now; returns how many."""
+        return self.store.cleanup_expired()
+
+    def refresh_user(self, user: Mapping[str, Any]) -> None:
+        """Rewrite the copy of ``user`` kept with each of their sessions in secondary
+        storage (call after changing a user row; a no-op without secondary storage)."""
+        self.store.refresh_user(dict(user))
 
     # -- cookies ---------------------------------------------------------------------
 
@@ -154,7 +244,14 @@ class Sessions:
     def token_from(self, carrier: Carrier) -> str | None:
         """The raw session token of a correctly signed session cookie, else ``None``."""
         raw = carrier.cookies.get(carrier.specs.session_token.name)
-        return decode_signed(self.state.key, raw) if raw else None
+        if not raw:
+            return None
+        token = self._tokens.get(raw)
+        if token is None:
+            token = decode_signed(self.state.key, raw)
+            if token is not None:
+                self._tokens.put(raw, token)
+        return token
 
     def read(
         self,
@@ -187,7 +284,18 @@ class Sessions:
 
     def _from_cache(self, value: str, token: str) -> SessionPair | None:
         moment = now()
-        payload = cookie_cache.decode(self.state.key, value, to_ms(moment))
+        now_ms = to_ms(moment)
+        known = self._caches.get(value)
+        if known is not None:
+            session, user, cache_expires = known
+            if (
+                now_ms < cache_expires
+                and session["token"] == token
+                and session["expiresAt"] > moment
+            ):
+                return Record(session), Record(user)
+            return None
+        payload = cookie_cache.decode(self.state.key, value, now_ms)
         if payload is None or payload.get("version") != self.options.cookie_cache.version:
             return None
         if payload["session"].get("token") != token:
@@ -198,41 +306,46 @@ class Sessions:
         except (TypeError, ValueError):
             return None
         expires = session.get("expiresAt")
-        if expires is None or expires <= moment:
+        if expires is None or expires <= moment or not isinstance(expires, datetime):
             return None
-        return session, user
+        self._caches.put(value, (session, user, cookie_cache.expires_at(value)))
+        return Record(session), Record(user)
 
     def _from_storage(
         self, carrier: Carrier, token: str, disable_refresh: bool
     ) -> SessionPair | None:
-        adapter = self.state.adapter
-        found = adapter.find_session(stored_token_candidates(token))
+        store = self.store
+        found = store.find(stored_token_candidates(token))
         moment = now()
         if found is None or found[0]["expiresAt"] <= moment:
             if found is not None:
-                adapter.delete_many("session", {"id": found[0]["id"]})
+                self._remove_expired(found[0])
             self.clear_cookies(carrier)
             return None
         session, user = Record(found[0]), Record(found[1])
-        stored_token = session["token"]
+        stored = dict(session)
         session["token"] = token
         if self._dont_remember(carrier) or disable_refresh:
             return session, user
         if self._due_for_refresh(session, moment):
             expires = moment + timedelta(seconds=self.options.expires_in)
-            updated = adapter.update_many(
-                "session",
-                {"id": session["id"], "token": stored_token},
-                {"expiresAt": expires, "updatedAt": moment},
-            )
-            if not updated:
+            updated = store.extend(stored, expires, moment)
+            if updated is None:
                 self.clear_cookies(carrier)
                 return None
-            session["expiresAt"], session["updatedAt"] = expires, moment
+            session = Record(updated)
+            session["token"] = token
             self.set_cookies(carrier, (session, user), dont_remember=False)
             return session, user
         self.write_cache(carrier, (session, user), dont_remember=False)
         return session, user
+
+    def _remove_expired(self, session: dict[str, Any]) -> None:
+        """Delete an expired session met on a read; the answer does not wait on it."""
+        try:
+            self.store.remove(session)
+        except SecondaryStorageUnavailable:
+            logger.warning("could not delete an expired session: secondary storage is down")
 
     def _dont_remember(self, carrier: Carrier) -> bool:
         raw = carrier.cookies.get(carrier.specs.dont_remember.name)

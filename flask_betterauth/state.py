@@ -21,6 +21,7 @@ from .storage import Adapter
 
 if TYPE_CHECKING:
     from .plugins.base import Plugin
+    from .ratelimit import RateLimiter
     from .sessions import Sessions
 
 
@@ -35,6 +36,8 @@ class AuthState:
     secret: str
     key: bytes
     base_url: str | None
+    #: The origin of ``base_url`` (``None`` when the base URL is inferred per request).
+    base_origin: str | None
     base_path: str
     tables: dict[str, Table]
     models: Models
@@ -52,6 +55,8 @@ class AuthState:
     plugins: list[Plugin]
     error_codes: Mapping[str, str]
     sessions: Sessions = field(init=False)
+    #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
+    rate_limiter: RateLimiter | None = None
     #: Room for plugins and features to keep per-app data (built lazily).
     extras: dict[str, Any] = field(default_factory=dict)
 

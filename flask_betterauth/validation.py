@@ -9,16 +9,37 @@ from marshmallow import EXCLUDE
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import missing as missing_
 
 from .errors import APIError
 
 
+def is_unicode_text(value: str) -> bool:
+    """Whether ``value`` is real Unicode text: no lone surrogates (JSON's ``"\\ud800"``),
+    which cannot be encoded as UTF-8 and so cannot be hashed or stored."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class StrictString(fields.String):
-    """A string and nothing else (no bytes)."""
+    """A string and nothing else (no bytes), without NUL characters (no database column
+    can hold them everywhere: PostgreSQL refuses them) or lone surrogates."""
+
+    default_error_messages = {
+        "nul": "Invalid input: NUL characters are not allowed",
+        "surrogate": "Invalid input: not valid Unicode text",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
             raise self.make_error("invalid")
+        if "\x00" in value:
+            raise self.make_error("nul")
+        if not is_unicode_text(value):
+            raise self.make_error("surrogate")
         return value
 
 
@@ -60,11 +81,23 @@ def _messages(errors: Any, location: str) -> list[str]:
     return [f"[{location}] {errors}"]
 
 
+def _accepts_nothing(schema: Schema) -> bool:
+    """Whether an empty input loads as ``{}`` (no required field, no default): then the
+    schema need not run for it, which spares every plain ``GET`` a marshmallow pass."""
+    known = schema.__dict__.get("_accepts_nothing")
+    if known is None:
+        known = all(not f.required and f.load_default is missing_ for f in schema.fields.values())
+        schema.__dict__["_accepts_nothing"] = known
+    return bool(known)
+
+
 def validate(schema: Schema, data: Any, location: str) -> dict[str, Any]:
     """``data`` checked and converted by ``schema``.
 
     :raises APIError: 400 ``VALIDATION_ERROR`` with ``[body.field] message`` issues.
     """
+    if not data and data is not False and data != 0 and _accepts_nothing(schema):
+        return {}
     if data is None:
         data = {}
     if not isinstance(data, Mapping):

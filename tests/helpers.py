@@ -84,8 +84,9 @@ class Reply:
         return list(self.headers.getlist("Set-Cookie"))
 
     def cookie(self, name: str) -> str | None:
-        """The value a ``Set-Cookie`` line gives ``name`` (``""`` when it expires it)."""
-        for line in self.set_cookies:
+        """The value the last ``Set-Cookie`` line for ``name`` gives it, as a browser
+        keeps it (``""`` when it expires it)."""
+        for line in reversed(self.set_cookies):
             if line.split("=", 1)[0] == name:
                 return line.split("=", 1)[1].split(";", 1)[0]
         return None

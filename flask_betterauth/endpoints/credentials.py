@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .. import signals
+from ..breach import check_breached
 from ..context import Context
 from ..errors import APIError
 from ..options import EmailAndPasswordOptions
@@ -24,6 +28,30 @@ def check_password_length(
         raise APIError(400, "PASSWORD_TOO_SHORT")
     if length > options.max_password_length:
         raise APIError(400, "PASSWORD_TOO_LONG")
+
+
+def check_new_password(
+    ctx: Context, password: str, *, user: Mapping[str, Any] | None = None
+) -> None:
+    """Every check a password must pass before it is set: length, the app's
+    ``password_policy``, then (when on) the breached-password check.
+
+    ``user`` is what the policy sees of the account (its wire fields); by default the
+    signed-in user of ``ctx``, else ``{}``.
+
+    :raises APIError: 400 ``PASSWORD_TOO_SHORT`` / ``PASSWORD_TOO_LONG`` /
+        ``PASSWORD_POLICY_VIOLATION`` (with the policy's message) / ``PASSWORD_COMPROMISED``;
+        503 ``BREACH_CHECK_UNAVAILABLE``.
+    """
+    options = ctx.options.email_and_password
+    check_password_length(options, password)
+    if options.password_policy is not None:
+        if user is None:
+            user = user_json(ctx, ctx.session[1]) if ctx.session else {}
+        message = options.password_policy(password, dict(user))
+        if message:
+            raise APIError(400, "PASSWORD_POLICY_VIOLATION", str(message))
+    check_breached(options.breached_passwords, password)
 
 
 def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import ValidationError
 from marshmallow.validate import Email
 
+from .. import signals
 from ..context import Context
 from ..errors import APIError
 from ..records import Record
@@ -19,6 +20,7 @@ from ..validation import StrictString
 from .credentials import check_password_length
 from .credentials import start_session
 from .credentials import user_json
+from .email_verification import refuse_unverified
 
 _is_email = Email()
 
@@ -71,8 +73,9 @@ def sign_in_email(ctx: Context) -> dict[str, Any]:
     check_password_length(options, password, minimum=False)
     user = _verified_user(ctx, email.lower(), password)
     if options.require_email_verification and not user["emailVerified"]:
-        raise APIError(403, "EMAIL_NOT_VERIFIED")
+        refuse_unverified(ctx, user, ctx.body.get("callbackURL"))
     session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
+    signals.send(signals.user_signed_in, user=user, session=session)
     callback = ctx.body.get("callbackURL")
     result: dict[str, Any] = {"redirect": bool(callback), "token": session["token"]}
     if callback:

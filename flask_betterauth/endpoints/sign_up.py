@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import fields
 from marshmallow.validate import Length
 
+from .. import signals
 from ..additional_fields import parse_input
 from ..clock import now
 from ..context import Context
@@ -19,16 +20,20 @@ from ..storage import ConflictError
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
+from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import start_session
 from .credentials import user_json
+from .email_verification import mail_after_sign_up
 
 
 class SignUpEmailBody(BodySchema):
     """The body of ``POST /sign-up/email`` (additional user fields ride along at the top)."""
 
     name = StrictString(required=True)
-    email = fields.Email(required=True)
+    # 254: the longest address SMTP carries (RFC 5321); longer ones would also overflow
+    # PostgreSQL's unique index on user.email (a 500 instead of a 400).
+    email = fields.Email(required=True, validate=Length(max=254))
     password = StrictString(required=True, validate=Length(min=1))
     image = StrictString(allow_none=True)
     callbackURL = StrictString()
@@ -63,6 +68,7 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
     extra = parse_input(ctx.state.tables["user"], ctx.raw_body, creating=True)
     email = ctx.body["email"].lower()
     user = _new_user(ctx, email, extra)
+    check_new_password(ctx, password, user=user_json(ctx, user))
     quiet = options.require_email_verification or not options.auto_sign_in
     adapter, hasher = ctx.state.adapter, ctx.state.hasher
     if adapter.find_one("user", {"email": email}) is not None:
@@ -70,7 +76,7 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
     hashed = hasher.hash(password)
     try:
         with adapter.transaction():
-            adapter.create("user", user)
+            user = Record(adapter.create("user", user))
             adapter.create(
                 "account",
                 {
@@ -85,6 +91,8 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
             )
     except ConflictError:
         return _existing(ctx, user, None, quiet)
+    mail_after_sign_up(ctx, user, ctx.body.get("callbackURL"))
+    signals.send(signals.user_signed_up, user=user)
     if quiet:
         return {"token": None, "user": user_json(ctx, user)}
     session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)

@@ -148,8 +148,11 @@ class SQLAlchemyAdapter:
     def update_many(self, model: str, where: Where, data: Mapping[str, Any]) -> int:
         table = self.tables[model]
         query = table.update().where(self._condition(table, where)).values(**data)
-        with self._connection() as conn:
-            return int(conn.execute(query).rowcount)
+        try:
+            with self._connection() as conn:
+                return int(conn.execute(query).rowcount)
+        except sa.exc.IntegrityError as error:
+            raise ConflictError(f"{model}: {error.orig}") from error
 
     def delete_many(self, model: str, where: Where) -> int:
         table = self.tables[model]

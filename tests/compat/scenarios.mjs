@@ -186,6 +186,56 @@ const getSession = (query) => (c) => (query ? c.getSession({ query }) : c.getSes
 const uncached = getSession({ disableCookieCache: true });
 const UNCACHED = "getSession({query:{disableCookieCache:true}})";
 
+const NEW_PASSWORD = "a new horse battery staple";
+
+/**
+ * The newest mail the server sent to `email` (of `type`, when given), read from the JSON-lines
+ * log of its development sender, named by the MAIL_LOG environment variable. The server writes
+ * the line before it answers, so it is there as soon as the client call has returned.
+ */
+function lastMail(email, type) {
+  const path = process.env.MAIL_LOG;
+  if (!path) throw new Error("MAIL_LOG is not set: the account scenarios read the server's mail log");
+  let lines = [];
+  try {
+    lines = readFileSync(path, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+  const wanted = email.toLowerCase();
+  const found = lines.filter((m) => m.email === wanted && (!type || m.type === type)).at(-1);
+  if (!found) throw new Error(`no ${type ?? ""} mail to ${wanted} in ${path}`);
+  return found;
+}
+
+/** How many mails the server has logged so far (MAIL_LOG). */
+function mailCount() {
+  try {
+    return readFileSync(process.env.MAIL_LOG, "utf8").split("\n").filter(Boolean).length;
+  } catch (error) {
+    if (error.code === "ENOENT") return 0;
+    throw error;
+  }
+}
+
+/**
+ * Open a link from a mail as a browser tab of `agent` would (its cookies, no redirect
+ * following), recorded like a Step: `http[0].location` is where the server sends the browser.
+ */
+async function openLink(agent, call, url) {
+  const before = agent.log.length;
+  await agent.fetch(url, { method: "GET", redirect: "manual" });
+  return {
+    call,
+    data: null,
+    dates: [],
+    error: null,
+    http: agent.log.slice(before),
+    cookies: agent.jar.names(),
+    at: Date.now(),
+  };
+}
+
 /**
  * The scenarios. Each fills `r` (`r.email`, `r.steps.<name>`) as it goes, so the steps that
  * ran are still reported when a later one throws.
@@ -310,6 +360,168 @@ const SCENARIOS = {
     r.steps.listAfterRevokeOthers = await a.step("listSessions()", (cl) => cl.listSessions());
     r.steps.revokeAll = await a.step("revokeSessions()", (cl) => cl.revokeSessions());
     r.steps.sessionAAfterRevokeAll = await a.step("getSession()", getSession());
+  },
+
+  /**
+   * The account scenarios below need a server that mails through its development sender into
+   * the file named by MAIL_LOG, with verification mail on sign-up, change-email on and
+   * delete-user confirmed by mail (tests/test_compat_account.py builds it).
+   */
+
+  /** sendVerificationEmail and verifyEmail: signed in, anonymous, and refusals. */
+  async "email-verification"(baseURL, r) {
+    r.email = freshEmail();
+    const agent = new Agent(baseURL);
+    r.steps.signUp = await agent.step("signUp.email", signUp(r.email));
+    r.signUpMail = lastMail(r.email, "verify-email");
+    r.steps.resend = await agent.step("sendVerificationEmail({email, callbackURL})", (c) =>
+      c.sendVerificationEmail({ email: r.email, callbackURL: "/verified" }),
+    );
+    r.resendMail = lastMail(r.email, "verify-email");
+    r.mailsBeforeAnonymous = mailCount();
+    r.steps.anonymousUnknown = await new Agent(baseURL).step(
+      "sendVerificationEmail(unknown email)",
+      (c) => c.sendVerificationEmail({ email: `nobody.${randomUUID().slice(0, 8)}@example.com` }),
+    );
+    r.mailsAfterAnonymous = mailCount();
+    r.steps.verifyBogus = await agent.step("verifyEmail({query:{token:bogus}})", (c) =>
+      c.verifyEmail({ query: { token: "bogus" } }),
+    );
+    r.steps.verify = await agent.step("verifyEmail({query:{token}})", (c) =>
+      c.verifyEmail({ query: { token: r.resendMail.token } }),
+    );
+    r.steps.session = await agent.step(UNCACHED, uncached);
+    r.steps.alreadyVerified = await agent.step("sendVerificationEmail(verified)", (c) =>
+      c.sendVerificationEmail({ email: r.email }),
+    );
+    r.steps.linkWithCallback = await openLink(
+      new Agent(baseURL),
+      "GET verify-email link (already verified)",
+      r.resendMail.url,
+    );
+  },
+
+  /** requestPasswordReset, the mailed link, resetPassword, and a replay. */
+  async "password-reset"(baseURL, r) {
+    r.email = freshEmail();
+    const stranger = new Agent(baseURL);
+    r.steps.signUp = await new Agent(baseURL).step("signUp.email", signUp(r.email));
+    r.steps.request = await stranger.step("requestPasswordReset({email, redirectTo})", (c) =>
+      c.requestPasswordReset({ email: r.email, redirectTo: "/reset" }),
+    );
+    r.mail = lastMail(r.email, "reset-password");
+    r.steps.requestUnknown = await stranger.step("requestPasswordReset(unknown email)", (c) =>
+      c.requestPasswordReset({ email: `nobody.${randomUUID().slice(0, 8)}@example.com` }),
+    );
+    r.steps.link = await openLink(stranger, "GET reset-password link", r.mail.url);
+    r.steps.tooShort = await stranger.step("resetPassword(short password)", (c) =>
+      c.resetPassword({ newPassword: "short", token: r.mail.token }),
+    );
+    r.steps.reset = await stranger.step("resetPassword({newPassword, token})", (c) =>
+      c.resetPassword({ newPassword: NEW_PASSWORD, token: r.mail.token }),
+    );
+    r.steps.replay = await stranger.step("resetPassword(same token)", (c) =>
+      c.resetPassword({ newPassword: `${NEW_PASSWORD}!`, token: r.mail.token }),
+    );
+    r.steps.linkAfterUse = await openLink(stranger, "GET reset-password link again", r.mail.url);
+    r.steps.oldPassword = await stranger.step("signIn.email(old password)", signIn(r.email));
+    r.steps.newPassword = await stranger.step("signIn.email(new password)", (c) =>
+      c.signIn.email({ email: r.email, password: NEW_PASSWORD }),
+    );
+  },
+
+  /** changePassword: wrong current password, then with revokeOtherSessions. */
+  async "change-password"(baseURL, r) {
+    r.email = freshEmail();
+    const [laptop, phone] = [new Agent(baseURL), new Agent(baseURL)];
+    r.steps.signUp = await laptop.step("signUp.email", signUp(r.email));
+    r.steps.phoneSignIn = await phone.step("signIn.email", signIn(r.email));
+    r.steps.wrongCurrent = await laptop.step("changePassword(wrong current)", (c) =>
+      c.changePassword({ currentPassword: "not the password", newPassword: NEW_PASSWORD }),
+    );
+    r.steps.change = await laptop.step(
+      "changePassword({currentPassword, newPassword, revokeOtherSessions:true})",
+      (c) =>
+        c.changePassword({
+          currentPassword: PASSWORD,
+          newPassword: NEW_PASSWORD,
+          revokeOtherSessions: true,
+        }),
+    );
+    r.steps.laptopSession = await laptop.step(UNCACHED, uncached);
+    r.steps.phoneSession = await phone.step(UNCACHED, uncached);
+    r.steps.newPassword = await new Agent(baseURL).step("signIn.email(new password)", (c) =>
+      c.signIn.email({ email: r.email, password: NEW_PASSWORD }),
+    );
+  },
+
+  /** updateUser: name and image, the cookie cache follows; email is refused. */
+  async "update-user"(baseURL, r) {
+    r.email = freshEmail();
+    const agent = new Agent(baseURL);
+    r.steps.signUp = await agent.step("signUp.email", signUp(r.email));
+    r.steps.update = await agent.step("updateUser({name, image})", (c) =>
+      c.updateUser({ name: "Ann Updated", image: "https://images.example/ann.png" }),
+    );
+    r.steps.cachedSession = await agent.step("getSession()", getSession());
+    r.steps.clearImage = await agent.step("updateUser({image:null})", (c) =>
+      c.updateUser({ image: null }),
+    );
+    r.steps.session = await agent.step(UNCACHED, uncached);
+    r.steps.email = await agent.step("updateUser({email})", (c) =>
+      c.updateUser({ email: "other@example.com" }),
+    );
+  },
+
+  /** changeEmail: the link goes to the new address; verifyEmail switches the account. */
+  async "change-email"(baseURL, r) {
+    r.email = freshEmail();
+    r.newEmail = freshEmail().replace("Ann.", "Ann.New.");
+    const agent = new Agent(baseURL);
+    r.steps.signUp = await agent.step("signUp.email", signUp(r.email));
+    r.steps.same = await agent.step("changeEmail(same address)", (c) =>
+      c.changeEmail({ newEmail: r.email.toUpperCase() }),
+    );
+    r.steps.change = await agent.step("changeEmail({newEmail, callbackURL})", (c) =>
+      c.changeEmail({ newEmail: r.newEmail, callbackURL: "/settings" }),
+    );
+    r.mail = lastMail(r.newEmail, "change-email-verification");
+    r.steps.beforeVerify = await agent.step(UNCACHED, uncached);
+    r.steps.verify = await agent.step("verifyEmail({query:{token}})", (c) =>
+      c.verifyEmail({ query: { token: r.mail.token } }),
+    );
+    r.steps.cachedSession = await agent.step("getSession()", getSession());
+    r.steps.replay = await agent.step("verifyEmail(same token)", (c) =>
+      c.verifyEmail({ query: { token: r.mail.token } }),
+    );
+  },
+
+  /** deleteUser: a confirmation mail, then deleteUser({token}); another user by the link. */
+  async "delete-user"(baseURL, r) {
+    r.email = freshEmail();
+    r.otherEmail = freshEmail();
+    const [agent, other] = [new Agent(baseURL), new Agent(baseURL)];
+    r.steps.signUp = await agent.step("signUp.email", signUp(r.email));
+    r.steps.signUpOther = await other.step("signUp.email", signUp(r.otherEmail));
+    r.steps.wrongPassword = await agent.step("deleteUser({password: wrong})", (c) =>
+      c.deleteUser({ password: "not the password" }),
+    );
+    r.steps.request = await agent.step("deleteUser({callbackURL})", (c) =>
+      c.deleteUser({ callbackURL: "/goodbye" }),
+    );
+    r.mail = lastMail(r.email, "delete-account");
+    r.steps.foreignToken = await other.step("deleteUser({token: someone else's})", (c) =>
+      c.deleteUser({ token: r.mail.token }),
+    );
+    r.steps.confirm = await agent.step("deleteUser({token})", (c) =>
+      c.deleteUser({ token: r.mail.token }),
+    );
+    r.steps.afterDelete = await agent.step("getSession()", getSession());
+    r.steps.signInDeleted = await new Agent(baseURL).step("signIn.email(deleted)", signIn(r.email));
+    r.steps.otherRequest = await other.step("deleteUser()", (c) => c.deleteUser());
+    r.otherMail = lastMail(r.otherEmail, "delete-account");
+    r.steps.otherLink = await openLink(other, "GET delete-user/callback link", r.otherMail.url);
+    r.steps.otherAfterDelete = await other.step(UNCACHED, uncached);
   },
 };
 

@@ -1,0 +1,387 @@
+"""The sessions benchmark: ``python3 bench/sessions.py [--quick] [--write-readme]``.
+
+In one run, on a private PostgreSQL (and a private Redis), with the app served by
+``gunicorn -w 2`` (``bench/apps/ours_sessions.py``):
+
+1. a protected view (``login_required``) and ``GET /api/auth/get-session``, with the
+   sessions in the database and in Redis (``secondary_storage``), the cookie cache on and
+   off: requests/sec and p50/p99, and the Redis / database ratios;
+2. ``get-session`` (cache off, sessions in the database) with 1 thousand and then
+   1 million sessions in the table: the p50 ratio, whose target is at most 1.5.
+
+The figures are printed, kept as JSON in ``bench/results/sessions-<stamp>.json``, and
+with ``--write-readme`` written between ``<!-- bench-sessions:start -->`` and
+``<!-- bench-sessions:end -->`` in the top-level ``README.md``. Run on demand, never in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import wrk  # noqa: E402
+from bench.apps.common import EMAIL  # noqa: E402
+from bench.apps.common import USER_AGENT  # noqa: E402
+from bench.pg import SUPERUSER  # noqa: E402
+from bench.pg import PostgresServer  # noqa: E402
+from bench.server import ROOT  # noqa: E402
+from bench.server import free_port  # noqa: E402
+
+APP = "ours_sessions"
+WORKERS = 2
+ROUTES = (("protected", "/protected"), ("get-session", "/api/auth/get-session"))
+STORAGES = ("database", "redis")
+SMALL, LARGE = 1_000, 1_000_000
+#: ``get-session`` p50 with LARGE sessions may be at most this many times that with SMALL.
+SCALE_TARGET = 1.5
+START = "<!-- bench-sessions:start -->"
+END = "<!-- bench-sessions:end -->"
+#: Filler users the filler sessions belong to.
+FILLER_USERS = 10_000
+
+
+class RedisServer:
+    """A private ``redis-server`` (no persistence) on a free loopback port."""
+
+    def __init__(self) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            raise RuntimeError(
+                "redis-server is not installed (Debian: apt-get install redis-server)"
+            )
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not self._pong():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def _pong(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Stop the server and remove its directory."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+    """Serve the benchmark app with ``gunicorn -w 2 -k sync``; yield its base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "sync",
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", f"bench.apps.{APP}:app",
+    ]  # fmt: skip
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError as error:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text()[-3000:]
+                    raise RuntimeError(f"gunicorn did not start:\n{tail}") from error
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def fill_sessions(pg: PostgresServer, database: str, total: int) -> None:
+    """Add filler sessions (of filler users) until the table holds ``total`` rows."""
+    import psycopg
+
+    dsn = f"host=127.0.0.1 port={pg.port} user={SUPERUSER} dbname={database}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        have = conn.execute('SELECT count(*) FROM "session"').fetchone()
+        start = int(have[0]) if have else 0
+        users = conn.execute("SELECT count(*) FROM \"user\" WHERE id LIKE 'filler-%'").fetchone()
+        if not users or not users[0]:
+            conn.execute(
+                'INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt")'
+                " SELECT 'filler-' || i, 'Filler', 'filler' || i || '@example.com', false,"
+                " now(), now() FROM generate_series(1, %s::integer) AS i",
+                (FILLER_USERS,),
+            )
+        if total > start:
+            conn.execute(
+                'INSERT INTO "session" (id, "expiresAt", token, "createdAt", "updatedAt",'
+                ' "ipAddress", "userAgent", "userId")'
+                " SELECT 'filler-' || i, now() + interval '7 days',"
+                " encode(sha256(('filler-token-' || i)::bytea), 'base64'), now(), now(),"
+                " '127.0.0.1', 'filler', 'filler-' || (1 + i %% %s::integer)"
+                " FROM generate_series(%s::integer, %s::integer) AS i",
+                (FILLER_USERS, start + 1, total),
+            )
+        conn.execute('VACUUM ANALYZE "session"')
+        count = conn.execute('SELECT count(*) FROM "session"').fetchone()
+        if not count or int(count[0]) != total:
+            raise RuntimeError(f"the session table holds {count} rows, not {total}")
+
+
+def prepare(env: dict[str, str]) -> str:
+    """Create the tables and the signed-in bench user in a fresh process; its Cookie."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.apps", APP],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise RuntimeError(f"setup of {APP} failed:\n{out.stderr[-3000:]}")
+    return str(json.loads(out.stdout.strip().splitlines()[-1])["cookie"])
+
+
+def check(url: str, headers: dict[str, str]) -> None:
+    """One request by hand: 200, the bench user's JSON, no ``Set-Cookie`` (wrk would count
+    a redirect or a ``null`` session as a success)."""
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (our own http URL)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        body = json.loads(response.read() or b"null")
+        cookies = response.headers.get_all("Set-Cookie") or []
+    user = body.get("user", body) if isinstance(body, dict) else None
+    if not isinstance(user, dict) or user.get("email") != EMAIL or cookies:
+        raise RuntimeError(f"GET {url} answered {body!r} with cookies {cookies}")
+
+
+def measure(url: str, cookie: str, load: wrk.Load, warmup: float) -> dict[str, Any]:
+    """Check the route, warm it up, run wrk, check it again; the wrk figures."""
+    headers = {"User-Agent": USER_AGENT, "Cookie": cookie}
+    check(url, headers)
+    if warmup > 0:
+        wrk.run(url, wrk.Load(load.threads, load.connections, warmup), headers)
+    result = wrk.run(url, load, headers)
+    check(url, headers)
+    if result.non_2xx_3xx or not result.requests:
+        raise RuntimeError(f"{result.non_2xx_3xx} of {result.requests} responses failed")
+    return result.as_dict()
+
+
+def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
+    """What the figures depend on: CPU, Python, wrk, the load."""
+    cpu = platform.processor()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": cpu, "cpus": os.cpu_count(), "python": platform.python_version(),
+            "wrk": wrk.version(),
+            "load": {"threads": load.threads, "connections": load.connections,
+                     "seconds": load.seconds, "warmup_seconds": warmup}}  # fmt: skip
+
+
+def run_matrix(
+    pg: PostgresServer, redis: RedisServer, load: wrk.Load, warmup: float, tmp: Path
+) -> dict[str, dict[str, Any]]:
+    """Both routes, sessions in the database and in Redis, cache on and off."""
+    figures: dict[str, dict[str, Any]] = {}
+    for storage in STORAGES:
+        for cache in (False, True):
+            name = f"{storage}-cache-{'on' if cache else 'off'}"
+            env = {
+                **os.environ,
+                "BENCH_DATABASE_URL": pg.create_database(f"bench_sessions_{storage}_{int(cache)}"),
+                "BENCH_COOKIE_CACHE": "1" if cache else "0",
+            }
+            env.pop("BENCH_REDIS_URL", None)
+            if storage == "redis":
+                env["BENCH_REDIS_URL"] = redis.url
+            cookie = prepare(env)
+            with gunicorn(env, tmp / f"gunicorn-{name}.log") as base:
+                for route, path in ROUTES:
+                    key = f"{route}/{name}"
+                    print(f"  {key} ...", end=" ", flush=True)
+                    figures[key] = measure(base + path, cookie, load, warmup)
+                    print(f"{figures[key]['requests_per_second']:.0f} req/s", flush=True)
+    return figures
+
+
+def run_scale(
+    pg: PostgresServer, load: wrk.Load, warmup: float, tmp: Path
+) -> dict[str, dict[str, Any]]:
+    """``get-session`` (cache off, database) with SMALL, then LARGE sessions in the table."""
+    figures: dict[str, dict[str, Any]] = {}
+    database = "bench_sessions_scale"
+    env = {**os.environ, "BENCH_DATABASE_URL": pg.create_database(database),
+           "BENCH_COOKIE_CACHE": "0"}  # fmt: skip
+    env.pop("BENCH_REDIS_URL", None)
+    cookie = prepare(env)
+    for total in (SMALL, LARGE):
+        print(f"  filling the session table to {total:,} rows ...", flush=True)
+        fill_sessions(pg, database, total)
+        with gunicorn(env, tmp / f"gunicorn-scale-{total}.log") as base:
+            key = f"get-session/{total}"
+            print(f"  {key} ...", end=" ", flush=True)
+            figures[key] = measure(base + ROUTES[1][1], cookie, load, warmup)
+            print(f"p50 {figures[key]['p50_ms']:.2f} ms", flush=True)
+    return figures
+
+
+def ratios(matrix: dict[str, dict[str, Any]], scale: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Redis / database per route and cache setting, and LARGE / SMALL for the p50."""
+    out: dict[str, Any] = {}
+    for route, _ in ROUTES:
+        for cache in ("off", "on"):
+            db = matrix[f"{route}/database-cache-{cache}"]
+            rd = matrix[f"{route}/redis-cache-{cache}"]
+            out[f"{route}/cache-{cache}"] = {
+                "rps_redis_over_database": rd["requests_per_second"] / db["requests_per_second"],
+                "p50_redis_over_database": rd["p50_ms"] / db["p50_ms"],
+            }
+    small, large = scale[f"get-session/{SMALL}"], scale[f"get-session/{LARGE}"]
+    p50 = large["p50_ms"] / small["p50_ms"]
+    out["scale"] = {"p50_large_over_small": p50, "target": SCALE_TARGET,
+                    "met": p50 <= SCALE_TARGET}  # fmt: skip
+    return out
+
+
+def markdown(data: dict[str, Any]) -> str:
+    """The README block: both tables, the ratios, and how they compare to the target."""
+    matrix, scale, rat = data["matrix"], data["scale"], data["ratios"]
+    info = data["machine"]
+    lines = [
+        f"Measured {data['started'][:10]} with `python3 bench/sessions.py` on {info['cpus']} x "
+        f"{info['cpu']}, Python {info['python']}: PostgreSQL and Redis on the same machine, "
+        f"gunicorn with {WORKERS} sync workers, `wrk -t{info['load']['threads']} "
+        f"-c{info['load']['connections']} -d{info['load']['seconds']:g}s`.",
+        "",
+        "| route | cookie cache | sessions in | req/s | p50 ms | p99 ms | Redis / database req/s |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for route, path in ROUTES:
+        for cache in ("off", "on"):
+            for storage in STORAGES:
+                f = matrix[f"{route}/{storage}-cache-{cache}"]
+                ratio = rat[f"{route}/cache-{cache}"]["rps_redis_over_database"]
+                lines.append(
+                    f"| `{path}` | {cache} | {'PostgreSQL' if storage == 'database' else 'Redis'}"
+                    f" | {f['requests_per_second']:.0f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f}"
+                    f" | {f'{ratio:.2f}' if storage == 'redis' else ''} |"
+                )
+    s, large = scale[f"get-session/{SMALL}"], scale[f"get-session/{LARGE}"]
+    verdict = "met" if rat["scale"]["met"] else "NOT met"
+    lines += [
+        "",
+        "| `get-session`, cache off, sessions in PostgreSQL | req/s | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|",
+        f"| {SMALL:,} sessions in the table | {s['requests_per_second']:.0f} |"
+        f" {s['p50_ms']:.2f} | {s['p99_ms']:.2f} |",
+        f"| {LARGE:,} sessions in the table | {large['requests_per_second']:.0f} |"
+        f" {large['p50_ms']:.2f} | {large['p99_ms']:.2f} |",
+        "",
+        f"p50 with {LARGE:,} sessions / p50 with {SMALL:,}: "
+        f"**{rat['scale']['p50_large_over_small']:.2f}** (target: at most {SCALE_TARGET}; "
+        f"{verdict}). The session is found through the unique index on `session.token`, "
+        "so the table's size barely shows.",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(readme: Path, block: str) -> bool:
+    """Replace what lies between the markers in ``readme``; False if there are none."""
+    text = readme.read_text() if readme.exists() else ""
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        return False
+    readme.write_text(text[: start + len(START)] + "\n" + block + "\n" + text[end:])
+    return True
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line; ``--quick`` shortens every duration."""
+    parser = argparse.ArgumentParser(prog="bench/sessions.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per case")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before each")
+    parser.add_argument("--quick", action="store_true", help="3 s per case, 1 s warm-up")
+    parser.add_argument("--threads", type=int, default=1, help="wrk -t")
+    parser.add_argument("--connections", type=int, default=4, help="wrk -c")
+    parser.add_argument("--write-readme", action="store_true", help="update README.md")
+    parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = 3.0, 1.0
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run everything, print the block, keep the JSON, maybe update README.md."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    load = wrk.Load(args.threads, args.connections, args.duration)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp, PostgresServer() as pg:
+        redis = RedisServer()
+        try:
+            print(f"{pg.version()} on 127.0.0.1:{pg.port}; Redis on {redis.url}", flush=True)
+            matrix = run_matrix(pg, redis, load, args.warmup, Path(tmp))
+            scale = run_scale(pg, load, args.warmup, Path(tmp))
+        finally:
+            redis.stop()
+    data = {"started": started.isoformat(), "machine": machine(load, args.warmup),
+            "matrix": matrix, "scale": scale, "ratios": ratios(matrix, scale)}  # fmt: skip
+    block = markdown(data)
+    print()
+    print(block)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    path = args.results_dir / f"sessions-{started:%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(data, indent=2, sort_keys=True))
+    print(f"\nresults: {path}")
+    if args.write_readme:
+        readme = ROOT / "README.md"
+        if write_readme(readme, block):
+            print(f"updated {readme}")
+        else:
+            print(f"note: {readme} has no {START} ... {END} markers; not written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+// Drive the example app's account pages in Debian's Chromium, following the mailed links
+// from the development outbox (/dev/mail) as a person would: verify the email address,
+// rename, forget and reset the password, change the email address, delete the account.
+//
+// usage: node account_flow.mjs BASE_URL
+// Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
+// (exit status 1) on failure.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const USER = { name: 'Ann Account', email: 'ann.account@example.com', password: 'correct horse battery' };
+const NEW_PASSWORD = 'a brand new horse battery';
+const NEW_EMAIL = 'ann.moved@example.com';
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function submitAndWait(page, button, path) {
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === path),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+}
+
+// Open the outbox and click the newest mail's link to `to`; wait to land on `path`.
+async function followMail(page, baseURL, to, path) {
+  await page.goto(`${baseURL}/dev/mail`);
+  const mail = page.getByTestId('mail').filter({ hasText: to }).first();
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === path),
+    mail.getByTestId('mail-link').click(),
+  ]);
+}
+
+async function run(page, baseURL) {
+  const facts = {};
+  const notice = () => page.getByTestId('notice').textContent();
+
+  await page.goto(`${baseURL}/sign-up`);
+  await page.getByLabel('Name').fill(USER.name);
+  await page.getByLabel('Email').fill(USER.email);
+  await page.getByLabel('Password').fill(USER.password);
+  await submitAndWait(page, 'Sign up', '/dashboard');
+
+  await page.goto(`${baseURL}/account`);
+  facts.verifiedBefore = await page.getByTestId('verified').textContent();
+  await followMail(page, baseURL, USER.email, '/email-verified');
+  facts.verifiedPage = await page.getByRole('heading', { level: 1 }).textContent();
+  await page.goto(`${baseURL}/account`);
+  facts.verifiedAfter = await page.getByTestId('verified').textContent();
+
+  await page.getByLabel('Name').fill('Ann Renamed');
+  await submitAndWait(page, 'Save name', '/account');
+  facts.renameNotice = await notice();
+  facts.headerAfterRename = await page.getByTestId('header-user').textContent();
+
+  await submitAndWait(page, 'Sign out', '/');
+  await page.goto(`${baseURL}/sign-in`);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await page.getByLabel('Email').fill(USER.email);
+  await page.getByRole('button', { name: 'Send me a reset link', exact: true }).click();
+  facts.resetRequested = await page.getByTestId('sent').textContent();
+  await followMail(page, baseURL, USER.email, '/reset-password');
+  await page.getByLabel('New password').fill(NEW_PASSWORD);
+  await submitAndWait(page, 'Save the new password', '/sign-in');
+  facts.resetNotice = await notice();
+  await page.getByLabel('Email').fill(USER.email);
+  await page.getByLabel('Password').fill(NEW_PASSWORD);
+  await submitAndWait(page, 'Sign in', '/dashboard');
+  facts.signedInWithNewPassword = await page.getByTestId('email').textContent();
+
+  await page.goto(`${baseURL}/account`);
+  await page.getByLabel('New email address').fill(NEW_EMAIL);
+  await submitAndWait(page, 'Change email', '/account');
+  facts.emailNotice = await notice();
+  await followMail(page, baseURL, NEW_EMAIL, '/account');
+  facts.emailChangedNotice = await notice();
+  facts.accountEmail = await page.getByTestId('account-email').textContent();
+
+  await page.locator('#delete-password').fill(NEW_PASSWORD);
+  await submitAndWait(page, 'Delete my account', '/');
+  facts.deletedNotice = await notice();
+  facts.cookiesAfterDelete = (await page.context().cookies()).map((c) => c.name).sort();
+  await page.goto(`${baseURL}/account`);
+  facts.accountAfterDelete = new URL(page.url()).pathname;
+  check(facts.accountAfterDelete === '/sign-in', `after deletion /account led to ${page.url()}`);
+  return facts;
+}
+
+async function main() {
+  const [baseURL] = process.argv.slice(2);
+  if (!baseURL) {
+    throw new Error('usage: node account_flow.mjs BASE_URL');
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'example-app-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1000, height: 900 },
+      timeout: 60_000,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    const facts = await run(page, baseURL.replace(/\/$/, ''));
+    console.log(JSON.stringify({ ok: true, ...facts }));
+  } finally {
+    await context?.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
+  process.exitCode = 1;
+});

@@ -1,0 +1,33 @@
+"""``GET /list-accounts``: the ways a user signs in (credential, social providers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import Context
+from ..records import to_wire
+from ..registry import endpoint
+
+
+def _scopes(scope: Any) -> list[str]:
+    """The stored comma-separated ``scope`` as a list (empty when unset)."""
+    if not scope:
+        return []
+    return [part.strip() for part in str(scope).split(",") if part.strip()]
+
+
+@endpoint("/list-accounts", method="GET", auth="session", name="list_user_accounts")
+def list_user_accounts(ctx: Context) -> list[dict[str, Any]]:
+    """The user's accounts, without passwords or provider tokens; ``scope`` as ``scopes``."""
+    assert ctx.session is not None
+    table = ctx.state.tables["account"]
+    rows = ctx.state.adapter.find_many(
+        "account", {"userId": ctx.session[1]["id"]}, sort_by=("createdAt", "asc")
+    )
+    accounts = []
+    for row in rows:
+        wire = to_wire(table, row)
+        scope = wire.pop("scope", None)
+        wire["scopes"] = _scopes(scope)
+        accounts.append(wire)
+    return accounts

@@ -1,0 +1,312 @@
+"""``POST /send-verification-email`` and ``GET /verify-email``: proving an address.
+
+The link's token is Better Auth's: an HS256 JWT signed with the secret, claims ``email``
+and ``userId`` (plus ``updateTo`` and ``requestType`` for a change of address), valid for
+``email_verification.expires_in`` seconds. It is stateless, so a second click finds the
+address already verified and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow.validate import Email
+
+from .. import jwt
+from .. import signals
+from ..clock import now
+from ..context import Context
+from ..dispatch import Redirect
+from ..errors import APIError
+from ..mailer import get_mailer
+from ..records import Record
+from ..registry import endpoint
+from ..storage import ConflictError
+from ..validation import BodySchema
+from ..validation import StrictString
+from .credentials import start_session
+from .credentials import user_json
+from .lifecycle import append_query
+from .lifecycle import mail_link
+from .lifecycle import merged_user
+from .lifecycle import reissue_cookies
+
+logger = logging.getLogger("flask_betterauth")
+
+#: A request without a session takes at least this long (seconds), whether or not a
+#: mail went out, so the time does not tell whether the address has an account.
+ANONYMOUS_FLOOR_SECONDS = 0.5
+_is_email = Email()
+
+
+def verification_token(
+    ctx: Context,
+    email: str,
+    user_id: str | None,
+    *,
+    update_to: str | None = None,
+    request_type: str | None = None,
+) -> str:
+    """A signed verification token for ``email`` (claims in Better Auth's order)."""
+    claims = {
+        "email": email.lower(),
+        "updateTo": update_to.lower() if update_to else None,
+        "requestType": request_type,
+        "userId": user_id,
+    }
+    return jwt.encode(claims, ctx.state.key, ctx.options.email_verification.expires_in)
+
+
+def can_send_verification(ctx: Context) -> bool:
+    """Whether verification mail has a sender (the app's function or the built-in one)."""
+    return get_mailer(ctx.state).can_send("verification")
+
+
+def require_verification_sender(ctx: Context) -> None:
+    """:raises APIError: 400 ``VERIFICATION_EMAIL_NOT_ENABLED`` when no one sends it."""
+    if not can_send_verification(ctx):
+        logger.error(
+            "Verification email isn't enabled: pass email_verification="
+            '{"send_verification_email": fn} or configure a mail sender (BETTER_AUTH_MAIL)'
+        )
+        raise APIError(400, "VERIFICATION_EMAIL_NOT_ENABLED")
+
+
+def send_verification_mail(
+    ctx: Context,
+    user: Record,
+    callback_url: str | None,
+    *,
+    token: str | None = None,
+    kind: str = "verify-email",
+) -> None:
+    """Mail ``user`` (at ``user.email``) a link to ``/verify-email``.
+
+    :raises APIError: 400 ``VERIFICATION_EMAIL_NOT_ENABLED`` without a sender, 503
+        ``EMAIL_SEND_FAILED`` when the mail could not be sent.
+    """
+    require_verification_sender(ctx)
+    if token is None:
+        token = verification_token(ctx, user["email"], user["id"])
+    get_mailer(ctx.state).send(
+        "verification",
+        kind,
+        user=user,
+        url=mail_link(ctx, "/verify-email", token, callback_url),
+        token=token,
+        expires_in=ctx.options.email_verification.expires_in,
+    )
+
+
+class SendVerificationEmailBody(BodySchema):
+    """The body of ``POST /send-verification-email``."""
+
+    email = fields.Email(required=True)
+    callbackURL = StrictString()
+
+
+@endpoint("/send-verification-email", body=SendVerificationEmailBody, auth="optional")
+def send_verification_email(ctx: Context) -> dict[str, Any]:
+    """Mail a verification link: to the signed-in user, or (same answer either way) to
+    the unverified account of the given address."""
+    require_verification_sender(ctx)
+    email = ctx.body["email"].lower()
+    callback = ctx.body.get("callbackURL")
+    pair = ctx.state.sessions.read(ctx)
+    if pair is None:
+        _send_anonymously(ctx, email, callback)
+        return {"status": True}
+    user = pair[1]
+    if str(user["email"]).lower() != email:
+        raise APIError(400, "EMAIL_MISMATCH")
+    if user["emailVerified"]:
+        raise APIError(400, "EMAIL_ALREADY_VERIFIED")
+    send_verification_mail(ctx, user, callback)
+    return {"status": True}
+
+
+def _send_anonymously(ctx: Context, email: str, callback: str | None) -> None:
+    """Send only to an unverified account, and take as long either way."""
+    started = time.monotonic()
+    try:
+        found = ctx.state.adapter.find_one("user", {"email": email})
+        if found is None or found["emailVerified"]:
+            verification_token(ctx, email, None)
+        else:
+            send_verification_mail(ctx, Record(found), callback)
+    finally:
+        remaining = ANONYMOUS_FLOOR_SECONDS - (time.monotonic() - started)
+        if remaining > 0:
+            time.sleep(remaining)
+
+
+class VerifyEmailQuery(BodySchema):
+    """The query of ``GET /verify-email``."""
+
+    token = StrictString(required=True)
+    callbackURL = StrictString()
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, status: int = 401) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+@endpoint("/verify-email", method="GET", query=VerifyEmailQuery, auth="optional")
+def verify_email(ctx: Context) -> Any:
+    """Open a mailed link: mark the address verified, or carry out a change of address.
+
+    With ``callbackURL`` every outcome is a redirect there (errors as ``?error=CODE``);
+    without it, JSON or a 401 error.
+    """
+    callback = ctx.query.get("callbackURL")
+    try:
+        user = _verify(ctx, _claims(ctx.query["token"], ctx))
+    except _Refused as refused:
+        if callback:
+            return Redirect(append_query(callback, {"error": refused.code}))
+        raise APIError(refused.status, refused.code) from None
+    if callback:
+        return Redirect(callback)
+    return {"status": True, "user": user}
+
+
+def _claims(token: str, ctx: Context) -> dict[str, Any]:
+    try:
+        claims = jwt.decode(token, ctx.state.key)
+    except jwt.ExpiredToken:
+        raise _Refused("TOKEN_EXPIRED") from None
+    except jwt.InvalidToken:
+        raise _Refused("INVALID_TOKEN") from None
+    email = claims.get("email")
+    try:
+        _is_email(email if isinstance(email, str) else "")
+    except ValidationError:
+        raise _Refused("INVALID_TOKEN") from None
+    for name in ("updateTo", "requestType", "userId"):
+        if claims.get(name) is not None and not isinstance(claims[name], str):
+            raise _Refused("INVALID_TOKEN")
+    return claims
+
+
+def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
+    """Carry out what the token asks; the user to answer with (change of address) or None."""
+    if claims.get("updateTo"):
+        return _change_address(ctx, claims)
+    adapter = ctx.state.adapter
+    email = str(claims["email"]).lower()
+    found = adapter.find_one("user", {"email": email})
+    if found is None:
+        raise _Refused("USER_NOT_FOUND")
+    user = Record(found)
+    if claims.get("userId") and claims["userId"] != user["id"]:
+        raise _Refused("INVALID_TOKEN")
+    if user["emailVerified"]:
+        return None
+    options = ctx.options.email_verification
+    if options.before_email_verification is not None:
+        options.before_email_verification(user)
+    changes = {"emailVerified": True, "updatedAt": now()}
+    updated = adapter.update("user", {"id": user["id"]}, changes)
+    verified = Record(updated) if updated is not None else merged_user(user, changes)
+    if options.after_email_verification is not None:
+        options.after_email_verification(verified)
+    signals.send(signals.email_verified, user=verified)
+    current = ctx.state.sessions.read(ctx)
+    if options.auto_sign_in_after_verification and (
+        current is None or str(current[1]["email"]).lower() != email
+    ):
+        start_session(ctx, verified, remember_me=True)
+    elif current is not None and current[1]["id"] == verified["id"]:
+        reissue_cookies(ctx, current[0], verified)
+    return None
+
+
+def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
+    """The two steps of ``change-email`` (and the one-step form of older tokens)."""
+    user_id = claims.get("userId")
+    if not user_id:
+        raise _Refused("INVALID_TOKEN")
+    adapter = ctx.state.adapter
+    found = adapter.find_one("user", {"id": user_id})
+    if found is None:
+        raise _Refused("USER_NOT_FOUND")
+    user = Record(found)
+    if str(user["email"]).lower() != claims["email"]:
+        raise _Refused("INVALID_TOKEN")
+    current = ctx.state.sessions.read(ctx)
+    if current is not None and current[1]["id"] != user["id"]:
+        raise _Refused("INVALID_USER")
+    new_email = str(claims["updateTo"]).lower()
+    callback = ctx.query.get("callbackURL")
+    request_type = claims.get("requestType")
+    if request_type == "change-email-confirmation":
+        token = verification_token(
+            ctx,
+            user["email"],
+            user["id"],
+            update_to=new_email,
+            request_type="change-email-verification",
+        )
+        send_verification_mail(
+            ctx,
+            merged_user(user, {"email": new_email}),
+            callback,
+            token=token,
+            kind="change-email-verification",
+        )
+        return None
+    if request_type == "change-email-verification":
+        verified = bool(user["emailVerified"])
+    else:
+        verified = False
+        send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
+    changes = {"email": new_email, "emailVerified": verified, "updatedAt": now()}
+    try:
+        updated = adapter.update("user", {"id": user["id"]}, changes)
+    except ConflictError:
+        raise _Refused("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", 422) from None
+    changed = Record(updated) if updated is not None else merged_user(user, changes)
+    after = ctx.options.email_verification.after_email_verification
+    if verified and after is not None:
+        after(changed)
+    if current is not None:
+        reissue_cookies(ctx, current[0], changed)
+    return user_json(ctx, changed)
+
+
+def mail_after_sign_up(ctx: Context, user: Record, callback_url: str | None) -> None:
+    """Send the sign-up verification mail when ``send_on_sign_up`` (by default
+    ``require_email_verification``) asks for it and someone sends it.
+
+    If it cannot be sent, the new account is removed again and the error raised, so the
+    person can simply sign up again.
+    """
+    options = ctx.options.email_verification
+    wanted = options.send_on_sign_up
+    if wanted is None:
+        wanted = ctx.options.email_and_password.require_email_verification
+    if not wanted or not can_send_verification(ctx):
+        return
+    try:
+        send_verification_mail(ctx, user, callback_url)
+    except APIError:
+        adapter = ctx.state.adapter
+        with adapter.transaction():
+            adapter.delete_many("account", {"userId": user["id"]})
+            adapter.delete_many("user", {"id": user["id"]})
+        raise
+
+
+def refuse_unverified(ctx: Context, user: Record, callback_url: str | None) -> None:
+    """Sign-in of an unverified user under ``require_email_verification``: mail a fresh
+    link first when ``send_on_sign_in`` is on, then 403 ``EMAIL_NOT_VERIFIED``."""
+    if ctx.options.email_verification.send_on_sign_in and can_send_verification(ctx):
+        send_verification_mail(ctx, user, callback_url)
+    raise APIError(403, "EMAIL_NOT_VERIFIED")

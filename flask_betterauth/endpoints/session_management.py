@@ -1,0 +1,90 @@
+"""A user's sessions across devices: list them, end one, end all, end all but this one.
+
+``GET /list-sessions``, ``POST /revoke-session``, ``POST /revoke-sessions`` and
+``POST /revoke-other-sessions`` (spec 3.7, 3.8), also as ``auth.api.list_sessions()`` and
+so on.
+
+Session tokens are kept hashed, so ``list-sessions`` can give the caller's *own*
+session its real token but every other session only its stored value. That value
+identifies the session to ``revoke-session`` (for its owner) and is useless as a cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import Context
+from ..errors import APIError
+from ..records import Record
+from ..records import to_wire
+from ..registry import endpoint
+from ..validation import BodySchema
+from ..validation import StrictString
+
+
+def _caller(ctx: Context) -> tuple[Record, Record]:
+    """The caller's ``(session, user)``, which the endpoint's tier has read."""
+    if ctx.session is None:
+        raise APIError(401, "UNAUTHORIZED")
+    return ctx.session
+
+
+@endpoint("/list-sessions", method="GET", auth="fresh")
+def list_sessions(ctx: Context) -> list[dict[str, Any]]:
+    """The signed-in user's unexpired sessions (this one with its token, the others with
+    the value that names them to ``revoke-session``)."""
+    current, user = _caller(ctx)
+    table = ctx.state.tables["session"]
+    listed = []
+    for session in ctx.state.sessions.list_active(user["id"]):
+        if session["id"] == current["id"]:
+            session["token"] = current["token"]
+        listed.append(to_wire(table, session))
+    return listed
+
+
+class RevokeSessionBody(BodySchema):
+    """The body of ``POST /revoke-session``."""
+
+    token = StrictString(required=True)
+
+
+@endpoint("/revoke-session", body=RevokeSessionBody, auth="sensitive")
+def revoke_session(ctx: Context) -> dict[str, bool]:
+    """End one of the user's sessions, named by its token or the value ``list-sessions``
+    gave; a token of someone else's session, or of none, is ignored."""
+    current, user = _caller(ctx)
+    sessions = ctx.state.sessions
+    token = ctx.body["token"]
+    target = sessions.find_listed(token)
+    is_current = token == current["token"]
+    if target is not None and target["userId"] == user["id"]:
+        sessions.revoke(target)
+        is_current = is_current or target["id"] == current["id"]
+    if is_current:
+        sessions.clear_cookies(ctx)
+    return {"status": True}
+
+
+@endpoint("/revoke-sessions", auth="sensitive")
+def revoke_sessions(ctx: Context) -> dict[str, bool]:
+    """End every session of the user, this one included, and expire its cookies."""
+    ctx.state.sessions.revoke_user(_caller(ctx)[1]["id"])
+    ctx.state.sessions.clear_cookies(ctx)
+    return {"status": True}
+
+
+@endpoint("/revoke-other-sessions", auth="sensitive")
+def revoke_other_sessions(ctx: Context) -> dict[str, bool]:
+    """End every session of the user except this one; the cookies stay as they are."""
+    current, user = _caller(ctx)
+    ctx.state.sessions.revoke_others(user["id"], current)
+    return {"status": True}
+
+
+__all__ = [
+    "list_sessions",
+    "revoke_other_sessions",
+    "revoke_session",
+    "revoke_sessions",
+]

@@ -1,0 +1,367 @@
+"""What a signed-in user changes about their account: profile, password, email address,
+and the account itself.
+
+``POST /update-user``, ``/change-password``, ``/verify-password``, ``/change-email``,
+``/delete-user`` and ``GET /delete-user/callback``; ``set_password`` is server-only
+(``auth.api.set_password``), as in Better Auth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields
+
+from .. import signals
+from .. import verifications
+from ..additional_fields import parse_input
+from ..clock import now
+from ..context import Context
+from ..crypto import LOWER_ALPHANUMERIC
+from ..dispatch import Redirect
+from ..errors import APIError
+from ..mailer import get_mailer
+from ..records import Record
+from ..registry import endpoint
+from ..storage import ConflictError
+from ..validation import BodySchema
+from ..validation import StrictBoolean
+from ..validation import StrictString
+from .credentials import check_new_password
+from .credentials import check_password_length
+from .credentials import user_json
+from .email_verification import can_send_verification
+from .email_verification import send_verification_mail
+from .email_verification import verification_token
+from .lifecycle import check_current_password
+from .lifecycle import credential_account
+from .lifecycle import dont_remember
+from .lifecycle import mail_link
+from .lifecycle import merged_user
+from .lifecycle import reissue_cookies
+
+DELETE_PREFIX = "delete-account-"
+USER_DELETED = {"success": True, "message": "User deleted"}
+
+
+def _session(ctx: Context) -> tuple[Record, Record]:
+    assert ctx.session is not None  # the endpoint's tier read it
+    return ctx.session
+
+
+def _save_user(ctx: Context, user: Record, changes: dict[str, Any]) -> Record:
+    """Write ``changes`` to the user row; the user as it now is (``changes`` applied even
+    when a database hook declined the write, as Better Auth answers)."""
+    changes = {**changes, "updatedAt": now()}
+    updated = ctx.state.adapter.update("user", {"id": user["id"]}, changes)
+    saved = Record(updated) if updated is not None else merged_user(user, changes)
+    ctx.state.sessions.refresh_user(saved)
+    return saved
+
+
+# -- update-user ---------------------------------------------------------------------------
+
+
+def _string_field(body: dict[str, Any], name: str, *, nullable: bool) -> None:
+    value = body[name]
+    if not (isinstance(value, str) or (nullable and value is None)):
+        raise APIError(400, "VALIDATION_ERROR", f"[body.{name}] Invalid input: expected string")
+    if isinstance(value, str) and "\x00" in value:
+        raise APIError(400, "VALIDATION_ERROR", f"[body.{name}] NUL characters are not allowed")
+
+
+@endpoint("/update-user", auth="session")
+def update_user(ctx: Context) -> dict[str, Any]:
+    """Change the user's name, image (``null`` clears it) or additional fields; the email
+    is changed through ``/change-email`` instead."""
+    body = ctx.body
+    if not isinstance(body, dict):
+        raise APIError(400, "BODY_MUST_BE_AN_OBJECT")
+    if body.get("email"):
+        raise APIError(400, "EMAIL_CAN_NOT_BE_UPDATED")
+    changes: dict[str, Any] = {}
+    for name, nullable in (("name", False), ("image", True)):
+        if name in body:
+            _string_field(body, name, nullable=nullable)
+            changes[name] = body[name]
+    changes.update(parse_input(ctx.state.tables["user"], body, creating=False))
+    if not changes:
+        raise APIError(400, None, "No fields to update")
+    session, user = _session(ctx)
+    reissue_cookies(ctx, session, _save_user(ctx, user, changes))
+    return {"status": True}
+
+
+# -- passwords -------------------------------------------------------------------------------
+
+
+class ChangePasswordBody(BodySchema):
+    """The body of ``POST /change-password``."""
+
+    newPassword = StrictString(required=True)
+    currentPassword = StrictString(required=True)
+    revokeOtherSessions = StrictBoolean()
+
+
+@endpoint("/change-password", body=ChangePasswordBody, auth="sensitive")
+def change_password(ctx: Context) -> dict[str, Any]:
+    """Replace the password, given the current one; with ``revokeOtherSessions`` every
+    session ends and this browser gets a new one."""
+    session, user = _session(ctx)
+    new_password = ctx.body["newPassword"]
+    check_password_length(ctx.options.email_and_password, new_password)
+    account = check_current_password(ctx, user["id"], ctx.body["currentPassword"])
+    check_new_password(ctx, new_password, user=user_json(ctx, user))
+    state = ctx.state
+    hashed = state.hasher.hash(new_password)
+    revoke = bool(ctx.body.get("revokeOtherSessions"))
+    remember = not dont_remember(ctx)
+    with state.adapter.transaction():
+        if revoke:
+            state.sessions.revoke_user(user["id"])
+        state.adapter.update_many(
+            "account", {"id": account["id"]}, {"password": hashed, "updatedAt": now()}
+        )
+        pair = (
+            state.sessions.create(
+                user, remember_me=remember, ip=ctx.client_ip, user_agent=ctx.user_agent
+            )
+            if revoke
+            else None
+        )
+    token = None
+    if pair is not None:
+        state.sessions.set_cookies(ctx, pair, dont_remember=not remember)
+        ctx.new_session = pair
+        token = pair[0]["token"]
+    signals.send(signals.password_changed, user=user)
+    return {"token": token, "user": user_json(ctx, user)}
+
+
+class SetPasswordBody(BodySchema):
+    """The body of ``auth.api.set_password``."""
+
+    newPassword = StrictString(required=True)
+
+
+@endpoint("/set-password", body=SetPasswordBody, auth="sensitive", server_only=True)
+def set_password(ctx: Context) -> dict[str, Any]:
+    """Give a password to a user who has none (signed up another way). Server-only."""
+    _, user = _session(ctx)
+    new_password = ctx.body["newPassword"]
+    check_new_password(ctx, new_password, user=user_json(ctx, user))
+    account = credential_account(ctx, user["id"])
+    if account is not None and account.get("password"):
+        raise APIError(400, "PASSWORD_ALREADY_SET")
+    hashed = ctx.state.hasher.hash(new_password)
+    moment = now()
+    if account is not None:
+        ctx.state.adapter.update_many(
+            "account", {"id": account["id"]}, {"password": hashed, "updatedAt": moment}
+        )
+    else:
+        ctx.state.adapter.create(
+            "account",
+            {
+                "id": ctx.state.generate_id(),
+                "accountId": user["id"],
+                "providerId": "credential",
+                "userId": user["id"],
+                "password": hashed,
+                "createdAt": moment,
+                "updatedAt": moment,
+            },
+        )
+    return {"status": True}
+
+
+class VerifyPasswordBody(BodySchema):
+    """The body of ``POST /verify-password``."""
+
+    password = StrictString(required=True)
+
+
+@endpoint("/verify-password", body=VerifyPasswordBody, auth="sensitive", hidden=True)
+def verify_password(ctx: Context) -> dict[str, Any]:
+    """Check the signed-in user's password (to guard a sensitive page)."""
+    _, user = _session(ctx)
+    password = ctx.body["password"]
+    check_password_length(ctx.options.email_and_password, password, minimum=False)
+    account = credential_account(ctx, user["id"])
+    stored = account.get("password") if account else None
+    if not stored or not ctx.state.hasher.verify(stored, password):
+        raise APIError(400, "INVALID_PASSWORD")
+    return {"status": True}
+
+
+# -- change-email ------------------------------------------------------------------------------
+
+
+class ChangeEmailBody(BodySchema):
+    """The body of ``POST /change-email``."""
+
+    newEmail = fields.Email(required=True)
+    callbackURL = StrictString()
+
+
+@endpoint("/change-email", body=ChangeEmailBody, auth="sensitive")
+def change_email(ctx: Context) -> dict[str, Any]:
+    """Start a change of address: at once for an unverified user when allowed, else by a
+    link to the current address (confirmation) or to the new one."""
+    options = ctx.options.user.change_email
+    if not options.enabled:
+        raise APIError(400, "CHANGE_EMAIL_DISABLED")
+    session, user = _session(ctx)
+    new_email = ctx.body["newEmail"].lower()
+    if new_email == user["email"]:
+        raise APIError(400, None, "Email is the same")
+    verified = bool(user["emailVerified"])
+    without_verification = not verified and options.update_email_without_verification
+    can_verify = can_send_verification(ctx)
+    mailer = get_mailer(ctx.state)
+    confirm_first = can_verify and verified and mailer.can_send("change_email_confirmation")
+    if not (without_verification or can_verify):
+        raise APIError(400, None, "Verification email isn't enabled")
+    callback = ctx.body.get("callbackURL")
+    if ctx.state.adapter.find_one("user", {"email": new_email}) is not None:
+        verification_token(ctx, user["email"], user["id"], update_to=new_email)
+        return {"status": True}
+    if without_verification:
+        if can_verify:
+            send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
+        try:
+            changed = _save_user(ctx, user, {"email": new_email})
+        except ConflictError:
+            return {"status": True}
+        reissue_cookies(ctx, session, changed)
+        return {"status": True}
+    if confirm_first:
+        token = verification_token(
+            ctx,
+            user["email"],
+            user["id"],
+            update_to=new_email,
+            request_type="change-email-confirmation",
+        )
+        mailer.send(
+            "change_email_confirmation",
+            "change-email-confirmation",
+            user=user,
+            url=mail_link(ctx, "/verify-email", token, callback),
+            token=token,
+            expires_in=ctx.options.email_verification.expires_in,
+            new_email=new_email,
+        )
+        return {"status": True}
+    token = verification_token(
+        ctx,
+        user["email"],
+        user["id"],
+        update_to=new_email,
+        request_type="change-email-verification",
+    )
+    send_verification_mail(
+        ctx,
+        merged_user(user, {"email": new_email}),
+        callback,
+        token=token,
+        kind="change-email-verification",
+    )
+    return {"status": True}
+
+
+# -- delete-user ------------------------------------------------------------------------------
+
+
+class DeleteUserBody(BodySchema):
+    """The body of ``POST /delete-user``."""
+
+    callbackURL = StrictString()
+    password = StrictString()
+    token = StrictString()
+
+
+@endpoint("/delete-user", body=DeleteUserBody, auth="sensitive")
+def delete_user(ctx: Context) -> dict[str, Any]:
+    """Delete the account: with its password, a mailed token, or a fresh session; when
+    ``send_delete_account_verification`` is set, mail a confirmation link first."""
+    options = ctx.options.user.delete_user
+    if not options.enabled:
+        raise APIError(404, body=False)
+    session, user = _session(ctx)
+    password = ctx.body.get("password")
+    if password:
+        check_current_password(ctx, user["id"], password)
+    token = ctx.body.get("token")
+    if token:
+        _delete(ctx, user, token=token)
+        return dict(USER_DELETED)
+    mailer = get_mailer(ctx.state)
+    if mailer.can_send("delete_account"):
+        state = ctx.state
+        expires_in = options.delete_token_expires_in
+        token, row = verifications.issue(
+            state, DELETE_PREFIX, user["id"], expires_in, alphabet=LOWER_ALPHANUMERIC
+        )
+        url = mail_link(ctx, "/delete-user/callback", token, ctx.body.get("callbackURL"))
+        try:
+            mailer.send(
+                "delete_account",
+                "delete-account",
+                user=user,
+                url=url,
+                token=token,
+                expires_in=expires_in,
+            )
+        except APIError:
+            verifications.discard(state, row)
+            raise
+        return {"success": True, "message": "Verification email sent"}
+    if not password and not ctx.state.sessions.is_fresh(session):
+        raise APIError(400, "SESSION_EXPIRED")
+    _delete(ctx, user)
+    return dict(USER_DELETED)
+
+
+class DeleteUserCallbackQuery(BodySchema):
+    """The query of ``GET /delete-user/callback``."""
+
+    token = StrictString(required=True)
+    callbackURL = StrictString()
+
+
+@endpoint("/delete-user/callback", method="GET", query=DeleteUserCallbackQuery, auth="optional")
+def delete_user_callback(ctx: Context) -> Any:
+    """The mailed deletion link, opened in the browser signed in as that user."""
+    if not ctx.options.user.delete_user.enabled:
+        raise APIError(404, "NOT_FOUND")
+    pair = ctx.state.sessions.read(ctx, disable_cookie_cache=True)
+    if pair is None:
+        raise APIError(404, "FAILED_TO_GET_USER_INFO")
+    _delete(ctx, pair[1], token=ctx.query["token"])
+    callback = ctx.query.get("callbackURL")
+    return Redirect(callback) if callback else dict(USER_DELETED)
+
+
+def _delete(ctx: Context, user: Record, *, token: str | None = None) -> None:
+    """Delete ``user`` with their sessions, accounts and pending tokens; with ``token``,
+    only if this call uses that deletion token up (so a token deletes once)."""
+    state = ctx.state
+    if token is not None:
+        if verifications.find(state, DELETE_PREFIX, token, owner=user["id"]) is None:
+            raise APIError(404, "INVALID_TOKEN")
+    options = ctx.options.user.delete_user
+    if options.before_delete is not None:
+        options.before_delete(user)
+    adapter = state.adapter
+    with adapter.transaction():
+        if token is not None and verifications.consume(state, DELETE_PREFIX, token) is None:
+            raise APIError(404, "INVALID_TOKEN")
+        state.sessions.revoke_user(user["id"])
+        adapter.delete_many("account", {"userId": user["id"]})
+        adapter.delete_many("verification", {"value": user["id"]})
+        adapter.delete_many("user", {"id": user["id"]})
+    state.sessions.clear_cookies(ctx)
+    if options.after_delete is not None:
+        options.after_delete(user)
+    signals.send(signals.user_deleted, user=user)

@@ -1,0 +1,208 @@
+"""Delivering the account mails: through the app's callback, or the built-in sender.
+
+Each mail has a *purpose* whose option says who sends it:
+
+=============================  ====================================================  =====
+purpose                        option                                                 None
+=============================  ====================================================  =====
+``verification``               ``email_verification.send_verification_email``         built-in
+``reset_password``             ``email_and_password.send_reset_password``             built-in
+``change_email_confirmation``  ``user.change_email.send_change_email_confirmation``   off
+``delete_account``             ``user.delete_user.send_delete_account_verification``  off
+=============================  ====================================================  =====
+
+A function is the app's own sender, called as Better Auth calls it, in Python's shape:
+``send_verification_email(user, url, token)``, ``send_reset_password(user, url, token)``,
+``send_change_email_confirmation(user, new_email, url, token)``,
+``send_delete_account_verification(user, url, token)``. ``True`` means the built-in
+sender renders the package's template (or the app's template of the same name) and sends
+it; "built-in" under *None* means the same when a sender is configured, and nothing
+otherwise.
+
+A mail that cannot be sent answers ``503 EMAIL_SEND_FAILED`` (an ``APIError`` raised by
+the app's function passes through as it is); the caller then undoes what it had started.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader
+from jinja2 import Environment
+from jinja2 import PackageLoader
+
+from .errors import APIError
+from .errors import BetterAuthError
+from .mail import Mail
+from .mail import MailSender
+from .mail import build_sender
+from .options import Options
+from .records import Record
+from .state import AuthState
+
+logger = logging.getLogger("flask_betterauth")
+
+BUILT_IN = "built-in"
+#: Purposes whose ``None`` setting means "the built-in sender, when there is one".
+_ON_BY_DEFAULT = ("verification", "reset_password")
+_SUBJECTS = {
+    "verify-email": "Verify your email address",
+    "change-email-verification": "Confirm your new email address",
+    "change-email-confirmation": "Approve the change of your email address",
+    "reset-password": "Reset your password",
+    "delete-account": "Confirm the deletion of your account",
+}
+
+
+def _settings(options: Options) -> dict[str, Any]:
+    return {
+        "verification": options.email_verification.send_verification_email,
+        "reset_password": options.email_and_password.send_reset_password,
+        "change_email_confirmation": options.user.change_email.send_change_email_confirmation,
+        "delete_account": options.user.delete_user.send_delete_account_verification,
+    }
+
+
+def _duration(seconds: int) -> str:
+    """``3600`` -> ``"1 hour"``, ``5400`` -> ``"90 minutes"``: for the mail's wording."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+@dataclass
+class Mailer:
+    """Who sends each purpose's mail, and how the built-in sender renders it.
+
+    :param channels: per purpose, the app's function, :data:`BUILT_IN`, or ``None``.
+    :param sender: the built-in sender, if one is configured.
+    :param app_name: shown in the default templates (the ``app_name`` option).
+    :param get_environment: returns the app's Jinja environment (read on first use).
+    """
+
+    channels: dict[str, Callable[..., Any] | str | None]
+    sender: MailSender | None
+    app_name: str
+    get_environment: Callable[[], Environment]
+    _environment: Environment | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def from_app(cls, app: Flask, options: Options) -> Mailer:
+        """Resolve the mail options and the configured sender for ``app``.
+
+        :raises BetterAuthError: when a mail option is ``True`` but no sender is configured.
+        """
+        sender = build_sender(options.mail_sender, app.config)
+        channels: dict[str, Callable[..., Any] | str | None] = {}
+        for purpose, setting in _settings(options).items():
+            if callable(setting):
+                channels[purpose] = setting
+            elif setting is True or (setting is None and purpose in _ON_BY_DEFAULT):
+                if sender is None and setting is True:
+                    raise BetterAuthError(
+                        f"a {purpose.replace('_', ' ')} mail option is True, but no mail "
+                        "sender is configured: set BETTER_AUTH_MAIL = 'smtp' or 'dev' in "
+                        "the config, or pass mail_sender="
+                    )
+                channels[purpose] = BUILT_IN if sender is not None else None
+            else:
+                channels[purpose] = None
+        return cls(channels, sender, options.app_name, lambda: app.jinja_env)
+
+    def can_send(self, purpose: str) -> bool:
+        """Whether mail of ``purpose`` has someone to send it."""
+        return self.channels.get(purpose) is not None
+
+    @property
+    def environment(self) -> Environment:
+        """The app's Jinja environment, falling back to the package's own templates."""
+        if self._environment is None:
+            base = self.get_environment()
+            loaders = [base.loader] if base.loader is not None else []
+            loaders.append(PackageLoader("flask_betterauth", "templates"))
+            self._environment = base.overlay(loader=ChoiceLoader(loaders))
+        return self._environment
+
+    def render(self, kind: str, **context: Any) -> tuple[str, str, str]:
+        """The subject, text and HTML of mail ``kind`` from its templates.
+
+        The text template may set ``subject`` (``{% set subject = "..." %}``); otherwise
+        a default subject is used.
+        """
+        name = f"betterauth/mail/{kind.replace('-', '_')}"
+        values = {"app_name": self.app_name, **context}
+        text_module = self.environment.get_template(f"{name}.txt").make_module(values)
+        html = self.environment.get_template(f"{name}.html").render(values)
+        subject = str(getattr(text_module, "subject", "") or _SUBJECTS[kind]).strip()
+        return subject, str(text_module).strip() + "\n", html
+
+    def send(
+        self,
+        purpose: str,
+        kind: str,
+        *,
+        user: Record,
+        url: str,
+        token: str,
+        expires_in: int,
+        new_email: str | None = None,
+    ) -> None:
+        """Send the ``purpose`` mail (template ``kind``) about ``user`` to ``user.email``.
+
+        :raises APIError: 503 ``EMAIL_SEND_FAILED`` when it could not be sent, or the
+            ``APIError`` the app's function raised.
+        """
+        channel = self.channels.get(purpose)
+        if channel is None:
+            raise BetterAuthError(f"no sender for {purpose} mail")
+        try:
+            if channel == BUILT_IN:
+                self._send_built_in(kind, user, url, token, expires_in, new_email)
+            elif callable(channel):
+                if purpose == "change_email_confirmation":
+                    channel(user, new_email, url, token)
+                else:
+                    channel(user, url, token)
+        except APIError:
+            raise
+        except Exception:
+            logger.exception("could not send the %s mail to %s", kind, user.get("email"))
+            raise APIError(503, "EMAIL_SEND_FAILED") from None
+
+    def _send_built_in(
+        self,
+        kind: str,
+        user: Record,
+        url: str,
+        token: str,
+        expires_in: int,
+        new_email: str | None,
+    ) -> None:
+        assert self.sender is not None
+        to = str(user["email"])
+        subject, text, html = self.render(
+            kind,
+            user=user,
+            email=to,
+            url=url,
+            token=token,
+            new_email=new_email,
+            expires_in=expires_in,
+            expires_text=_duration(expires_in),
+        )
+        self.sender.send(Mail(kind, to, subject, text, html, url, token))
+
+
+def get_mailer(state: AuthState) -> Mailer:
+    """The app's :class:`Mailer` (made by ``init_app``)."""
+    mailer = state.extras.get("mailer")
+    if not isinstance(mailer, Mailer):
+        raise BetterAuthError("the mailer is missing: BetterAuth.init_app was not run")
+    return mailer

@@ -1,0 +1,458 @@
+"""Rate limiting: a rule per path, a counter per client IP and path (spec 8.4).
+
+Every HTTP request to the auth routes is counted before it is routed, so requests that
+end in 404 or 403 count too. The key is ``<client ip>|<path below the base path>``: the
+query string is ignored and each path has its own bucket.
+
+The rule of a path is, in order of precedence: a matching ``custom_rules`` entry (a rule,
+``False`` for no limit, or a callable), the first matching plugin rule, Better Auth's
+stricter built-in rules for credential and mail-sending paths, else the global
+``window``/``max``.
+
+The counters live in one of three storages:
+
+- ``memory``: per process, at most :data:`MEMORY_MAX_KEYS` keys (oldest dropped first);
+- ``database``: the ``rateLimit`` table (made only when this storage is chosen), shared by
+  every worker, updated with compare-and-set so that concurrent requests cannot both take
+  the last slot;
+- ``secondary-storage``: any object with an atomic ``increment(key, ttl) -> int`` (Redis),
+  shared by every worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from typing import Protocol
+
+from flask import request
+
+from .clock import now
+from .clock import to_ms
+from .errors import APIError
+from .errors import BetterAuthError
+from .ip import HeaderSource
+from .ip import client_ip
+from .options import Options
+from .options import RateLimitRule
+from .storage import Adapter
+from .storage import ConflictError
+from .storage import Op
+
+logger = logging.getLogger("flask_betterauth")
+
+Rule = RateLimitRule
+#: The body of a 429 answer (Better Auth sends it without a ``code``).
+MESSAGE = "Too many requests. Please try again later."
+#: Most keys the memory storage keeps; the least recently used go first.
+MEMORY_MAX_KEYS = 100_000
+#: The bucket of requests whose client IP cannot be told (one shared bucket per path).
+NO_IP = "no-trusted-ip"
+#: How often a database-storage counter update is retried when others win the race.
+MAX_ATTEMPTS = 64
+
+
+class PathRule(Protocol):
+    """A rule for the paths ``matches`` accepts: what a plugin contributes
+    (:class:`flask_betterauth.plugins.base.RateLimitRule`).
+
+    ``matches`` takes the path below the base path (``/two-factor/verify-totp``).
+    """
+
+    @property
+    def window(self) -> int: ...
+
+    @property
+    def max(self) -> int: ...
+
+    def matches(self, path: str) -> bool: ...
+
+
+def _special(path: str) -> Rule | None:
+    """Better Auth's built-in rules for sign-in/up, password and mail-sending paths."""
+    if path.startswith(("/sign-in", "/sign-up", "/change-password", "/change-email")):
+        return Rule(window=10, max=3)
+    if path in (
+        "/request-password-reset",
+        "/send-verification-email",
+        "/email-otp/send-verification-otp",
+        "/email-otp/request-password-reset",
+    ) or path.startswith("/forget-password"):
+        return Rule(window=60, max=3)
+    return None
+
+
+#: Windows of the built-in rules (the database storage prunes rows older than the longest).
+SPECIAL_WINDOWS = (10, 60)
+
+
+def glob_matcher(pattern: str) -> Callable[[str], bool]:
+    """A path matcher for ``pattern``: ``*`` and ``?`` stay inside one segment, ``**`` not."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        char = pattern[i]
+        out.append("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char))
+        i += 1
+    regex = re.compile("^" + "".join(out) + "/*$")
+    return lambda path: regex.match(path) is not None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A storage's answer: whether the request may go on, and if not, for how long not."""
+
+    allowed: bool
+    retry_after: int | None = None
+
+
+class Storage(Protocol):
+    """Where counters live: one atomic check-and-count per request."""
+
+    def consume(self, key: str, rule: Rule) -> Decision: ...
+
+
+def _retry_after(last_ms: int, window: int, now_ms: int) -> int:
+    return max(1, math.ceil((last_ms + window * 1000 - now_ms) / 1000))
+
+
+def _decide(count: int, last_ms: int, rule: Rule, now_ms: int) -> tuple[bool, int]:
+    """Better Auth's window, anchored at the last counted request: (allowed, new count)."""
+    if now_ms - last_ms >= rule.window * 1000:
+        return True, 1
+    if count >= rule.max:
+        return False, count
+    return True, count + 1
+
+
+class MemoryStorage:
+    """Counters in this process's memory; bounded, thread-safe."""
+
+    def __init__(self, max_keys: int = MEMORY_MAX_KEYS) -> None:
+        self.max_keys = max_keys
+        self._entries: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def consume(self, key: str, rule: Rule) -> Decision:
+        """Count one request on ``key`` if ``rule`` allows it."""
+        now_ms = to_ms(now())
+        with self._lock:
+            count, last_ms = self._entries.get(key, (0, -(10**15)))
+            allowed, count = _decide(count, last_ms, rule, now_ms)
+            if not allowed:
+                return Decision(False, _retry_after(last_ms, rule.window, now_ms))
+            self._entries[key] = (count, now_ms)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_keys:
+                self._entries.popitem(last=False)
+        return Decision(True)
+
+
+class DatabaseStorage:
+    """Counters in the ``rateLimit`` table, shared by every worker and process.
+
+    Each step is a conditional update that names the row's current values, so of two
+    requests racing for the last slot exactly one succeeds; the loser reads again.
+    Rows idle for longer than the longest window are pruned now and then.
+    """
+
+    model = "rateLimit"
+
+    def __init__(
+        self, adapter: Adapter, generate_id: Callable[[], str], longest_window: int
+    ) -> None:
+        self.adapter = adapter
+        self.generate_id = generate_id
+        self.longest_window = longest_window
+        self._last_prune = 0
+
+    def consume(self, key: str, rule: Rule) -> Decision:
+        """Count one request on ``key`` if ``rule`` allows it."""
+        self.longest_window = max(self.longest_window, rule.window)
+        for _ in range(MAX_ATTEMPTS):
+            decision = self._attempt(key, rule)
+            if decision is not None:
+                return decision
+        logger.warning("rate limit counter %r stayed contended; refusing the request", key)
+        return Decision(False, rule.window)
+
+    def _attempt(self, key: str, rule: Rule) -> Decision | None:
+        adapter = self.adapter
+        now_ms = to_ms(now())
+        row = adapter.find_one(self.model, {"key": key})
+        if row is None:
+            try:
+                adapter.create(
+                    self.model,
+                    {"id": self.generate_id(), "key": key, "count": 1, "lastRequest": now_ms},
+                )
+            except ConflictError:
+                return None
+            self._prune(now_ms)
+            return Decision(True)
+        count, last_ms = int(row["count"]), int(row["lastRequest"])
+        allowed, new_count = _decide(count, last_ms, rule, now_ms)
+        if not allowed:
+            return Decision(False, _retry_after(last_ms, rule.window, now_ms))
+        swapped = adapter.update_many(
+            self.model,
+            {"key": key, "count": count, "lastRequest": last_ms},
+            {"count": new_count, "lastRequest": now_ms},
+        )
+        if not swapped:
+            return None
+        if new_count == 1:
+            self._prune(now_ms)
+        return Decision(True)
+
+    def _prune(self, now_ms: int) -> None:
+        """Delete rows idle for longer than the longest window (at most once a window)."""
+        cutoff = now_ms - self.longest_window * 1000
+        if self._last_prune > cutoff:
+            return
+        self._last_prune = now_ms
+        try:
+            self.adapter.delete_many(self.model, {"lastRequest": Op("<", cutoff)})
+        except Exception:  # pruning is housekeeping; a failure must not fail the request
+            logger.exception("pruning the rateLimit table failed")
+
+
+class SecondaryStorage:
+    """Counters in secondary storage: ``increment(key, ttl)`` must be atomic (Redis ``INCR``).
+
+    The TTL is the rule's window, set when the key is created; a refusal's retry-after
+    is the whole window, as Better Auth answers.
+    """
+
+    def __init__(self, store: Any) -> None:
+        if not callable(getattr(store, "increment", None)):
+            raise BetterAuthError(
+                "rate_limit.storage='secondary-storage' needs secondary storage with an "
+                "increment(key, ttl) method"
+            )
+        self.store = store
+
+    def consume(self, key: str, rule: Rule) -> Decision:
+        """Count one request on ``key`` and refuse it past ``rule.max``."""
+        count = int(self.store.increment(key, rule.window))
+        return Decision(True) if count <= rule.max else Decision(False, rule.window)
+
+
+class CustomStorage:
+    """An app's own counter store: ``consume(key, rule)`` returns a :class:`Decision` or a
+    mapping with ``allowed`` and ``retry_after``."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def consume(self, key: str, rule: Rule) -> Decision:
+        """Ask the app's store."""
+        answer = self.store.consume(key, rule)
+        if isinstance(answer, Decision):
+            return answer
+        if isinstance(answer, Mapping):
+            retry = answer.get("retry_after", answer.get("retryAfter"))
+            return Decision(bool(answer["allowed"]), None if retry is None else int(retry))
+        raise TypeError(f"rate_limit.custom_storage.consume returned {answer!r}")
+
+
+def _as_rule(value: Any) -> Rule | bool | None:
+    """What a custom rule callable returned, as a rule, ``False`` or ``None`` (no change)."""
+    if value is None or value is False or isinstance(value, Rule):
+        return value
+    if isinstance(value, Mapping):
+        return Rule(window=int(value["window"]), max=int(value["max"]))
+    raise TypeError(f"a rate_limit custom rule returned {value!r}")
+
+
+class RateLimiter:
+    """Decides, per request, whether the client may go on.
+
+    :param options: the app's options (``rate_limit`` and ``advanced.ip_address``).
+    :param storage: the counters.
+    :param base_path: the auth routes' base path, cut from request paths.
+    :param extra_rules: plugin rules, the first matching one wins over the built-ins.
+    """
+
+    def __init__(
+        self,
+        options: Options,
+        storage: Storage,
+        *,
+        base_path: str,
+        extra_rules: Sequence[PathRule] = (),
+    ) -> None:
+        self.options = options.rate_limit
+        self.ip_options = options.advanced.ip_address
+        self.storage = storage
+        self.base_path = base_path.rstrip("/")
+        self.extra_rules = tuple(extra_rules)
+        self.default = Rule(window=self.options.window, max=self.options.max)
+        self._custom = [
+            (glob_matcher(path) if "*" in path or "?" in path else _exact(path), rule)
+            for path, rule in self.options.custom_rules.items()
+        ]
+        self._warned = False
+
+    def path_of(self, request_path: str) -> str:
+        """The path below the base path, without trailing slashes (``/`` at least)."""
+        path = request_path
+        if self.base_path and (path == self.base_path or path.startswith(self.base_path + "/")):
+            path = path[len(self.base_path) :]
+        return path.rstrip("/") or "/"
+
+    def rule_for(self, path: str, request: Any = None) -> Rule | None:
+        """The rule of ``path``; ``None`` when the path is not limited."""
+        rule = _special(path) or self.default
+        for plugin_rule in self.extra_rules:
+            if plugin_rule.matches(path):
+                rule = Rule(window=plugin_rule.window, max=plugin_rule.max)
+                break
+        for matches, custom in self._custom:
+            if not matches(path):
+                continue
+            resolved = _as_rule(custom(request, rule) if callable(custom) else custom)
+            if resolved is False:
+                return None
+            if isinstance(resolved, Rule):
+                rule = resolved
+            break
+        return rule
+
+    def key_ip(self, headers: HeaderSource, remote_addr: str | None) -> str | None:
+        """The IP part of the key; ``None`` when IP tracking is off (no limiting at all)."""
+        if self.ip_options.disable_ip_tracking:
+            return None
+        found = client_ip(
+            headers,
+            remote_addr,
+            header_names=self.ip_options.ip_address_headers,
+            trusted_proxies=tuple(self.ip_options.trusted_proxies),
+            ipv6_subnet=self.ip_options.ipv6_subnet,
+        )
+        if found is None:
+            if not self._warned:
+                self._warned = True
+                logger.warning(
+                    "rate limiting cannot tell the client IP; requests share one bucket per "
+                    "path. Set advanced.ip_address.ip_address_headers (and trusted_proxies) "
+                    "to the header your proxy sets."
+                )
+            return NO_IP
+        return found
+
+    def check(self, incoming: Any) -> None:
+        """Count ``incoming`` (a Flask request) and refuse it when over its rule.
+
+        :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
+        """
+        ip = self.key_ip(incoming.headers, incoming.remote_addr)
+        if ip is None:
+            return
+        path = self.path_of(incoming.path)
+        rule = self.rule_for(path, incoming)
+        if rule is None:
+            return
+        try:
+            decision = self.storage.consume(f"{ip}|{path}", rule)
+        except Exception:  # a broken counter store must not take the auth routes down
+            logger.exception("rate limit storage failed; the request is let through")
+            return
+        if not decision.allowed:
+            retry = decision.retry_after if decision.retry_after is not None else rule.window
+            raise APIError(429, None, MESSAGE, headers={"X-Retry-After": str(retry)})
+
+
+def _exact(path: str) -> Callable[[str], bool]:
+    wanted = path.rstrip("/") or "/"
+    return lambda candidate: candidate == wanted
+
+
+def longest_window(options: Options, extra_rules: Sequence[PathRule] = ()) -> int:
+    """The longest window any rule may use (how long database rows must be kept)."""
+    windows = [options.rate_limit.window, *SPECIAL_WINDOWS, *(r.window for r in extra_rules)]
+    windows += [r.window for r in options.rate_limit.custom_rules.values() if isinstance(r, Rule)]
+    return max(windows)
+
+
+def storage_name(options: Options) -> str:
+    """The storage the options call for (``None`` resolved by Better Auth's default)."""
+    if options.rate_limit.storage is not None:
+        return options.rate_limit.storage
+    return "secondary-storage" if _secondary(options) is not None else "memory"
+
+
+def _secondary(options: Options) -> Any:
+    return getattr(options, "secondary_storage", None)
+
+
+def build_rate_limiter(
+    options: Options,
+    adapter: Adapter,
+    *,
+    base_path: str,
+    generate_id: Callable[[], str],
+    relaxed: bool,
+    secondary_storage: Any = None,
+    extra_rules: Sequence[PathRule] = (),
+) -> RateLimiter | None:
+    """The app's limiter, or ``None`` when rate limiting is off.
+
+    :param relaxed: the app is in testing or debug mode (limiting is then off unless
+        ``rate_limit.enabled`` is ``True``).
+    :param secondary_storage: the app's secondary storage (default: the option's).
+    :raises BetterAuthError: for a storage the app cannot provide.
+    """
+    enabled = options.rate_limit.enabled
+    if enabled is False or (enabled is None and relaxed):
+        return None
+    storage: Storage
+    name = storage_name(options)
+    if options.rate_limit.custom_storage is not None:
+        storage = CustomStorage(options.rate_limit.custom_storage)
+    elif name == "memory":
+        storage = MemoryStorage()
+    elif name == "database":
+        storage = DatabaseStorage(adapter, generate_id, longest_window(options, extra_rules))
+    else:
+        store = secondary_storage if secondary_storage is not None else _secondary(options)
+        storage = SecondaryStorage(store)
+    return RateLimiter(options, storage, base_path=base_path, extra_rules=extra_rules)
+
+
+def rate_limit_hook(
+    limiter: RateLimiter, answer: Callable[[APIError], Any]
+) -> Callable[[], Any]:
+    """A ``before_request`` function for the auth blueprint: ``answer(error)`` on a 429.
+
+    Disabled paths are left alone: their 404 comes before rate limiting (spec 1.5).
+    """
+
+    def limit() -> Any:
+        if (request.endpoint or "").rpartition(".")[2].startswith("disabled_"):
+            return None
+        try:
+            limiter.check(request)
+        except APIError as error:
+            response = answer(error)
+            for name, value in error.headers.items():
+                response.headers[name] = value
+            return response
+        return None
+
+    return limit

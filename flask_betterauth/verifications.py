@@ -1,0 +1,115 @@
+"""Single-use tokens kept in the ``verification`` table (password reset, account deletion).
+
+A token is random; only its SHA-256 is stored, in the row's ``identifier``, after the
+flow's prefix as Better Auth writes it (``reset-password:<hash>``,
+``delete-account-<hash>``). A copy of the table therefore opens no reset link. The
+lookup is by that hash, so its timing says nothing about the token; the owner check is a
+constant-time compare. Consuming a token deletes its row, and only the caller whose
+delete removed the row wins, so two uses racing each other succeed once.
+
+A reset link that Better Auth mailed before a move to Flask named its token in clear, so
+it no longer opens here: the user asks for a new one.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from .clock import now
+from .crypto import ALPHANUMERIC
+from .crypto import constant_time_equal
+from .crypto import hash_token
+from .crypto import random_string
+from .state import AuthState
+from .storage import Op
+
+Row = dict[str, Any]
+
+#: Expired rows are swept at most this often (seconds), when a new token is made.
+PURGE_INTERVAL = 60.0
+_last_purge: WeakKeyDictionary[Any, float] = WeakKeyDictionary()
+
+
+def identifier(prefix: str, token: str) -> str:
+    """The stored identifier of ``token`` for the flow with ``prefix``."""
+    return prefix + hash_token(token)
+
+
+def issue(
+    state: AuthState,
+    prefix: str,
+    value: str,
+    expires_in: int,
+    *,
+    length: int = 32,
+    alphabet: str = ALPHANUMERIC,
+) -> tuple[str, Row]:
+    """Make a token that names ``value`` for ``expires_in`` seconds; returns it and its row.
+
+    The token itself is returned once, here, to be mailed; it is not stored.
+    """
+    _purge_expired(state)
+    token = random_string(length, alphabet)
+    moment = now()
+    row = state.adapter.create(
+        "verification",
+        {
+            "id": state.generate_id(),
+            "identifier": identifier(prefix, token),
+            "value": value,
+            "expiresAt": moment + timedelta(seconds=expires_in),
+            "createdAt": moment,
+            "updatedAt": moment,
+        },
+    )
+    return token, row
+
+
+def find(state: AuthState, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+    """The unexpired row of ``token``, if any (and, given ``owner``, if its value is that)."""
+    if not token:
+        return None
+    rows = state.adapter.find_many(
+        "verification",
+        {"identifier": identifier(prefix, token)},
+        limit=1,
+        sort_by=("createdAt", "desc"),
+    )
+    if not rows or rows[0]["expiresAt"] <= now():
+        return None
+    row = rows[0]
+    if owner is not None and not constant_time_equal(str(row["value"]), owner):
+        return None
+    return row
+
+
+def consume(state: AuthState, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+    """Use ``token`` up: its row if this call was the one that deleted it, else ``None``.
+
+    Inside an adapter transaction the delete is undone with the rest when the block fails,
+    so a failed password update leaves the token usable.
+    """
+    row = find(state, prefix, token, owner=owner)
+    if row is None:
+        return None
+    if state.adapter.delete_many("verification", {"id": row["id"]}) != 1:
+        return None
+    return row
+
+
+def discard(state: AuthState, row: Row) -> None:
+    """Delete a token that will not be used (its mail could not be sent)."""
+    state.adapter.delete_many("verification", {"id": row["id"]})
+
+
+def _purge_expired(state: AuthState) -> None:
+    adapter = state.adapter
+    started = time.monotonic()
+    last = _last_purge.get(adapter)
+    if last is not None and started - last < PURGE_INTERVAL:
+        return
+    _last_purge[adapter] = started
+    adapter.delete_many("verification", {"expiresAt": Op("<", now())})
