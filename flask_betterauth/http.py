@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint
 from flask import Response
 from flask import request
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Response as BaseResponse
 
 from .context import Context
@@ -188,4 +189,17 @@ def make_blueprint(state: AuthState) -> Blueprint:
         # The base path itself, without its slash: 404 too, not a redirect to "<base>/".
         blueprint.add_url_rule("", "base", _not_found, methods=ALL_METHODS)
     blueprint.register_error_handler(500, _internal_error)
+    blueprint.record_once(lambda setup: _unknown_methods_are_404(setup.app, state.base_path))
     return blueprint
+
+
+def _unknown_methods_are_404(app: Any, base_path: str) -> None:
+    """A method no rule knows (``TRACE``, ``PROPFIND``) fails in routing, before any
+    blueprint handler: below the base path it gets Better Auth's empty 404 too."""
+
+    def handle(error: MethodNotAllowed) -> Any:
+        if request.path == base_path or request.path.startswith(base_path + "/"):
+            return empty(404)
+        return error
+
+    app.register_error_handler(MethodNotAllowed, handle)

@@ -40,11 +40,10 @@ class Record(dict[str, Any]):
 def to_wire(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """The JSON form of a row: only returned fields, dates as JavaScript ISO strings."""
     out: dict[str, Any] = {}
-    for name, column in table.columns.items():
-        if not column.returned:
-            continue
-        value = row.get(name)
-        out[name] = iso(value) if isinstance(value, datetime) else value
+    get = row.get
+    for name, is_date in table.wire_fields:
+        value = get(name)
+        out[name] = iso(value) if is_date and isinstance(value, datetime) else value
     return out
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from .errors import BetterAuthError
@@ -56,6 +57,11 @@ class Table:
     def column(self, name: str) -> Column:
         """The column with logical name ``name``."""
         return self.columns[name]
+
+    @cached_property
+    def wire_fields(self) -> tuple[tuple[str, bool], ...]:
+        """``(name, is_date)`` of each field sent on the wire, in order (worked out once)."""
+        return tuple((c.name, c.type == "date") for c in self.columns.values() if c.returned)
 
     @property
     def additional(self) -> list[Column]:

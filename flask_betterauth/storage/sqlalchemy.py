@@ -17,6 +17,7 @@ from .base import ConflictError
 from .base import Row
 from .base import Where
 from .base import iter_where
+from .session_lookup import SessionLookup
 
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "=": lambda c, v: c.is_(None) if v is None else c == v,
@@ -44,6 +45,7 @@ class SQLAlchemyAdapter:
         self._get_engine = get_engine
         self._engine: Engine | None = None
         self._conn: ContextVar[Connection | None] = ContextVar("betterauth_conn", default=None)
+        self._lookup: SessionLookup | None = None
         session, user = self.tables["session"], self.tables["user"]
         self._session_cols = list(session.c)
         self._user_cols = list(user.c)
@@ -160,6 +162,12 @@ class SQLAlchemyAdapter:
             return int(conn.execute(table.delete().where(self._condition(table, where))).rowcount)
 
     def find_session(self, tokens: list[str]) -> tuple[Row, Row] | None:
+        if self._conn.get() is None and len(tokens) <= 2:
+            if self._lookup is None:
+                self._lookup = SessionLookup(
+                    self.engine, self.tables["session"], self.tables["user"]
+                )
+            return self._lookup.find(tokens)
         with self._connection() as conn:
             values = conn.execute(self._find_session, {"tokens": tokens}).first()
         if values is None:
