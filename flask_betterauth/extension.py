@@ -26,6 +26,7 @@ from .errors import SecondaryStorageUnavailable
 from .errors import define_error_codes
 from .glue import template_context
 from .hooks import HookTable
+from .http import RestConverter
 from .http import json_dumps
 from .http import make_blueprint
 from .logs import configure_logger
@@ -175,6 +176,7 @@ class BetterAuth:
                 raw = merge_options(defaults, raw)
         state = self._build_state(app, db, parse_options(raw), plugins)
         app.extensions["betterauth"] = state
+        app.url_map.converters.setdefault("betterauth_rest", RestConverter)
         app.register_blueprint(make_blueprint(state))
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)

@@ -11,6 +11,7 @@ from flask import Blueprint
 from flask import Response
 from flask import request
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response as BaseResponse
 
 from .context import Context
@@ -161,6 +162,13 @@ def _internal_error(_: Exception) -> Response:
     return _error(APIError(500, "INTERNAL_SERVER_ERROR"))
 
 
+class RestConverter(BaseConverter):
+    """Any rest of a path, empty segments included (``//ok``), for the catch-all 404."""
+
+    regex = ".*"
+    part_isolating = False
+
+
 def make_blueprint(state: AuthState) -> Blueprint:
     """The blueprint serving every HTTP endpoint of ``state``'s registry at its base path."""
     blueprint = Blueprint("betterauth", __name__, url_prefix=state.base_path)
@@ -183,7 +191,9 @@ def make_blueprint(state: AuthState) -> Blueprint:
         )
         blueprint.add_url_rule(rule, f"disabled_{number}", _disabled, methods=ALL_METHODS)
     _plugin_request_hooks(state, blueprint)
-    blueprint.add_url_rule("/<path:rest>", "not_found", _not_found, methods=ALL_METHODS)
+    blueprint.add_url_rule(
+        "/<betterauth_rest:rest>", "not_found", _not_found, methods=ALL_METHODS, merge_slashes=False
+    )
     blueprint.add_url_rule("/", "root", _not_found, methods=ALL_METHODS)
     if state.base_path:
         # The base path itself, without its slash: 404 too, not a redirect to "<base>/".
