@@ -97,7 +97,8 @@ class Mailer:
     def from_app(cls, app: Flask, options: Options) -> Mailer:
         """Resolve the mail options and the configured sender for ``app``.
 
-        :raises BetterAuthError: when a mail option is ``True`` but no sender is configured.
+        :raises BetterAuthError: when a mail option is ``True``, or ``send_on_sign_up`` /
+            ``send_on_sign_in`` is on, but no sender is configured.
         """
         sender = build_sender(options.mail_sender, app.config)
         channels: dict[str, Callable[..., Any] | str | None] = {}
@@ -114,6 +115,14 @@ class Mailer:
                 channels[purpose] = BUILT_IN if sender is not None else None
             else:
                 channels[purpose] = None
+        verification = options.email_verification
+        for name in ("send_on_sign_up", "send_on_sign_in"):
+            if getattr(verification, name) is True and channels["verification"] is None:
+                raise BetterAuthError(
+                    f"email_verification.{name} is on, but nothing sends verification mail: "
+                    "pass email_verification={'send_verification_email': fn}, or set "
+                    "BETTER_AUTH_MAIL = 'smtp' or 'dev' in the config, or pass mail_sender="
+                )
         return cls(channels, sender, options.app_name, lambda: app.jinja_env)
 
     def can_send(self, purpose: str) -> bool:

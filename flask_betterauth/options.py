@@ -66,7 +66,11 @@ class CookieCacheOptions:
 
 @dataclass(frozen=True)
 class SessionOptions:
-    """``session``: lifetime, sliding refresh, freshness, cookie cache, table layout."""
+    """``session``: lifetime, sliding refresh, freshness, cookie cache, table layout.
+
+    ``store_session_in_database`` and ``preserve_session_in_database`` apply with
+    ``secondary_storage`` (see :doc:`/sessions`).
+    """
 
     expires_in: int = 60 * 60 * 24 * 7
     update_age: int = 60 * 60 * 24
@@ -105,7 +109,16 @@ class PasswordOptions:
 
 @dataclass(frozen=True)
 class EmailAndPasswordOptions:
-    """``email_and_password``: sign-up and sign-in with an email and a password."""
+    """``email_and_password``: sign-up and sign-in with an email and a password.
+
+    ``password_policy(password, user)`` returns ``None`` to accept a new password or a
+    message to refuse it (400 ``PASSWORD_POLICY_VIOLATION``); see :doc:`security`.
+
+    ``send_reset_password(user, url, token)`` mails a reset link (``None``: the built-in
+    mail sender, when one is configured; ``False``: off); the link works once, for
+    ``reset_password_token_expires_in`` seconds; ``on_password_reset(user)`` runs after a
+    reset; see :doc:`account`.
+    """
 
     enabled: bool = False
     disable_sign_up: bool = False
@@ -292,7 +305,12 @@ class CookieOverride:
 
 @dataclass(frozen=True)
 class IpAddressOptions:
-    """``advanced.ip_address``: which headers carry the client IP, or no IP tracking."""
+    """``advanced.ip_address``: which headers carry the client IP, or no IP tracking.
+
+    A named header counts only when it holds one address, unless ``trusted_proxies``
+    (addresses or CIDR ranges) is set: then a chain is read from the right, skipping those
+    hops. IPv6 clients are grouped by their ``/ipv6_subnet`` network. See :doc:`security`.
+    """
 
     ip_address_headers: list[str] = field(default_factory=list)
     disable_ip_tracking: bool = False
@@ -312,10 +330,11 @@ class IpAddressOptions:
 class AdvancedOptions:
     """``advanced``: cookies, origin checks, client IP and id generation.
 
-    ``disable_origin_check`` left at ``None`` means: off when ``app.testing``, on otherwise
-    (Better Auth turns it off under ``NODE_ENV=test``). ``ip_address.ip_address_headers``
-    is empty by default: the socket's address is used, and a proxy header is trusted only
-    when named.
+    ``disable_origin_check`` left at ``None`` means: Origin/CSRF checks off when
+    ``app.testing`` (redirect-target checks stay on), on otherwise; ``True`` turns off both
+    kinds, a list of path prefixes turns them off for those paths. ``disable_csrf_check``
+    turns off only the Origin/CSRF checks. ``ip_address.ip_address_headers`` is empty by
+    default: the socket's address is used, and a proxy header is trusted only when named.
     """
 
     use_secure_cookies: bool | None = None

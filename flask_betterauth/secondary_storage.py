@@ -7,7 +7,9 @@ so every worker and every host sees the same sessions without a query per reques
 
     auth.init_app(app, db, secondary_storage=RedisStorage.from_url("redis://localhost:6379/0"))
 
-Any object with the methods of :class:`SecondaryStorage` will do. Two are built in:
+Any object with the methods of :class:`SecondaryStorage` will do (an optional
+``set_if_exists(key, value, ttl) -> bool`` makes session refreshes atomic). Two are
+built in:
 :class:`MemoryStorage` (one process only: tests and single-process development) and
 :class:`RedisStorage` over redis-py (``pip install flask-betterauth[redis]``).
 
@@ -129,6 +131,18 @@ class MemoryStorage:
         with self._lock:
             self._data.pop(key, None)
 
+    def set_if_exists(self, key: str, value: str, ttl: int | None = None) -> bool:
+        """Replace ``key``'s value only if it is there; whether it was (atomic)."""
+        with self._lock:
+            moment = now()
+            if self._live(key, moment) is None:
+                return False
+            if ttl is not None and ttl <= 0:
+                del self._data[key]
+            else:
+                self._data[key] = (value, self._expiry(ttl, moment))
+            return True
+
     def get_and_delete(self, key: str) -> str | None:
         with self._lock:
             value = self._live(key, now())
@@ -247,6 +261,13 @@ class RedisStorage:
     def delete(self, key: str) -> None:
         self._run("DEL", lambda: self.client.delete(self._key(key)))
 
+    def set_if_exists(self, key: str, value: str, ttl: int | None = None) -> bool:
+        """Replace ``key``'s value only if it is there (``SET ... XX``); whether it was."""
+        if ttl is not None and ttl <= 0:
+            return bool(self._run("DEL", lambda: self.client.delete(self._key(key))))
+        done = self._run("SET", lambda: self.client.set(self._key(key), value, ex=ttl, xx=True))
+        return bool(done)
+
     def get_and_delete(self, key: str) -> str | None:
         value = self._run("GETDEL", lambda: self.client.getdel(self._key(key)))
         return value if value is None or isinstance(value, str) else str(value)
@@ -301,6 +322,19 @@ class GuardedStorage:
 
     def delete(self, key: str) -> None:
         self._run("delete", key)
+
+    def set_if_exists(self, key: str, value: str, ttl: int | None = None) -> bool:
+        """Replace ``key``'s value only if it is there; whether it was.
+
+        Atomic when the storage has its own ``set_if_exists`` (both built-in ones do), so
+        a session ended meanwhile is not written back; else a read, then a write.
+        """
+        if callable(getattr(self.inner, "set_if_exists", None)):
+            return bool(self._run("set_if_exists", key, value, ttl))
+        if self.get(key) is None:
+            return False
+        self.set(key, value, ttl)
+        return True
 
     def purge(self) -> int:
         """Drop expired keys when the storage can (:class:`MemoryStorage`); else 0."""

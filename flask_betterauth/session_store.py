@@ -217,13 +217,21 @@ class SecondarySessionStore:
             return None
         return dict(session), dict(user)
 
-    def _write(self, session: Row, user: Row, moment: datetime) -> None:
+    def _write(self, session: Row, user: Row, moment: datetime, *, replace: bool = False) -> bool:
+        """Store the session and its user; with ``replace``, only over a copy still there
+        (so a session ended meanwhile is not brought back). Whether it was written."""
         ttl = ttl_until(session["expiresAt"], moment)
-        value = {
-            "session": dump_row(self.session_table, session),
-            "user": dump_row(self.user_table, user),
-        }
-        self.storage.set(session["token"], json.dumps(value, separators=(",", ":")), ttl)
+        value = json.dumps(
+            {
+                "session": dump_row(self.session_table, session),
+                "user": dump_row(self.user_table, user),
+            },
+            separators=(",", ":"),
+        )
+        if replace:
+            return self.storage.set_if_exists(session["token"], value, ttl)
+        self.storage.set(session["token"], value, ttl)
+        return True
 
     def _references(self, user_id: str) -> list[dict[str, Any]]:
         raw = self.storage.get(self.active_key(user_id))
@@ -318,7 +326,8 @@ class SecondarySessionStore:
                 return updated
             if updated is None:
                 updated = {**current[0], "expiresAt": expires_at, "updatedAt": moment}
-            self._write(updated, current[1], moment)
+            if not self._write(updated, current[1], moment, replace=True):
+                return updated if self.database is not None else None
             reference = {"token": session["token"], "expiresAt": to_ms(updated["expiresAt"])}
             self._update_references(session["userId"], (), reference, moment)
         except SecondaryStorageUnavailable:
@@ -381,11 +390,14 @@ class SecondarySessionStore:
 
     def cleanup_expired(self) -> int:
         self.storage.purge()
-        return self.database.cleanup_expired() if self.database is not None else 0
+        # Without the database beside it the table holds no live sessions, but may hold
+        # rows from before the storage was added: expired ones go all the same.
+        database = self.database or DatabaseSessionStore(self._adapter)
+        return database.cleanup_expired()
 
     def refresh_user(self, user: Row) -> None:
         moment = now()
         for entry in self._references(user["id"]):
             pair = self._parse(self.storage.get(entry["token"]))
             if pair is not None and pair[0]["expiresAt"] > moment:
-                self._write(pair[0], user, moment)
+                self._write(pair[0], user, moment, replace=True)

@@ -61,8 +61,11 @@ def assert_reply_error(reply, expected_status=None, code=None):
 
 def assert_response_error(response, expected_status=None, code=None):
     assert_error(
-        response.status_code, response.get_json(silent=True), response.headers,
-        expected_status, code,
+        response.status_code,
+        response.get_json(silent=True),
+        response.headers,
+        expected_status,
+        code,
     )
 
 
@@ -207,8 +210,11 @@ def test_json_content_type_variants_are_accepted(http):
         BASE + "/sign-up/email", data=body, content_type="application/json; charset=utf-8"
     )
     assert response.status_code == 200
-    response = http.post(BASE + "/sign-in/email", data=json.dumps(SIGN_IN),
-                         headers={"Content-Type": "Application/JSON"})
+    response = http.post(
+        BASE + "/sign-in/email",
+        data=json.dumps(SIGN_IN),
+        headers={"Content-Type": "Application/JSON"},
+    )
     assert response.status_code == 200
 
 

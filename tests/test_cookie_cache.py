@@ -87,8 +87,17 @@ def test_disable_cookie_cache_reads_the_database_and_reissues(clock, cached):
     assert cached.call("get_session").json["user"]["name"] == "Changed"
 
 
-def craft(caller, clock, *, token=None, version="1", session_changes=None, secret=SECRET,
-          max_age=300, name="From Cache"):
+def craft(
+    caller,
+    clock,
+    *,
+    token=None,
+    version="1",
+    session_changes=None,
+    secret=SECRET,
+    max_age=300,
+    name="From Cache",
+):
     """A cache cookie made by the reference code (as Better Auth would make it)."""
     wire = caller.call("get_session", query={"disableCookieCache": "1"}).json
     session = {**wire["session"], **(session_changes or {})}
@@ -137,9 +146,7 @@ def test_invalid_cache_falls_through_and_is_expired(clock, cached, kind):
 
 
 def test_configured_version(clock, make_app, via):
-    caller = Caller(
-        make_app(session={"cookie_cache": {"enabled": True, "version": "2"}}), via
-    )
+    caller = Caller(make_app(session={"cookie_cache": {"enabled": True, "version": "2"}}), via)
     caller.call("sign_up_email", ANN)
     assert decode_compact(caller.jar[DATA])["session"]["version"] == "2"
     caller.jar[DATA] = craft(caller, clock, version="1")
@@ -160,9 +167,7 @@ def test_cache_expires_after_max_age(clock, cached):
 
 
 def test_configured_max_age(clock, make_app, via):
-    caller = Caller(
-        make_app(session={"cookie_cache": {"enabled": True, "max_age": 60}}), via
-    )
+    caller = Caller(make_app(session={"cookie_cache": {"enabled": True, "max_age": 60}}), via)
     reply = caller.call("sign_up_email", ANN)
     line = next(c for c in reply.set_cookies if c.startswith(DATA + "="))
     assert "; Max-Age=60; " in line
@@ -199,11 +204,11 @@ def test_cache_hit_never_extends_the_session(clock, cached):
     clock.advance(days=1)
     # The cache of sign-up has run out; re-read from the database to get a fresh one.
     cached.call("get_session")
-    stored = sql(cached.app, "SELECT \"updatedAt\" FROM session")
+    stored = sql(cached.app, 'SELECT "updatedAt" FROM session')
     clock.advance(seconds=30)
     hit = cached.call("get_session")
     assert hit.set_cookies == []
-    assert sql(cached.app, "SELECT \"updatedAt\" FROM session") == stored
+    assert sql(cached.app, 'SELECT "updatedAt" FROM session') == stored
 
 
 def test_big_cache_is_chunked_and_read_back(clock, make_app, via):
@@ -236,8 +241,9 @@ def test_expired_cache_with_live_row_reissues_a_fresh_one(clock, cached):
     assert reply.json["session"]["token"] == cached.signed["token"]
     body = decode_compact(reply.cookie(DATA))
     assert body["expiresAt"] == to_ms(clock.now) + 300_000
-    assert body["session"]["session"]["expiresAt"] == to_iso(clock.now - timedelta(minutes=10)
-                                                             + timedelta(days=7))
+    assert body["session"]["session"]["expiresAt"] == to_iso(
+        clock.now - timedelta(minutes=10) + timedelta(days=7)
+    )
 
 
 def to_iso(moment):

@@ -92,9 +92,7 @@ def test_use_secure_cookies_overrides_the_scheme(make_app, via, url, secure, pre
 
 def test_cookie_prefix(make_app, via):
     caller = Caller(
-        make_app(
-            advanced={"cookie_prefix": "myapp"}, session={"cookie_cache": {"enabled": True}}
-        ),
+        make_app(advanced={"cookie_prefix": "myapp"}, session={"cookie_cache": {"enabled": True}}),
         via,
     )
     caller.call("sign_up_email", ANN)
@@ -198,7 +196,9 @@ def test_per_cookie_rename_and_attributes(make_app, via):
     assert token_line == (
         f"sid={sign_cookie_value(reply.json['token'], SECRET)}; Path=/; HttpOnly; SameSite=Strict"
     )
-    assert dont_line.startswith("forget=") and dont_line.endswith("; Path=/; HttpOnly; SameSite=Lax")
+    assert dont_line.startswith("forget=") and dont_line.endswith(
+        "; Path=/; HttpOnly; SameSite=Lax"
+    )
     assert caller.call("get_session").json["session"]["token"] == reply.json["token"]
 
 

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from flask_betterauth import jwt
 from flask_betterauth.endpoints import email_verification
+from flask_betterauth.secondary_storage import MemoryStorage
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Clock
@@ -305,10 +306,7 @@ def test_sign_in_without_send_on_sign_in_sends_nothing(
 
 
 def test_require_verification_without_a_sender_still_refuses(make_app: MakeApp) -> None:
-    test_app = make_app(
-        email_and_password={"require_email_verification": True},
-        email_verification={"send_on_sign_in": True},
-    )
+    test_app = make_app(email_and_password={"require_email_verification": True})
     client = test_app.app.test_client()
     assert client.post(f"{BASE}/sign-up/email", json=ANN).json["token"] is None
     response = client.post(f"{BASE}/sign-in/email", json=ANN)
@@ -479,3 +477,19 @@ def test_verify_email_on_the_api_face_redirects_through_headers(
         )
     assert reply.headers["Location"] == "/done"
     assert user_row(test_app, "ann@example.com")["emailVerified"] is True
+
+
+def test_verification_reaches_sessions_kept_in_secondary_storage(
+    mail_app: Callable[..., TestApp], smtp_server: SMTPServer
+) -> None:
+    test_app = mail_app(secondary_storage=MemoryStorage())
+    laptop = test_app.app.test_client()
+    laptop.post(f"{BASE}/sign-up/email", json=ANN)
+    phone = test_app.app.test_client()
+    phone.post(f"{BASE}/sign-in/email", json=ANN)
+
+    follow(test_app.app.test_client(), smtp_server.last().link)
+
+    for browser in (laptop, phone):
+        session = browser.get(f"{BASE}/get-session", query_string={"disableCookieCache": "1"})
+        assert session.json["user"]["emailVerified"] is True

@@ -7,8 +7,6 @@ import base64
 import hashlib
 from datetime import timedelta
 
-import pytest
-
 from flask_betterauth.crypto import hash_token
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
@@ -17,8 +15,16 @@ from tests.helpers import rows
 from tests.helpers import sql
 from tests.spec_snippets import sign_cookie_value
 
-SESSION_KEYS = {"id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent",
-                "userId"}
+SESSION_KEYS = {
+    "id",
+    "expiresAt",
+    "token",
+    "createdAt",
+    "updatedAt",
+    "ipAddress",
+    "userAgent",
+    "userId",
+}
 EXPIRED = [
     "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
     "better-auth.session_data=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
@@ -268,3 +274,24 @@ def test_stored_hash_is_no_cookie(caller, signed_up):
     caller.jar["better-auth.session_token"] = sign_cookie_value(stored["token"], SECRET)
     assert caller.call("sign_out", {}).status == 200
     assert len(rows(caller.app, "session")) == 1
+
+
+def test_session_additional_fields(clock, make_app, via):
+    caller = Caller(
+        make_app(
+            session={
+                "additional_fields": {
+                    "device": {"type": "string", "default_value": "web"},
+                    "trust": {"type": "number", "default_value": 3},
+                    "internal": {"type": "string", "default_value": "x", "returned": False},
+                }
+            }
+        ),
+        via,
+    )
+    caller.call("sign_up_email", ANN)
+    (stored,) = rows(caller.app, "session")
+    assert (stored["device"], stored["trust"], stored["internal"]) == ("web", 3, "x")
+    session = caller.call("get_session").json["session"]
+    assert set(session) == SESSION_KEYS | {"device", "trust"}
+    assert (session["device"], session["trust"]) == ("web", 3)

@@ -244,8 +244,13 @@ def test_a_better_auth_cookie_signs_in_at_a_view(clock, browser, site):
     with site.app.app_context(), site.db.engine.begin() as conn:
         conn.execute(
             table.insert().values(
-                id="S" * 32, token="T" * 32, userId=user["id"], ipAddress="", userAgent="",
-                expiresAt=clock.now + timedelta(days=7), createdAt=clock.now,
+                id="S" * 32,
+                token="T" * 32,
+                userId=user["id"],
+                ipAddress="",
+                userAgent="",
+                expiresAt=clock.now + timedelta(days=7),
+                createdAt=clock.now,
                 updatedAt=clock.now,
             )
         )

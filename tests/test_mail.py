@@ -318,6 +318,14 @@ def test_asking_for_the_built_in_sender_without_one_fails_at_start(
         make_app(**options)
 
 
+@pytest.mark.parametrize("name", ["send_on_sign_up", "send_on_sign_in"])
+def test_sending_on_sign_up_or_in_without_a_sender_fails_at_start(
+    make_app: MakeApp, name: str
+) -> None:
+    with pytest.raises(BetterAuthError, match=f"email_verification.{name} is on"):
+        make_app(email_verification={name: True})
+
+
 def test_without_a_sender_the_mail_flows_are_off(make_app: MakeApp) -> None:
     test_app = make_app()
     with test_app.app.app_context():

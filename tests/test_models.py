@@ -23,22 +23,46 @@ ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 #: Column -> nullable, per spec 7.1.
 COLUMNS = {
     "user": {
-        "id": False, "name": False, "email": False, "emailVerified": False, "image": True,
-        "createdAt": False, "updatedAt": False,
+        "id": False,
+        "name": False,
+        "email": False,
+        "emailVerified": False,
+        "image": True,
+        "createdAt": False,
+        "updatedAt": False,
     },
     "session": {
-        "id": False, "expiresAt": False, "token": False, "createdAt": False, "updatedAt": False,
-        "ipAddress": True, "userAgent": True, "userId": False,
+        "id": False,
+        "expiresAt": False,
+        "token": False,
+        "createdAt": False,
+        "updatedAt": False,
+        "ipAddress": True,
+        "userAgent": True,
+        "userId": False,
     },
     "account": {
-        "id": False, "accountId": False, "providerId": False, "userId": False,
-        "accessToken": True, "refreshToken": True, "idToken": True,
-        "accessTokenExpiresAt": True, "refreshTokenExpiresAt": True, "scope": True,
-        "password": True, "createdAt": False, "updatedAt": False,
+        "id": False,
+        "accountId": False,
+        "providerId": False,
+        "userId": False,
+        "accessToken": True,
+        "refreshToken": True,
+        "idToken": True,
+        "accessTokenExpiresAt": True,
+        "refreshTokenExpiresAt": True,
+        "scope": True,
+        "password": True,
+        "createdAt": False,
+        "updatedAt": False,
     },
     "verification": {
-        "id": False, "identifier": False, "value": False, "expiresAt": False,
-        "createdAt": False, "updatedAt": False,
+        "id": False,
+        "identifier": False,
+        "value": False,
+        "expiresAt": False,
+        "createdAt": False,
+        "updatedAt": False,
     },
 }
 DATES = {"createdAt", "updatedAt", "expiresAt", "accessTokenExpiresAt", "refreshTokenExpiresAt"}
@@ -200,26 +224,41 @@ def test_database_made_and_filled_by_better_auth(clock, database_url):
         created = "2026-11-24T08:30:00.125Z"
         expires = "2026-12-01T08:30:00.125Z"
         conn.execute(
-            sa.text(
-                'insert into "user" values (:id, :name, :email, :verified, null, :at, :at)'
-            ),
-            {"id": "U" * 32, "name": "Bea", "email": "bea@example.com",
-             "verified": True if postgres else 1, "at": created},
+            sa.text('insert into "user" values (:id, :name, :email, :verified, null, :at, :at)'),
+            {
+                "id": "U" * 32,
+                "name": "Bea",
+                "email": "bea@example.com",
+                "verified": True if postgres else 1,
+                "at": created,
+            },
         )
         conn.execute(
             sa.text(
                 'insert into "account" ("id", "accountId", "providerId", "userId", "password", '
                 '"createdAt", "updatedAt") values (:id, :user, :provider, :user, :pw, :at, :at)'
             ),
-            {"id": "A" * 32, "user": "U" * 32, "provider": "credential",
-             "pw": hash_password(PASSWORD), "at": created},
+            {
+                "id": "A" * 32,
+                "user": "U" * 32,
+                "provider": "credential",
+                "pw": hash_password(PASSWORD),
+                "at": created,
+            },
         )
         conn.execute(
             sa.text(
                 'insert into "session" values (:id, :expires, :token, :at, :at, :ip, :ua, :user)'
             ),
-            {"id": "S" * 32, "expires": expires, "token": "T" * 32, "at": created, "ip": "",
-             "ua": "", "user": "U" * 32},
+            {
+                "id": "S" * 32,
+                "expires": expires,
+                "token": "T" * 32,
+                "at": created,
+                "ip": "",
+                "ua": "",
+                "user": "U" * 32,
+            },
         )
     engine.dispose()
 
@@ -231,8 +270,13 @@ def test_database_made_and_filled_by_better_auth(clock, database_url):
         assert got["session"]["id"] == "S" * 32
         assert got["session"]["expiresAt"] == expires
         assert got["user"] == {
-            "id": "U" * 32, "name": "Bea", "email": "bea@example.com", "emailVerified": True,
-            "image": None, "createdAt": created, "updatedAt": created,
+            "id": "U" * 32,
+            "name": "Bea",
+            "email": "bea@example.com",
+            "emailVerified": True,
+            "image": None,
+            "createdAt": created,
+            "updatedAt": created,
         }
         caller.jar.clear()
         signed = caller.call("sign_in_email", {"email": "bea@example.com", "password": PASSWORD})

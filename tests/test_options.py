@@ -43,9 +43,14 @@ def no_env(monkeypatch):
     [
         ({"colour": "blue"}, "'colour'"),
         ({"session": {"cookie_cach": {"enabled": True}}}, "'session.cookie_cach'"),
-        ({"advanced": {"cookies": {"session_token": {"nmae": "x"}}}},
-         "'advanced.cookies.session_token.nmae'"),
-        ({"email_and_password": {"password": {"rounds": 4}}}, "'email_and_password.password.rounds'"),
+        (
+            {"advanced": {"cookies": {"session_token": {"nmae": "x"}}}},
+            "'advanced.cookies.session_token.nmae'",
+        ),
+        (
+            {"email_and_password": {"password": {"rounds": 4}}},
+            "'email_and_password.password.rounds'",
+        ),
     ],
 )
 def test_unknown_option_is_named(options, named):
@@ -60,18 +65,26 @@ def test_unknown_option_is_named(options, named):
         ({"session": {"expires_in": "7d"}}, "'session.expires_in'"),
         ({"session": {"expires_in": True}}, "'session.expires_in'"),
         ({"email_and_password": {"enabled": "yes"}}, "'email_and_password.enabled'"),
-        ({"email_and_password": {"min_password_length": 8.5}},
-         "'email_and_password.min_password_length'"),
+        (
+            {"email_and_password": {"min_password_length": 8.5}},
+            "'email_and_password.min_password_length'",
+        ),
         ({"trusted_origins": "http://a.example"}, "'trusted_origins'"),
         ({"trusted_origins": ["http://a.example", 3]}, "'trusted_origins'"),
         ({"session": {"cookie_cache": "on"}}, "'session.cookie_cache'"),
         ({"advanced": {"cookie_prefix": None}}, "'advanced.cookie_prefix'"),
-        ({"user": {"additional_fields": {"plan": {"type": "uuid"}}}},
-         "'user.additional_fields.plan'"),
-        ({"user": {"additional_fields": {"plan": {"required": True}}}},
-         "'user.additional_fields.plan'"),
-        ({"email_and_password": {"password": {"hash": "not callable", "verify": len}}},
-         "'email_and_password.password.hash'"),
+        (
+            {"user": {"additional_fields": {"plan": {"type": "uuid"}}}},
+            "'user.additional_fields.plan'",
+        ),
+        (
+            {"user": {"additional_fields": {"plan": {"required": True}}}},
+            "'user.additional_fields.plan'",
+        ),
+        (
+            {"email_and_password": {"password": {"hash": "not callable", "verify": len}}},
+            "'email_and_password.password.hash'",
+        ),
     ],
 )
 def test_ill_typed_option_is_named(options, named):
@@ -87,8 +100,11 @@ def test_ill_typed_option_is_named(options, named):
         ({"emailAndPassword": {"enabled": True}}, "'emailAndPassword'", "'email_and_password'"),
         ({"session": {"expiresIn": 60}}, "'session.expiresIn'", "'expires_in'"),
         ({"session": {"cookieCache": {}}}, "'session.cookieCache'", "'cookie_cache'"),
-        ({"advanced": {"useSecureCookies": True}}, "'advanced.useSecureCookies'",
-         "'use_secure_cookies'"),
+        (
+            {"advanced": {"useSecureCookies": True}},
+            "'advanced.useSecureCookies'",
+            "'use_secure_cookies'",
+        ),
     ],
 )
 def test_camel_case_option_gets_a_hint(options, named, hint):
@@ -186,12 +202,17 @@ def signing_secret_of(test_app, *candidates):
 
 
 def test_secret_precedence(make, no_env):
-    option, config, env = ("option-secret-0123456789-0123456789", "config-secret-0123456789-0123456789",
-                           "env-secret-0123456789-0123456789-012")
+    option, config, env = (
+        "option-secret-0123456789-0123456789",
+        "config-secret-0123456789-0123456789",
+        "env-secret-0123456789-0123456789-012",
+    )
     no_env.setenv("BETTER_AUTH_SECRET", env)
     no_env.setenv("AUTH_SECRET", "auth-secret-0123456789-0123456789-01")
-    assert signing_secret_of(make({"BETTER_AUTH_SECRET": config}, secret=option), option, config,
-                             env) == option
+    assert (
+        signing_secret_of(make({"BETTER_AUTH_SECRET": config}, secret=option), option, config, env)
+        == option
+    )
     assert signing_secret_of(make({"BETTER_AUTH_SECRET": config}), option, config, env) == config
     assert signing_secret_of(make({"BETTER_AUTH_SECRET": None}), option, config, env) == env
 

@@ -169,8 +169,9 @@ def test_each_sign_in_attempt_costs_one_hash(counting, case, hashes, verifies):
         password = "x" * 129
     counting.counter.reset()
     reply = sign_in(counting, password, email)
-    assert reply.status == (200 if case == "right password" else 400 if hashes == verifies == 0
-                            else 401)
+    assert reply.status == (
+        200 if case == "right password" else 400 if hashes == verifies == 0 else 401
+    )
     assert (counting.counter.hashes, counting.counter.verifies) == (hashes, verifies)
 
 

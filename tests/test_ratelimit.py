@@ -163,7 +163,8 @@ def test_on_in_production(tmp_path, clock):
 
 
 def test_enabled_false_wins_in_production(tmp_path):
-    app = build_app(f"sqlite:///{tmp_path}/p.sqlite", {"TESTING": False}, rate_limit={"enabled": False}).app
+    url = f"sqlite:///{tmp_path}/p.sqlite"
+    app = build_app(url, {"TESTING": False}, rate_limit={"enabled": False}).app
     assert app.extensions["betterauth"].rate_limiter is None
 
 

@@ -160,6 +160,16 @@ def test_set_get_delete(storage):
     assert storage.get("k") is None
 
 
+def test_set_if_exists_never_creates(storage):
+    assert storage.set_if_exists("absent", "v", 60) is False
+    assert storage.get("absent") is None
+    storage.set("present", "old", 60)
+    assert storage.set_if_exists("present", "new", 60) is True
+    assert storage.get("present") == "new"
+    assert storage.set_if_exists("present", "gone", 0) is True
+    assert storage.get("present") is None
+
+
 def test_get_and_delete_is_single_use(storage):
     storage.set("once", "value", 60)
     assert storage.get_and_delete("once") == "value"
@@ -306,6 +316,23 @@ def test_revoke_sessions_writes_the_revoked_before_marker(apps, storage, clock):
     # Sessions begun afterwards are not.
     signed_in(phone)
     assert session_of(phone) is not None
+
+
+def test_a_refresh_racing_a_revocation_does_not_bring_the_session_back(apps, storage, clock):
+    test_app = apps(secondary_storage=storage)
+    laptop, phone = Caller(test_app, "http"), Caller(test_app, "http")
+    signed_in(laptop, sign_up=True)
+    phone_token = signed_in(phone)
+    store = test_app.app.extensions["betterauth"].sessions.store
+    # A request of the phone has read its session and is about to extend it...
+    seen, _ = store.find([hash_token(phone_token)])
+    # ...when the laptop ends it...
+    assert laptop.call("revoke_session", {"token": phone_token}).json == {"status": True}
+    # ...so the extension finds nothing to extend, and writes nothing back.
+    clock.advance(days=2)
+    assert store.extend(seen, clock.now + timedelta(days=7), clock.now) is None
+    assert storage.get(hash_token(phone_token)) is None
+    assert session_of(phone) is None
 
 
 def test_a_session_better_auth_wrote_is_honoured(apps, storage, clock):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Caller

@@ -60,9 +60,7 @@ def test_email_is_lower_cased_for_storage_and_lookup(caller):
     assert [u["email"] for u in rows(caller.app, "user")] == ["ann.lee@example.com"]
     again = sign_up(caller, email="ANN.LEE@example.com")
     assert again.status == 422
-    signed_in = caller.call(
-        "sign_in_email", {"email": "ann.lee@EXAMPLE.com", "password": PASSWORD}
-    )
+    signed_in = caller.call("sign_in_email", {"email": "ann.lee@EXAMPLE.com", "password": PASSWORD})
     assert signed_in.status == 200
 
 
@@ -76,9 +74,7 @@ def test_invalid_email_is_a_validation_error(caller):
 
 
 def test_sign_up_disabled(make_app, via):
-    caller = Caller(
-        make_app(email_and_password={"enabled": True, "disable_sign_up": True}), via
-    )
+    caller = Caller(make_app(email_and_password={"enabled": True, "disable_sign_up": True}), via)
     reply = sign_up(caller)
     assert reply.status == 400
     assert reply.json == {
@@ -111,9 +107,7 @@ def test_password_length_limits(caller):
 
 
 def test_password_lengths_at_the_limits_are_accepted(caller):
-    for number, password in enumerate(
-        ["12345678", "x" * 128, "\U0001f600" * 4, "\U0001f600" * 64]
-    ):
+    for number, password in enumerate(["12345678", "x" * 128, "\U0001f600" * 4, "\U0001f600" * 64]):
         email = f"user{number}@example.com"
         assert sign_up(caller, email=email, password=password).status == 200, password
         credentials = {"email": email, "password": password}
@@ -123,7 +117,11 @@ def test_password_lengths_at_the_limits_are_accepted(caller):
 def test_configured_password_limits(make_app, via):
     caller = Caller(
         make_app(
-            email_and_password={"enabled": True, "min_password_length": 12, "max_password_length": 16}
+            email_and_password={
+                "enabled": True,
+                "min_password_length": 12,
+                "max_password_length": 16,
+            }
         ),
         via,
     )
@@ -190,9 +188,10 @@ def test_duplicate_without_auto_sign_in_looks_like_a_new_account(make_app, via, 
     (stored,) = rows(caller.app, "user")
     assert stored["name"] == "Ann"
     # The real account keeps its password.
-    assert caller.call(
-        "sign_in_email", {"email": "ann@example.com", "password": PASSWORD}
-    ).status == 200
+    assert (
+        caller.call("sign_in_email", {"email": "ann@example.com", "password": PASSWORD}).status
+        == 200
+    )
 
 
 def test_remember_me_false_makes_a_one_day_session(caller, clock):

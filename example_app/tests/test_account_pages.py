@@ -224,7 +224,11 @@ def test_the_development_outbox_lists_the_links(
 
 
 def test_the_outbox_is_gone_with_a_real_sender(tmp_path: Path) -> None:
-    config = {**make_test_config("sqlite://"), "BETTER_AUTH_MAIL": None}
+    config = {
+        **make_test_config("sqlite://"),
+        "BETTER_AUTH_MAIL": "smtp",
+        "MAIL_DEFAULT_SENDER": "no-reply@example.com",
+    }
     app = create_app(config)
     try:
         assert app.test_client().get("/dev/mail").status_code == 404

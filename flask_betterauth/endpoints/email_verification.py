@@ -18,7 +18,6 @@ from marshmallow.validate import Email
 
 from .. import jwt
 from .. import signals
-from ..clock import now
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
@@ -34,6 +33,7 @@ from .lifecycle import append_query
 from .lifecycle import mail_link
 from .lifecycle import merged_user
 from .lifecycle import reissue_cookies
+from .lifecycle import save_user
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -212,9 +212,7 @@ def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
     options = ctx.options.email_verification
     if options.before_email_verification is not None:
         options.before_email_verification(user)
-    changes = {"emailVerified": True, "updatedAt": now()}
-    updated = adapter.update("user", {"id": user["id"]}, changes)
-    verified = Record(updated) if updated is not None else merged_user(user, changes)
+    verified = save_user(ctx, user, {"emailVerified": True})
     if options.after_email_verification is not None:
         options.after_email_verification(verified)
     signals.send(signals.email_verified, user=verified)
@@ -267,12 +265,10 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
     else:
         verified = False
         send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
-    changes = {"email": new_email, "emailVerified": verified, "updatedAt": now()}
     try:
-        updated = adapter.update("user", {"id": user["id"]}, changes)
+        changed = save_user(ctx, user, {"email": new_email, "emailVerified": verified})
     except ConflictError:
         raise _Refused("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", 422) from None
-    changed = Record(updated) if updated is not None else merged_user(user, changes)
     after = ctx.options.email_verification.after_email_verification
     if verified and after is not None:
         after(changed)

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+from ..clock import now
 from ..context import Context
 from ..cookies import JS_URI_SAFE
 from ..cookies import decode_signed
@@ -85,3 +86,17 @@ def reissue_cookies(ctx: Context, session: Record, user: Record) -> None:
 def merged_user(user: Record, changes: dict[str, Any]) -> Record:
     """``user`` with ``changes`` applied, as a new record."""
     return Record({**user, **changes})
+
+
+def save_user(ctx: Context, user: Record, changes: dict[str, Any]) -> Record:
+    """Write ``changes`` (and ``updatedAt``) to the user row and to the copies kept with
+    their sessions; the user as it now is (``changes`` applied even when a database hook
+    declined the write, as Better Auth answers).
+
+    :raises ConflictError: when a new email address is taken.
+    """
+    changes = {**changes, "updatedAt": now()}
+    updated = ctx.state.adapter.update("user", {"id": user["id"]}, changes)
+    saved = Record(updated) if updated is not None else merged_user(user, changes)
+    ctx.state.sessions.refresh_user(saved)
+    return saved

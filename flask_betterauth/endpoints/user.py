@@ -39,6 +39,7 @@ from .lifecycle import dont_remember
 from .lifecycle import mail_link
 from .lifecycle import merged_user
 from .lifecycle import reissue_cookies
+from .lifecycle import save_user
 
 DELETE_PREFIX = "delete-account-"
 USER_DELETED = {"success": True, "message": "User deleted"}
@@ -47,16 +48,6 @@ USER_DELETED = {"success": True, "message": "User deleted"}
 def _session(ctx: Context) -> tuple[Record, Record]:
     assert ctx.session is not None  # the endpoint's tier read it
     return ctx.session
-
-
-def _save_user(ctx: Context, user: Record, changes: dict[str, Any]) -> Record:
-    """Write ``changes`` to the user row; the user as it now is (``changes`` applied even
-    when a database hook declined the write, as Better Auth answers)."""
-    changes = {**changes, "updatedAt": now()}
-    updated = ctx.state.adapter.update("user", {"id": user["id"]}, changes)
-    saved = Record(updated) if updated is not None else merged_user(user, changes)
-    ctx.state.sessions.refresh_user(saved)
-    return saved
 
 
 # -- update-user ---------------------------------------------------------------------------
@@ -88,7 +79,7 @@ def update_user(ctx: Context) -> dict[str, Any]:
     if not changes:
         raise APIError(400, None, "No fields to update")
     session, user = _session(ctx)
-    reissue_cookies(ctx, session, _save_user(ctx, user, changes))
+    reissue_cookies(ctx, session, save_user(ctx, user, changes))
     return {"status": True}
 
 
@@ -230,7 +221,7 @@ def change_email(ctx: Context) -> dict[str, Any]:
         if can_verify:
             send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
         try:
-            changed = _save_user(ctx, user, {"email": new_email})
+            changed = save_user(ctx, user, {"email": new_email})
         except ConflictError:
             return {"status": True}
         reissue_cookies(ctx, session, changed)

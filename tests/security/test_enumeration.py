@@ -16,7 +16,9 @@ def _post(client, path, body):
 
 def test_unknown_email_and_wrong_password_answer_alike(browser):
     sign_up(browser)
-    unknown = _post(browser, "/sign-in/email", {"email": "nobody@example.com", "password": PASSWORD})
+    unknown = _post(
+        browser, "/sign-in/email", {"email": "nobody@example.com", "password": PASSWORD}
+    )
     wrong = _post(browser, "/sign-in/email", {"email": ANN["email"], "password": "wrong-password"})
     assert unknown.status_code == wrong.status_code == 401
     assert unknown.data == wrong.data

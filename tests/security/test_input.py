@@ -207,9 +207,11 @@ def test_a_look_alike_email_is_not_anns_account(app_and_ann, look_alike):
 
 def test_very_long_values(app_and_ann):
     _, client, cookie = app_and_ann
-    long_password = _post(client, "/sign-in/email", {"email": ANN["email"], "password": "p" * 100_000}, None)
+    body = {"email": ANN["email"], "password": "p" * 100_000}
+    long_password = _post(client, "/sign-in/email", body, None)
     assert long_password.get_json()["code"] == "PASSWORD_TOO_LONG"
-    long_email = _post(client, "/sign-in/email", {"email": "a" * 100_000 + "@example.com", "password": "x"}, None)
+    body = {"email": "a" * 100_000 + "@example.com", "password": "x"}
+    long_email = _post(client, "/sign-in/email", body, None)
     assert long_email.status_code in (400, 401)
     too_big = _post(client, "/update-user", {"name": "n" * 2_000_000}, cookie)
     assert too_big.status_code == 413
@@ -220,7 +222,10 @@ def test_the_error_page_escapes_what_it_shows(app_and_ann):
     _, client, _ = app_and_ann
     response = client.get(
         f"{BASE}/error",
-        query_string={"error": "<script>alert(1)</script>", "error_description": "<img src=x onerror=alert(1)>{{7*7}}"},
+        query_string={
+            "error": "<script>alert(1)</script>",
+            "error_description": "<img src=x onerror=alert(1)>{{7*7}}",
+        },
     )
     page = response.get_data(as_text=True)
     assert "<script>" not in page and "<img" not in page

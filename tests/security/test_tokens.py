@@ -3,6 +3,11 @@ hashed reset tokens."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -100,7 +105,11 @@ def test_a_planted_token_does_not_survive_sign_in(browser):
 def test_changing_the_password_can_revoke_other_sessions(browser):
     _, other_device = sign_up(browser)
     here = cookie_of(post(browser, "/sign-in/email", CREDENTIALS))
-    body = {"currentPassword": PASSWORD, "newPassword": "brand-new-pass-1", "revokeOtherSessions": True}
+    body = {
+        "currentPassword": PASSWORD,
+        "newPassword": "brand-new-pass-1",
+        "revokeOtherSessions": True,
+    }
     response = post(browser, "/change-password", body, here)
     assert response.status_code == 200
     assert session_of(browser, other_device) is None
@@ -164,7 +173,8 @@ def test_reset_tokens_are_hashed_at_rest(reset):
 )
 def test_a_mangled_reset_token_is_refused(reset, mangle):
     _, client, sent = reset
-    response = post(client, "/reset-password", {"token": mangle(sent[0]), "newPassword": "x-new-pass-1"})
+    body = {"token": mangle(sent[0]), "newPassword": "x-new-pass-1"}
+    response = post(client, "/reset-password", body)
     assert response.status_code == 400
     assert response.get_json()["code"] == "INVALID_TOKEN"
 
@@ -181,3 +191,72 @@ def test_a_reset_can_end_every_session(make_app):
     post(client, "/request-password-reset", {"email": ANN["email"]})
     post(client, "/reset-password", {"token": sent[0], "newPassword": "after-reset-1"})
     assert session_of(client, cookie) is None
+
+
+# -- email verification tokens (stateless JWTs) -----------------------------------------------
+
+
+@pytest.fixture
+def verification(clock, make_app):
+    """An app that 'mails' verification links into a list; Ann asked for one."""
+    sent: list[str] = []
+    client = make_app(
+        email_verification={"send_verification_email": lambda user, url, token: sent.append(token)}
+    ).app.test_client(use_cookies=False)
+    sign_up(client)
+    post(client, "/send-verification-email", {"email": ANN["email"]})
+    return client, sent
+
+
+def _verify(client, token):
+    return client.get(f"{BASE}/verify-email", query_string={"token": token})
+
+
+def _b64(data: dict) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_verification_link_expires(verification, clock):
+    client, sent = verification
+    clock.advance(seconds=3601)
+    response = _verify(client, sent[0])
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "TOKEN_EXPIRED"
+
+
+def test_a_replayed_verification_link_signs_no_one_in(verification):
+    """The link is stateless (Better Auth's JWT): a second click finds the address
+    verified already, and neither click opens a session."""
+    client, sent = verification
+    first, again = _verify(client, sent[0]), _verify(client, sent[0])
+    assert first.get_json() == again.get_json() == {"status": True, "user": None}
+    assert set_cookie_value(first) is None and set_cookie_value(again) is None
+    signed_in = post(client, "/sign-in/email", CREDENTIALS).get_json()
+    assert signed_in["user"]["emailVerified"] is True
+
+
+def test_forged_verification_tokens_are_refused(verification):
+    client, sent = verification
+    header, payload, signature = sent[0].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = {
+        "other email, same signature": ".".join(
+            [header, _b64({**claims, "email": "mallory@example.com"}), signature]
+        ),
+        "alg none": ".".join([_b64({"alg": "none"}), payload, ""]),
+        "alg HS512": ".".join([_b64({"alg": "HS512"}), payload, signature]),
+        "re-signed with another secret": _resign(header, payload, b"another-secret-0123456789"),
+        "two parts": f"{header}.{payload}",
+        "empty": "",
+        "signature dropped": f"{header}.{payload}.",
+    }
+    for what, token in forged.items():
+        response = _verify(client, token)
+        assert response.status_code in (400, 401), what
+        assert response.get_json()["code"] in ("INVALID_TOKEN", "VALIDATION_ERROR"), what
+
+
+def _resign(header: str, payload: str, key: bytes) -> str:
+    digest = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}"
