@@ -24,7 +24,9 @@ def _is_number(value: Any) -> bool:
 
 _CHECKS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str) and "\x00" not in v and is_unicode_text(v),
-    "number": _is_number,
+    # A ``number`` column is an integer column (as in Better Auth's DDL): a fraction
+    # would be cut by PostgreSQL and kept by SQLite, so it is refused instead.
+    "number": lambda v: _is_number(v) and float(v).is_integer(),
     "boolean": lambda v: isinstance(v, bool),
     "json": lambda v: True,
     "string[]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),

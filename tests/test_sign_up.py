@@ -290,6 +290,7 @@ def test_ill_typed_additional_field(extra_caller):
         ("nickname", 5),
         ("age", "42"),
         ("age", True),
+        ("age", 4.5),
         ("newsletter", "yes"),
         ("birthday", "not a date"),
         ("birthday", 12),
