@@ -76,6 +76,26 @@ def require_verification_sender(ctx: Context) -> None:
         raise APIError(400, "VERIFICATION_EMAIL_NOT_ENABLED")
 
 
+def send_change_email_verification(
+    ctx: Context, user: Record, new_email: str, callback_url: str | None
+) -> None:
+    """Mail the link that moves ``user`` to ``new_email`` to that new address."""
+    token = verification_token(
+        ctx,
+        user["email"],
+        user["id"],
+        update_to=new_email,
+        request_type="change-email-verification",
+    )
+    send_verification_mail(
+        ctx,
+        merged_user(user, {"email": new_email}),
+        callback_url,
+        token=token,
+        kind="change-email-verification",
+    )
+
+
 def send_verification_mail(
     ctx: Context,
     user: Record,
@@ -245,20 +265,7 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
     callback = ctx.query.get("callbackURL")
     request_type = claims.get("requestType")
     if request_type == "change-email-confirmation":
-        token = verification_token(
-            ctx,
-            user["email"],
-            user["id"],
-            update_to=new_email,
-            request_type="change-email-verification",
-        )
-        send_verification_mail(
-            ctx,
-            merged_user(user, {"email": new_email}),
-            callback,
-            token=token,
-            kind="change-email-verification",
-        )
+        send_change_email_verification(ctx, user, new_email, callback)
         return None
     if request_type == "change-email-verification":
         verified = bool(user["emailVerified"])

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
+from .. import verifications
 from ..clock import now
 from ..context import Context
 from ..cookies import JS_URI_SAFE
@@ -48,6 +49,27 @@ def set_query(base: str, url: str, params: dict[str, str]) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     query.extend(params.items())
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def mail_token_link(
+    ctx: Context,
+    mailer: Any,
+    option: str,
+    kind: str,
+    *,
+    user: Record,
+    url: str,
+    token: str,
+    row: dict[str, Any],
+    expires_in: int,
+) -> None:
+    """Mail a link that carries a single-use token; if the mail fails, the token goes too,
+    so nothing half-done blocks a retry."""
+    try:
+        mailer.send(option, kind, user=user, url=url, token=token, expires_in=expires_in)
+    except APIError:
+        verifications.discard(ctx.state, row)
+        raise
 
 
 def credential_account(ctx: Context, user_id: str) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from .credentials import check_password_length
 from .credentials import user_json
 from .lifecycle import credential_account
 from .lifecycle import js_encode
+from .lifecycle import mail_token_link
 from .lifecycle import set_query
 
 logger = logging.getLogger("flask_betterauth")
@@ -72,18 +73,17 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
     redirect_to = ctx.body.get("redirectTo")
     callback = js_encode(redirect_to) if redirect_to else ""
     url = f"{ctx.base_url}/reset-password/{token}?callbackURL={callback}"
-    try:
-        mailer.send(
-            "reset_password",
-            "reset-password",
-            user=user,
-            url=url,
-            token=token,
-            expires_in=expires_in,
-        )
-    except APIError:
-        verifications.discard(state, row)
-        raise
+    mail_token_link(
+        ctx,
+        mailer,
+        "reset_password",
+        "reset-password",
+        user=user,
+        url=url,
+        token=token,
+        row=row,
+        expires_in=expires_in,
+    )
     return dict(REQUEST_ANSWER)
 
 

@@ -31,12 +31,14 @@ from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import user_json
 from .email_verification import can_send_verification
+from .email_verification import send_change_email_verification
 from .email_verification import send_verification_mail
 from .email_verification import verification_token
 from .lifecycle import check_current_password
 from .lifecycle import credential_account
 from .lifecycle import dont_remember
 from .lifecycle import mail_link
+from .lifecycle import mail_token_link
 from .lifecycle import merged_user
 from .lifecycle import reissue_cookies
 from .lifecycle import save_user
@@ -244,20 +246,7 @@ def change_email(ctx: Context) -> dict[str, Any]:
             new_email=new_email,
         )
         return {"status": True}
-    token = verification_token(
-        ctx,
-        user["email"],
-        user["id"],
-        update_to=new_email,
-        request_type="change-email-verification",
-    )
-    send_verification_mail(
-        ctx,
-        merged_user(user, {"email": new_email}),
-        callback,
-        token=token,
-        kind="change-email-verification",
-    )
+    send_change_email_verification(ctx, user, new_email, callback)
     return {"status": True}
 
 
@@ -295,18 +284,17 @@ def delete_user(ctx: Context) -> dict[str, Any]:
             state, DELETE_PREFIX, user["id"], expires_in, alphabet=LOWER_ALPHANUMERIC
         )
         url = mail_link(ctx, "/delete-user/callback", token, ctx.body.get("callbackURL"))
-        try:
-            mailer.send(
-                "delete_account",
-                "delete-account",
-                user=user,
-                url=url,
-                token=token,
-                expires_in=expires_in,
-            )
-        except APIError:
-            verifications.discard(state, row)
-            raise
+        mail_token_link(
+            ctx,
+            mailer,
+            "delete_account",
+            "delete-account",
+            user=user,
+            url=url,
+            token=token,
+            row=row,
+            expires_in=expires_in,
+        )
         return {"success": True, "message": "Verification email sent"}
     if not password and not ctx.state.sessions.is_fresh(session):
         raise APIError(400, "SESSION_EXPIRED")
