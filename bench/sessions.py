@@ -6,10 +6,13 @@ In one run, on a private PostgreSQL (and a private Redis), with the app served b
 1. a protected view (``login_required``) and ``GET /api/auth/get-session``, with the
    sessions in the database and in Redis (``secondary_storage``), the cookie cache on and
    off: requests/sec and p50/p99, and the Redis / database ratios;
-2. ``get-session`` (cache off, sessions in the database) with 1 thousand and then
+2. ``get-session`` (cache off, sessions in the database) with 1 thousand and with
    1 million sessions in the table: the p50 ratio, whose target is at most 1.5.
 
-The figures are printed, kept as JSON in ``bench/results/sessions-<stamp>.json``, and
+Every configuration gets its own database and its own gunicorn, all started first; then
+each case is measured once per round (``--rounds``, the order reversed every other
+round) and the median is reported, so that other work on the machine weighs on every
+case alike. The figures are printed, kept as JSON in ``bench/results/sessions-<stamp>.json``, and
 with ``--write-readme`` written between ``<!-- bench-sessions:start -->`` and
 ``<!-- bench-sessions:end -->`` in the top-level ``README.md``. Run on demand, never in CI.
 """
@@ -25,13 +28,16 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +143,10 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
                 process.wait()
 
 
-def fill_sessions(pg: PostgresServer, database: str, total: int) -> None:
+def fill_sessions(dsn: str, total: int) -> None:
     """Add filler sessions (of filler users) until the table holds ``total`` rows."""
     import psycopg
 
-    dsn = f"host=127.0.0.1 port={pg.port} user={SUPERUSER} dbname={database}"
     with psycopg.connect(dsn, autocommit=True) as conn:
         have = conn.execute('SELECT count(*) FROM "session"').fetchone()
         start = int(have[0]) if have else 0
@@ -219,65 +224,96 @@ def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
                      "seconds": load.seconds, "warmup_seconds": warmup}}  # fmt: skip
 
 
-def run_matrix(
-    pg: PostgresServer, redis: RedisServer, load: wrk.Load, warmup: float, tmp: Path
-) -> dict[str, dict[str, Any]]:
-    """Both routes, sessions in the database and in Redis, cache on and off."""
-    figures: dict[str, dict[str, Any]] = {}
+@dataclass(frozen=True)
+class Served:
+    """One running set-up: its base URL and the bench user's cookie."""
+
+    base: str
+    cookie: str
+
+
+def serve(
+    name: str, env: dict[str, str], tmp: Path, servers: ExitStack, fill: tuple[str, int] | None
+) -> Served:
+    """Set one configuration up in its own database and serve it (until ``servers`` closes)."""
+    cookie = prepare(env)
+    if fill is not None:
+        print(f"  {name}: filling the session table to {fill[1]:,} rows ...", flush=True)
+        fill_sessions(fill[0], fill[1])
+    base = servers.enter_context(gunicorn(env, tmp / f"gunicorn-{name}.log"))
+    return Served(base, cookie)
+
+
+def start_all(
+    pg: PostgresServer, redis: RedisServer, tmp: Path, servers: ExitStack
+) -> dict[str, Served]:
+    """Every configuration, each in its own database, served side by side.
+
+    ``<storage>-cache-<on|off>`` for the matrix; ``scale-<n>`` (cache off, sessions in the
+    database, ``n`` rows in the table) for the scale comparison.
+    """
+    served: dict[str, Served] = {}
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("BENCH_")}
     for storage in STORAGES:
-        for cache in (False, True):
-            name = f"{storage}-cache-{'on' if cache else 'off'}"
-            env = {
-                **os.environ,
-                "BENCH_DATABASE_URL": pg.create_database(f"bench_sessions_{storage}_{int(cache)}"),
-                "BENCH_COOKIE_CACHE": "1" if cache else "0",
-            }
-            env.pop("BENCH_REDIS_URL", None)
+        for cache in ("off", "on"):
+            name = f"{storage}-cache-{cache}"
+            database = pg.create_database(f"bench_{name.replace('-', '_')}")
+            env = {**base_env, "BENCH_COOKIE_CACHE": "1" if cache == "on" else "0",
+                   "BENCH_DATABASE_URL": database}  # fmt: skip
             if storage == "redis":
                 env["BENCH_REDIS_URL"] = redis.url
-            cookie = prepare(env)
-            with gunicorn(env, tmp / f"gunicorn-{name}.log") as base:
-                for route, path in ROUTES:
-                    key = f"{route}/{name}"
-                    print(f"  {key} ...", end=" ", flush=True)
-                    figures[key] = measure(base + path, cookie, load, warmup)
-                    print(f"{figures[key]['requests_per_second']:.0f} req/s", flush=True)
-    return figures
-
-
-def run_scale(
-    pg: PostgresServer, load: wrk.Load, warmup: float, tmp: Path
-) -> dict[str, dict[str, Any]]:
-    """``get-session`` (cache off, database) with SMALL, then LARGE sessions in the table."""
-    figures: dict[str, dict[str, Any]] = {}
-    database = "bench_sessions_scale"
-    env = {**os.environ, "BENCH_DATABASE_URL": pg.create_database(database),
-           "BENCH_COOKIE_CACHE": "0"}  # fmt: skip
-    env.pop("BENCH_REDIS_URL", None)
-    cookie = prepare(env)
+            served[name] = serve(name, env, tmp, servers, None)
     for total in (SMALL, LARGE):
-        print(f"  filling the session table to {total:,} rows ...", flush=True)
-        fill_sessions(pg, database, total)
-        with gunicorn(env, tmp / f"gunicorn-scale-{total}.log") as base:
-            key = f"get-session/{total}"
+        name = f"scale-{total}"
+        database = f"bench_scale_{total}"
+        env = {**base_env, "BENCH_COOKIE_CACHE": "0",
+               "BENCH_DATABASE_URL": pg.create_database(database)}  # fmt: skip
+        dsn = f"host=127.0.0.1 port={pg.port} user={SUPERUSER} dbname={database}"
+        served[name] = serve(name, env, tmp, servers, (dsn, total))
+    return served
+
+
+def run_rounds(
+    served: dict[str, Served], rounds: int, load: wrk.Load, warmup: float
+) -> dict[str, list[dict[str, Any]]]:
+    """Measure every case once per round, the order reversed every other round, so that
+    a change in the machine's load over the run falls on all cases alike."""
+    cases = [(f"{route}/{name}", name, path) for name in served if not name.startswith("scale")
+             for route, path in ROUTES]  # fmt: skip
+    cases += [(f"get-session/{total}", f"scale-{total}", ROUTES[1][1]) for total in (SMALL, LARGE)]
+    figures: dict[str, list[dict[str, Any]]] = {key: [] for key, _, _ in cases}
+    for number in range(rounds):
+        print(f"round {number + 1} of {rounds}", flush=True)
+        for key, name, path in cases if number % 2 == 0 else reversed(cases):
             print(f"  {key} ...", end=" ", flush=True)
-            figures[key] = measure(base + ROUTES[1][1], cookie, load, warmup)
-            print(f"p50 {figures[key]['p50_ms']:.2f} ms", flush=True)
+            figure = measure(served[name].base + path, served[name].cookie, load, warmup)
+            figures[key].append(figure)
+            print(f"{figure['requests_per_second']:.0f} req/s, p50 {figure['p50_ms']:.2f} ms",
+                  flush=True)  # fmt: skip
     return figures
 
 
-def ratios(matrix: dict[str, dict[str, Any]], scale: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def medians(rounds: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Per case, the median over the rounds of requests/sec, p50 and p99."""
+    return {
+        key: {name: statistics.median(f[name] for f in figures)
+              for name in ("requests_per_second", "p50_ms", "p99_ms")}
+        for key, figures in rounds.items()
+    }  # fmt: skip
+
+
+def ratios(figures: dict[str, dict[str, float]]) -> dict[str, Any]:
     """Redis / database per route and cache setting, and LARGE / SMALL for the p50."""
     out: dict[str, Any] = {}
     for route, _ in ROUTES:
         for cache in ("off", "on"):
-            db = matrix[f"{route}/database-cache-{cache}"]
-            rd = matrix[f"{route}/redis-cache-{cache}"]
+            db = figures[f"{route}/database-cache-{cache}"]
+            rd = figures[f"{route}/redis-cache-{cache}"]
             out[f"{route}/cache-{cache}"] = {
                 "rps_redis_over_database": rd["requests_per_second"] / db["requests_per_second"],
                 "p50_redis_over_database": rd["p50_ms"] / db["p50_ms"],
             }
-    small, large = scale[f"get-session/{SMALL}"], scale[f"get-session/{LARGE}"]
+    small, large = figures[f"get-session/{SMALL}"], figures[f"get-session/{LARGE}"]
     p50 = large["p50_ms"] / small["p50_ms"]
     out["scale"] = {"p50_large_over_small": p50, "target": SCALE_TARGET,
                     "met": p50 <= SCALE_TARGET}  # fmt: skip
@@ -286,13 +322,14 @@ def ratios(matrix: dict[str, dict[str, Any]], scale: dict[str, dict[str, Any]]) 
 
 def markdown(data: dict[str, Any]) -> str:
     """The README block: both tables, the ratios, and how they compare to the target."""
-    matrix, scale, rat = data["matrix"], data["scale"], data["ratios"]
+    figures, rat = data["medians"], data["ratios"]
     info = data["machine"]
     lines = [
         f"Measured {data['started'][:10]} with `python3 bench/sessions.py` on {info['cpus']} x "
         f"{info['cpu']}, Python {info['python']}: PostgreSQL and Redis on the same machine, "
         f"gunicorn with {WORKERS} sync workers, `wrk -t{info['load']['threads']} "
-        f"-c{info['load']['connections']} -d{info['load']['seconds']:g}s`.",
+        f"-c{info['load']['connections']} -d{info['load']['seconds']:g}s`; each figure is "
+        f"the median of {data['rounds']} rounds, the cases interleaved.",
         "",
         "| route | cookie cache | sessions in | req/s | p50 ms | p99 ms | Redis / database req/s |",
         "|---|---|---|---:|---:|---:|---:|",
@@ -300,14 +337,14 @@ def markdown(data: dict[str, Any]) -> str:
     for route, path in ROUTES:
         for cache in ("off", "on"):
             for storage in STORAGES:
-                f = matrix[f"{route}/{storage}-cache-{cache}"]
+                f = figures[f"{route}/{storage}-cache-{cache}"]
                 ratio = rat[f"{route}/cache-{cache}"]["rps_redis_over_database"]
                 lines.append(
                     f"| `{path}` | {cache} | {'PostgreSQL' if storage == 'database' else 'Redis'}"
                     f" | {f['requests_per_second']:.0f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f}"
                     f" | {f'{ratio:.2f}' if storage == 'redis' else ''} |"
                 )
-    s, large = scale[f"get-session/{SMALL}"], scale[f"get-session/{LARGE}"]
+    s, large = figures[f"get-session/{SMALL}"], figures[f"get-session/{LARGE}"]
     verdict = "met" if rat["scale"]["met"] else "NOT met"
     lines += [
         "",
@@ -339,16 +376,17 @@ def write_readme(readme: Path, block: str) -> bool:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line; ``--quick`` shortens every duration."""
     parser = argparse.ArgumentParser(prog="bench/sessions.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=float, default=10, help="seconds of wrk per case")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before each")
-    parser.add_argument("--quick", action="store_true", help="3 s per case, 1 s warm-up")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every case")
+    parser.add_argument("--duration", type=float, default=5, help="seconds of wrk per case")
+    parser.add_argument("--warmup", type=float, default=1, help="seconds of wrk before each")
+    parser.add_argument("--quick", action="store_true", help="1 round, 2 s per case")
     parser.add_argument("--threads", type=int, default=1, help="wrk -t")
     parser.add_argument("--connections", type=int, default=4, help="wrk -c")
     parser.add_argument("--write-readme", action="store_true", help="update README.md")
     parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration, args.warmup = 3.0, 1.0
+        args.rounds, args.duration, args.warmup = 1, 2.0, 1.0
     return args
 
 
@@ -361,12 +399,15 @@ def main(argv: list[str] | None = None) -> int:
         redis = RedisServer()
         try:
             print(f"{pg.version()} on 127.0.0.1:{pg.port}; Redis on {redis.url}", flush=True)
-            matrix = run_matrix(pg, redis, load, args.warmup, Path(tmp))
-            scale = run_scale(pg, load, args.warmup, Path(tmp))
+            with ExitStack() as servers:
+                served = start_all(pg, redis, Path(tmp), servers)
+                rounds = run_rounds(served, args.rounds, load, args.warmup)
         finally:
             redis.stop()
+    figures = medians(rounds)
     data = {"started": started.isoformat(), "machine": machine(load, args.warmup),
-            "matrix": matrix, "scale": scale, "ratios": ratios(matrix, scale)}  # fmt: skip
+            "rounds": args.rounds, "medians": figures, "ratios": ratios(figures),
+            "all_rounds": rounds}  # fmt: skip
     block = markdown(data)
     print()
     print(block)

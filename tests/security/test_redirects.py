@@ -90,11 +90,16 @@ def test_there_are_enough_payloads():
     assert len(PAYLOADS) >= 20
 
 
+def refused(target: str, code: str = "INVALID_CALLBACK_URL") -> tuple[int, str]:
+    """The answer to ``target``: 403 with ``code``; a NUL character fails validation first."""
+    return (400, "VALIDATION_ERROR") if "\x00" in target else (403, code)
+
+
 @pytest.mark.parametrize("target", PAYLOADS)
 def test_sign_in_callback_url_is_refused(browser, ann, target):
     response = sign_in(browser, callbackURL=target)
-    assert response.status_code == 403, (target, response.get_json())
-    assert response.get_json()["code"] == "INVALID_CALLBACK_URL"
+    body = response.get_json()
+    assert (response.status_code, body["code"]) == refused(target), (target, body)
     assert "Set-Cookie" not in response.headers
     assert "Location" not in response.headers
 
@@ -173,7 +178,7 @@ def test_reset_link_callback_is_checked_before_redirecting(mailed, target):
     response = client.get(
         f"{BASE}/reset-password/{sent[0]}", query_string={"callbackURL": target}
     )
-    assert response.status_code == 403, target
+    assert response.status_code == refused(target)[0], target
     assert "Location" not in response.headers
 
 
