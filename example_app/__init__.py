@@ -48,14 +48,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        SQLALCHEMY_DATABASE_URI=database_url_from_environment()
-        or "sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
+        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
         # Mail goes to flask-betterauth's development sender unless the config says
         # otherwise (BETTER_AUTH_MAIL = "smtp" with the MAIL_* settings).
         BETTER_AUTH_MAIL="dev",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        _configure_from_environment(app)
     else:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -65,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     options = merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {}))
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = app.config.get("REDIS_URL")
     if redis_url and "secondary_storage" not in options:
         from flask_betterauth.secondary_storage import RedisStorage
 
@@ -84,20 +84,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def database_url_from_environment() -> str | None:
-    """``DATABASE_URL`` as a SQLAlchemy URL, if set (config values still win over it).
+def _configure_from_environment(app: Flask) -> None:
+    """``DATABASE_URL`` and ``REDIS_URL`` from the environment, when set (not in tests).
 
     With ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` (sessions in Redis) the same app
     runs as several gunicorn workers that share every session. A bare ``postgres://`` or
     ``postgresql://`` URL is given the psycopg 3 driver.
     """
     url = os.environ.get("DATABASE_URL")
-    if not url:
-        return None
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+    if url:
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                url = "postgresql+psycopg://" + url[len(prefix) :]
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
 
 
 def _configure_secret(app: Flask) -> None:

@@ -127,8 +127,8 @@ def add_protected_view(test_app: TestApp) -> None:
 
 def signed_in(device: Caller, sign_up: bool = False) -> str:
     """Sign ``device`` up or in; return the raw session token."""
-    reply = device.call("sign_up_email", ANN) if sign_up else device.call(
-        "sign_in_email", SIGN_IN_ANN
+    reply = (
+        device.call("sign_up_email", ANN) if sign_up else device.call("sign_in_email", SIGN_IN_ANN)
     )
     assert reply.status == 200, reply.json
     return str(reply.json["token"])
@@ -435,9 +435,7 @@ def test_an_apps_own_storage_failing_is_a_503(apps, clock, caplog):
 def test_redis_down_without_database_is_a_503_and_loses_nothing(
     apps, redis_storage, outage, clock, via
 ):
-    test_app = apps(
-        secondary_storage=redis_storage, session={"cookie_cache": {"enabled": True}}
-    )
+    test_app = apps(secondary_storage=redis_storage, session={"cookie_cache": {"enabled": True}})
     add_protected_view(test_app)
     laptop, phone = Caller(test_app, via), Caller(test_app, via)
     signed_in(laptop, sign_up=True)
@@ -468,6 +466,27 @@ def test_redis_down_without_database_is_a_503_and_loses_nothing(
     assert session_of(phone) is not None
     assert len(laptop.call("list_sessions").json) == 2
     assert client.get("/me", headers=token_only).get_json() == {"email": "ann@example.com"}
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("via", ["http", "api"])
+def test_sign_out_with_redis_down_clears_cookies_and_says_so(
+    apps, redis_storage, outage, clock, via
+):
+    test_app = apps(secondary_storage=redis_storage)
+    laptop = Caller(test_app, via)
+    signed_in(laptop, sign_up=True)
+    token_cookie = laptop.jar[TOKEN_COOKIE]
+    with outage():
+        reply = laptop.call("sign_out", {})
+        assert (reply.status, reply.json) == (503, UNAVAILABLE)
+        assert reply.cookie(TOKEN_COOKIE) == ""
+    # The session was not ended, and the client was told: it is still good.
+    again = Caller(test_app, via)
+    again.jar[TOKEN_COOKIE] = token_cookie
+    assert session_of(again) is not None
+    assert again.call("sign_out", {}).json == {"success": True}
+    assert session_of(again) is None
 
 
 @pytest.mark.redis

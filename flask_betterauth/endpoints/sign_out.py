@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from .. import signals
@@ -11,8 +10,6 @@ from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
-
-logger = logging.getLogger("flask_betterauth")
 
 
 class SignOutBody(BodySchema):
@@ -25,15 +22,16 @@ class SignOutBody(BodySchema):
 
 @endpoint("/sign-out", body=SignOutBody, auth="optional")
 def sign_out(ctx: Context) -> dict[str, Any]:
-    """Sign out: delete the session named by the cookie, and always expire the cookies."""
+    """Sign out: delete the session named by the cookie, and always expire the cookies.
+
+    When the session store cannot be reached the cookies still go, but the answer is
+    ``503`` ``SECONDARY_STORAGE_UNAVAILABLE``: the session itself was not ended, and the
+    caller should know.
+    """
     sessions = ctx.state.sessions
     token = sessions.token_from(ctx)
-    if token is not None:
-        try:
-            sessions.delete(token)
-        except Exception:  # the cookies still go; Better Auth logs and answers success
-            logger.exception("could not delete the session on sign-out")
-        else:
-            signals.send(signals.user_signed_out, token=token)
     sessions.clear_cookies(ctx)
+    if token is not None:
+        sessions.delete(token)
+        signals.send(signals.user_signed_out, token=token)
     return {"success": True}
