@@ -37,8 +37,38 @@ class Record(dict[str, Any]):
         return True
 
 
+class WireRecord(Record):
+    """A record read from its JSON form (the cookie cache) that keeps that form, so that
+    sending it back costs nothing. Any change to the record drops the kept form."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, data: dict[str, Any], wire: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.wire: dict[str, Any] | None = wire
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.wire = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.wire = None
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.wire = None
+        super().update(*args, **kwargs)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.wire = None
+        return super().pop(key, *default)
+
+
 def to_wire(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """The JSON form of a row: only returned fields, dates as JavaScript ISO strings."""
+    kept = getattr(row, "wire", None)
+    if kept is not None:
+        return dict(kept)
     out: dict[str, Any] = {}
     get = row.get
     for name, is_date in table.wire_fields:

@@ -23,6 +23,7 @@ from .crypto import random_string
 from .errors import SecondaryStorageUnavailable
 from .memo import Memo
 from .records import Record
+from .records import WireRecord
 from .records import from_wire
 from .records import to_wire
 from .secondary_storage import GuardedStorage
@@ -293,7 +294,7 @@ class Sessions:
                 and session["token"] == token
                 and session["expiresAt"] > moment
             ):
-                return Record(session), Record(user)
+                return _wire_copy(session), _wire_copy(user)
             return None
         payload = cookie_cache.decode(self.state.key, value, now_ms)
         if payload is None or payload.get("version") != self.options.cookie_cache.version:
@@ -308,8 +309,10 @@ class Sessions:
         expires = session.get("expiresAt")
         if expires is None or expires <= moment or not isinstance(expires, datetime):
             return None
+        session = WireRecord(session, payload["session"])
+        user = WireRecord(user, payload["user"])
         self._caches.put(value, (session, user, cookie_cache.expires_at(value)))
-        return Record(session), Record(user)
+        return _wire_copy(session), _wire_copy(user)
 
     def _from_storage(
         self, carrier: Carrier, token: str, disable_refresh: bool
@@ -363,3 +366,9 @@ class Sessions:
         if fresh_age == 0:
             return True
         return bool(now() - session["createdAt"] < timedelta(seconds=fresh_age))
+
+
+def _wire_copy(record: Record) -> Record:
+    """A copy of a remembered record for one request (a caller may change its copy)."""
+    wire = getattr(record, "wire", None)
+    return WireRecord(record, wire) if wire is not None else Record(record)

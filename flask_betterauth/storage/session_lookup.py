@@ -47,6 +47,8 @@ class SessionLookup:
         self.session_keys = [c.key for c in session.c]
         self.user_keys = [c.key for c in user.c]
         dialect = engine.dialect
+        #: psycopg (3) reads in autocommit mode: a lone SELECT needs no transaction.
+        self.autocommit = dialect.name == "postgresql" and dialect.driver == "psycopg"
         columns = [*session.c, *user.c]
         self.processors = [
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
@@ -65,6 +67,10 @@ class SessionLookup:
         """The session whose token column holds one of ``tokens``, with its user."""
         compiled = self.compiled[len(tokens)]
         connection = self.engine.raw_connection()
+        driver = connection.driver_connection
+        if self.autocommit:
+            # One round trip for the read, instead of BEGIN, SELECT and the pool's ROLLBACK.
+            driver.autocommit = True  # type: ignore[union-attr]
         try:
             cursor = connection.cursor()
             try:
@@ -73,6 +79,8 @@ class SessionLookup:
             finally:
                 cursor.close()
         finally:
+            if self.autocommit:
+                driver.autocommit = False  # type: ignore[union-attr]
             connection.close()
         if values is None:
             return None
