@@ -98,24 +98,27 @@ def _read_body(endpoint: Endpoint, limit: int) -> Any:
 
 def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
     def view(**params: str) -> Response:
-        if request.method not in endpoint.methods:
+        incoming = request._get_current_object()  # type: ignore[attr-defined]
+        method = incoming.method
+        if method not in endpoint.methods:
             return empty(404)
         try:
             body = _read_body(endpoint, state.options.max_body_size)
         except APIError as error:
             return _error(error)
+        environ = incoming.environ
         ctx = Context(
             state,
             endpoint,
-            method=request.method,
+            method=method,
             body=body,
-            query=request.args.to_dict(),
-            headers=request.headers,
+            query=incoming.args.to_dict() if environ.get("QUERY_STRING") else {},
+            headers=incoming.headers,
             params=params,
-            cookies=parse_cookie_header(request.environ.get("HTTP_COOKIE")),
-            https=request.is_secure,
-            request_origin=None if state.base_origin else origin_of(request.host_url),
-            remote_addr=request.remote_addr,
+            cookies=parse_cookie_header(environ.get("HTTP_COOKIE")),
+            https=incoming.is_secure,
+            request_origin=None if state.base_origin else origin_of(incoming.host_url),
+            remote_addr=incoming.remote_addr,
             is_http=True,
         )
         result = dispatch(ctx)
