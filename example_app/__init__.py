@@ -22,6 +22,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from flask_betterauth.options import merge_options
+
 from .extensions import auth
 from .extensions import db
 
@@ -123,20 +125,7 @@ def _configure_mail(app: Flask) -> None:
     """With the development sender, keep the mails in ``instance/mail.log`` too (listed at
     ``/dev/mail``), unless the config names another file. Tests name their own."""
     if app.config.get("BETTER_AUTH_MAIL") == "dev":
-        app.config.setdefault(
-            "BETTER_AUTH_MAIL_LOG", os.path.join(app.instance_path, "mail.log")
-        )
-
-
-def merge_options(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge nested option dicts: ``override`` wins, dicts present in both are merged."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge_options(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+        app.config.setdefault("BETTER_AUTH_MAIL_LOG", os.path.join(app.instance_path, "mail.log"))
 
 
 @click.command("init-db")

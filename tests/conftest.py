@@ -16,7 +16,7 @@ from tests.helpers import TestApp
 from tests.helpers import build_app
 from tests.helpers import set_clock
 
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tests.mailserver"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -227,3 +227,10 @@ def make_tls_files(folder: Path) -> TLSFiles:
         capture_output=True,
     )
     return files
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server on a free port; its inbox is what the app sent."""
+    with running_smtp_server() as server:
+        yield server

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
@@ -22,16 +21,8 @@ from tests.helpers import Clock
 from tests.helpers import TestApp
 from tests.helpers import rows
 from tests.mailserver import SMTPServer
-from tests.mailserver import running_smtp_server
 
 MakeApp = Callable[..., TestApp]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SMTPServer]:
-    """A real SMTP server on a free port; its inbox is what the app sent."""
-    with running_smtp_server() as server:
-        yield server
 
 
 ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}

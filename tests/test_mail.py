@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +29,9 @@ from tests.helpers import rows
 from tests.mailserver import SMTPServer
 from tests.mailserver import TLSFiles
 from tests.mailserver import make_tls_files
-from tests.mailserver import running_smtp_server
 from tests.servers import free_port
 
 MakeApp = Callable[..., TestApp]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SMTPServer]:
-    """A real SMTP server on a free port; its inbox is what the app sent."""
-    with running_smtp_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

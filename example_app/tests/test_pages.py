@@ -16,7 +16,6 @@ from flask.testing import FlaskCliRunner
 
 from example_app import DEVELOPMENT_SECRET
 from example_app import create_app
-from example_app import merge_options
 from example_app.extensions import db
 
 from .conftest import EMAIL
@@ -276,16 +275,6 @@ def test_missing_secret_falls_back_to_the_development_one(
     assert app.config["BETTER_AUTH_SECRET"] == DEVELOPMENT_SECRET
     assert "BETTER_AUTH_SECRET is not set" in caplog.text
     _dispose(app)
-
-
-def test_merge_options_merges_nested_groups() -> None:
-    base = {"email_and_password": {"enabled": True}, "session": {"expires_in": 60}}
-    override = {"email_and_password": {"password": {"bcrypt_rounds": 4}}, "session": None}
-
-    assert merge_options(base, override) == {
-        "email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}},
-        "session": None,
-    }
 
 
 def _dispose(app: Flask) -> None:
