@@ -233,7 +233,7 @@ class BetterAuth:
             error_codes=error_codes,
         )
         state.sessions = Sessions(state)
-        state.extras["mailer"] = Mailer.from_app(app, opts)
+        state.mailer = Mailer.from_app(app, opts)
         state.rate_limiter = build_rate_limiter(
             opts,
             state.adapter,

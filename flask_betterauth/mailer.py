@@ -43,7 +43,6 @@ from .mail import MailSender
 from .mail import build_sender
 from .options import Options
 from .records import Record
-from .state import AuthState
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -207,11 +206,3 @@ class Mailer:
             expires_text=_duration(expires_in),
         )
         self.sender.send(Mail(kind, to, subject, text, html, url, token))
-
-
-def get_mailer(state: AuthState) -> Mailer:
-    """The app's :class:`Mailer` (made by ``init_app``)."""
-    mailer = state.extras.get("mailer")
-    if not isinstance(mailer, Mailer):
-        raise BetterAuthError("the mailer is missing: BetterAuth.init_app was not run")
-    return mailer

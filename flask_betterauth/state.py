@@ -20,6 +20,7 @@ from .schema import Table
 from .storage import Adapter
 
 if TYPE_CHECKING:
+    from .mailer import Mailer
     from .plugins.base import Plugin
     from .ratelimit import RateLimiter
     from .sessions import Sessions
@@ -55,6 +56,8 @@ class AuthState:
     plugins: list[Plugin]
     error_codes: Mapping[str, str]
     sessions: Sessions = field(init=False)
+    #: The mail sender of the account flows (made from the options and ``app.config``).
+    mailer: Mailer = field(init=False)
     #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
     rate_limiter: RateLimiter | None = None
     #: Room for plugins and features to keep per-app data (built lazily).

@@ -21,7 +21,6 @@ from flask_betterauth.mail import build_sender
 from flask_betterauth.mail.dev import DevSender
 from flask_betterauth.mail.dev import read_log
 from flask_betterauth.mail.smtp import SMTPSender
-from flask_betterauth.mailer import get_mailer
 from tests.helpers import PASSWORD
 from tests.helpers import Clock
 from tests.helpers import TestApp
@@ -320,14 +319,14 @@ def test_sending_on_sign_up_or_in_without_a_sender_fails_at_start(
 def test_without_a_sender_the_mail_flows_are_off(make_app: MakeApp) -> None:
     test_app = make_app()
     with test_app.app.app_context():
-        mailer = get_mailer(test_app.app.extensions["betterauth"])
+        mailer = test_app.app.extensions["betterauth"].mailer
     purposes = ("verification", "reset_password", "change_email_confirmation", "delete_account")
     assert [mailer.can_send(p) for p in purposes] == [False] * 4
 
 
 def test_a_sender_turns_on_verification_and_reset_only(make_app: MakeApp) -> None:
     test_app = make_app(mail_sender=_Collecting())
-    mailer = get_mailer(test_app.app.extensions["betterauth"])
+    mailer = test_app.app.extensions["betterauth"].mailer
     purposes = ("verification", "reset_password", "change_email_confirmation", "delete_account")
     assert [mailer.can_send(p) for p in purposes] == [True, True, False, False]
 
@@ -383,7 +382,7 @@ def test_an_app_template_of_the_same_name_replaces_the_default(
 )
 def test_every_default_template_renders_the_link(make_app: MakeApp, kind: str) -> None:
     test_app = make_app(mail_sender=_Collecting(), app_name="Shop")
-    mailer = get_mailer(test_app.app.extensions["betterauth"])
+    mailer = test_app.app.extensions["betterauth"].mailer
     url = "https://shop.example/api/auth/x?token=t&callbackURL=%2F"
 
     subject, text, html = mailer.render(

@@ -21,7 +21,6 @@ from .. import signals
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
-from ..mailer import get_mailer
 from ..records import Record
 from ..registry import endpoint
 from ..storage import ConflictError
@@ -63,7 +62,7 @@ def verification_token(
 
 def can_send_verification(ctx: Context) -> bool:
     """Whether verification mail has a sender (the app's function or the built-in one)."""
-    return get_mailer(ctx.state).can_send("verification")
+    return ctx.state.mailer.can_send("verification")
 
 
 def require_verification_sender(ctx: Context) -> None:
@@ -112,7 +111,7 @@ def send_verification_mail(
     require_verification_sender(ctx)
     if token is None:
         token = verification_token(ctx, user["email"], user["id"])
-    get_mailer(ctx.state).send(
+    ctx.state.mailer.send(
         "verification",
         kind,
         user=user,

@@ -20,7 +20,6 @@ from ..context import Context
 from ..crypto import random_string
 from ..dispatch import Redirect
 from ..errors import APIError
-from ..mailer import get_mailer
 from ..records import Record
 from ..registry import endpoint
 from ..validation import BodySchema
@@ -54,7 +53,7 @@ class RequestPasswordResetBody(BodySchema):
 def request_password_reset(ctx: Context) -> dict[str, Any]:
     """Mail a reset link to the account of this address; the answer is the same whether
     or not there is one."""
-    mailer = get_mailer(ctx.state)
+    mailer = ctx.state.mailer
     if not mailer.can_send("reset_password"):
         logger.error(
             "Reset password isn't enabled: pass email_and_password="

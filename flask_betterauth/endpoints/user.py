@@ -20,7 +20,6 @@ from ..context import Context
 from ..crypto import LOWER_ALPHANUMERIC
 from ..dispatch import Redirect
 from ..errors import APIError
-from ..mailer import get_mailer
 from ..records import Record
 from ..registry import endpoint
 from ..storage import ConflictError
@@ -211,7 +210,7 @@ def change_email(ctx: Context) -> dict[str, Any]:
     verified = bool(user["emailVerified"])
     without_verification = not verified and options.update_email_without_verification
     can_verify = can_send_verification(ctx)
-    mailer = get_mailer(ctx.state)
+    mailer = ctx.state.mailer
     confirm_first = can_verify and verified and mailer.can_send("change_email_confirmation")
     if not (without_verification or can_verify):
         raise APIError(400, None, "Verification email isn't enabled")
@@ -276,7 +275,7 @@ def delete_user(ctx: Context) -> dict[str, Any]:
     if token:
         _delete(ctx, user, token=token)
         return dict(USER_DELETED)
-    mailer = get_mailer(ctx.state)
+    mailer = ctx.state.mailer
     if mailer.can_send("delete_account"):
         state = ctx.state
         expires_in = options.delete_token_expires_in
