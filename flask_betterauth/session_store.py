@@ -25,6 +25,7 @@ import json
 import logging
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from typing import Protocol
@@ -48,7 +49,7 @@ MIN_REVOCATION_MARKER_TTL = 24 * 3600
 
 
 class SessionStore(Protocol):
-    """Create, find, extend and end sessions; ``token`` fields hold stored tokens."""
+    """Create, find, update and end sessions; ``token`` fields hold stored tokens."""
 
     def create(self, session: Row, user: Row) -> Row:
         """Keep a new session; returns it as kept (database hooks may change it)."""
@@ -58,8 +59,9 @@ class SessionStore(Protocol):
         """The session whose stored token is one of ``tokens``, and its user."""
         ...
 
-    def extend(self, session: Row, expires_at: datetime, moment: datetime) -> Row | None:
-        """Move ``session``'s expiry; the updated session, or ``None`` when it is gone."""
+    def update(self, session: Row, changes: Mapping[str, Any]) -> Row | None:
+        """Change fields of ``session`` (its expiry on a refresh, additional fields on
+        ``update-session``); the updated session, or ``None`` when it is gone."""
         ...
 
     def remove(self, session: Row) -> None:
@@ -111,11 +113,9 @@ class DatabaseSessionStore:
     def find(self, tokens: list[str]) -> Pair | None:
         return self.adapter.find_session(tokens)
 
-    def extend(self, session: Row, expires_at: datetime, moment: datetime) -> Row | None:
+    def update(self, session: Row, changes: Mapping[str, Any]) -> Row | None:
         return self.adapter.update(
-            "session",
-            {"id": session["id"], "token": session["token"]},
-            {"expiresAt": expires_at, "updatedAt": moment},
+            "session", {"id": session["id"], "token": session["token"]}, changes
         )
 
     def _end(self, where: dict[str, Any]) -> None:
@@ -313,10 +313,11 @@ class SecondarySessionStore:
             return self.database.find(tokens)
         return None
 
-    def extend(self, session: Row, expires_at: datetime, moment: datetime) -> Row | None:
+    def update(self, session: Row, changes: Mapping[str, Any]) -> Row | None:
+        moment = now()
         updated: Row | None = None
         if self.database is not None:
-            updated = self.database.extend(session, expires_at, moment)
+            updated = self.database.update(session, changes)
             if updated is None:
                 return None
         try:
@@ -325,7 +326,7 @@ class SecondarySessionStore:
                 # Gone from the storage: ended meanwhile, or kept only in the database.
                 return updated
             if updated is None:
-                updated = {**current[0], "expiresAt": expires_at, "updatedAt": moment}
+                updated = {**current[0], **changes}
             if not self._write(updated, current[1], moment, replace=True):
                 return updated if self.database is not None else None
             reference = {"token": session["token"], "expiresAt": to_ms(updated["expiresAt"])}
@@ -333,7 +334,7 @@ class SecondarySessionStore:
         except SecondaryStorageUnavailable:
             if self.database is None:
                 raise
-            logger.warning("secondary storage is down: session extended in the database only")
+            logger.warning("secondary storage is down: session updated in the database only")
         return updated
 
     def remove(self, session: Row) -> None:
@@ -375,9 +376,7 @@ class SecondarySessionStore:
 
     def remove_others(self, user_id: str, keep_id: str, keep_tokens: Collection[str]) -> None:
         if self.database is not None:
-            doomed = [
-                s["token"] for s in self.database.list_active(user_id) if s["id"] != keep_id
-            ]
+            doomed = [s["token"] for s in self.database.list_active(user_id) if s["id"] != keep_id]
         else:
             doomed = [
                 e["token"] for e in self._references(user_id) if e["token"] not in keep_tokens

@@ -167,6 +167,19 @@ class Sessions:
         found = self.store.find(listed_token_candidates(token))
         return Record(found[0]) if found is not None else None
 
+    def update(self, session: Record, changes: Mapping[str, Any]) -> Record | None:
+        """Change fields of the caller's ``session`` (which holds the raw token) wherever
+        it is kept; the session as it now is, or ``None`` when it has ended."""
+        stored = self.find_listed(session["token"])
+        if stored is None or stored["id"] != session["id"]:
+            return None
+        updated = self.store.update(stored, {**changes, "updatedAt": now()})
+        if updated is None:
+            return None
+        result = Record(updated)
+        result["token"] = session["token"]
+        return result
+
     def revoke(self, session: Record) -> None:
         """End ``session`` (as :meth:`find_listed` or :meth:`list_active` gave it)."""
         self.store.remove(session)
@@ -332,7 +345,7 @@ class Sessions:
             return session, user
         if self._due_for_refresh(session, moment):
             expires = moment + timedelta(seconds=self.options.expires_in)
-            updated = store.extend(stored, expires, moment)
+            updated = store.update(stored, {"expiresAt": expires, "updatedAt": moment})
             if updated is None:
                 self.clear_cookies(carrier)
                 return None

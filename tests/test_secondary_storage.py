@@ -330,7 +330,8 @@ def test_a_refresh_racing_a_revocation_does_not_bring_the_session_back(apps, sto
     assert laptop.call("revoke_session", {"token": phone_token}).json == {"status": True}
     # ...so the extension finds nothing to extend, and writes nothing back.
     clock.advance(days=2)
-    assert store.extend(seen, clock.now + timedelta(days=7), clock.now) is None
+    changes = {"expiresAt": clock.now + timedelta(days=7), "updatedAt": clock.now}
+    assert store.update(seen, changes) is None
     assert storage.get(hash_token(phone_token)) is None
     assert session_of(phone) is None
 

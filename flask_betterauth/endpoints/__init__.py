@@ -16,6 +16,7 @@ from .session_management import list_sessions
 from .session_management import revoke_other_sessions
 from .session_management import revoke_session
 from .session_management import revoke_sessions
+from .session_management import update_session
 from .sign_in import sign_in_email
 from .sign_out import sign_out
 from .sign_up import sign_up_email
@@ -36,6 +37,7 @@ CORE_ENDPOINTS: tuple[Endpoint, ...] = (
     revoke_session,
     revoke_sessions,
     revoke_other_sessions,
+    update_session,
     send_verification_email,
     verify_email,
     request_password_reset,

@@ -2,7 +2,7 @@
 
 ``GET /list-sessions``, ``POST /revoke-session``, ``POST /revoke-sessions`` and
 ``POST /revoke-other-sessions`` (spec 3.7, 3.8), also as ``auth.api.list_sessions()`` and
-so on.
+so on; and ``POST /update-session`` (spec 3.10) for the session's additional fields.
 
 Session tokens are kept hashed, so ``list-sessions`` can give the caller's *own*
 session its real token but every other session only its stored value. That value
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..additional_fields import parse_input
 from ..context import Context
 from ..errors import APIError
 from ..records import Record
@@ -20,6 +21,7 @@ from ..records import to_wire
 from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictString
+from .lifecycle import reissue_cookies
 
 
 def _caller(ctx: Context) -> tuple[Record, Record]:
@@ -88,3 +90,23 @@ __all__ = [
     "revoke_session",
     "revoke_sessions",
 ]
+
+
+@endpoint("/update-session", auth="session")
+def update_session(ctx: Context) -> dict[str, Any]:
+    """Change the current session's additional fields (core fields are ignored; fields
+    clients may not set are refused); answers ``{"session": ...}`` and re-issues the
+    cookies."""
+    body = ctx.body
+    if not isinstance(body, dict):
+        raise APIError(400, "BODY_MUST_BE_AN_OBJECT")
+    changes = parse_input(ctx.state.tables["session"], body, creating=False)
+    if not changes:
+        raise APIError(400, None, "No fields to update")
+    current, user = _caller(ctx)
+    updated = ctx.state.sessions.update(current, changes)
+    if updated is None:
+        ctx.state.sessions.clear_cookies(ctx)
+        raise APIError(401, "FAILED_TO_GET_SESSION")
+    reissue_cookies(ctx, updated, user)
+    return {"session": to_wire(ctx.state.tables["session"], updated)}
