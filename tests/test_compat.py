@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,10 +132,17 @@ def compat_client_installed() -> None:
 @pytest.fixture
 def compat_server(tmp_path: Path, compat_client_installed: None) -> Iterator[LiveServer]:
     """Serve a fresh compat app (SQLite file in ``tmp_path``) over real HTTP in a thread."""
+    with serving(tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def serving(tmp_path: Path, **auth_options: Any) -> Iterator[LiveServer]:
+    """A compat app built with ``auth_options``, served over real HTTP in a thread."""
     wsgi = _LateBoundApp()
     server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    app = build_compat_app(f"sqlite:///{tmp_path / 'compat.sqlite'}", url)
+    app = build_compat_app(f"sqlite:///{tmp_path / 'compat.sqlite'}", url, **auth_options)
     wsgi.app = app
     thread = threading.Thread(
         target=server.serve_forever,
@@ -215,7 +223,7 @@ def ok(step: Step) -> Any:
     return step["data"]
 
 
-def assert_error(step: Step, status: int, code: str, message: str) -> None:
+def assert_error(step: Step, status: int, code: str | None, message: str) -> None:
     """Assert the client returned ``{data: null, error: {code, message, status}}``."""
     assert step["data"] is None, step
     error = step["error"]
@@ -469,3 +477,17 @@ def test_session_management_with_official_client(compat_server: LiveServer) -> N
     assert set_cookies(revoke_all)[SESSION_TOKEN]["maxAge"] == 0
     assert SESSION_TOKEN not in revoke_all["cookies"]
     assert ok(steps["sessionAAfterRevokeAll"]) is None
+
+
+def test_update_session_with_official_client(tmp_path: Path, compat_client_installed: None) -> None:
+    fields = {"theme": {"type": "string"}}
+    session = {"cookie_cache": {"enabled": True}, "additional_fields": fields}
+    with serving(tmp_path, session=session) as server:
+        steps = run_scenario(server.url, "update-session")["steps"]
+    update = steps["updateSession"]
+    assert exchange(update)["path"] == "/api/auth/update-session"
+    assert ok(update)["session"]["theme"] == "dark"
+    assert_dates(update, ["session.expiresAt", "session.updatedAt"])
+    assert ok(steps["cached"])["session"]["theme"] == "dark"
+    assert ok(steps["uncached"])["session"]["theme"] == "dark"
+    assert_error(steps["empty"], 400, None, "No fields to update")

@@ -362,6 +362,21 @@ const SCENARIOS = {
     r.steps.sessionAAfterRevokeAll = await a.step("getSession()", getSession());
   },
 
+  /** updateSession: an additional session field, read back from the cache and storage. */
+  async "update-session"(baseURL, r) {
+    r.email = freshEmail();
+    const agent = new Agent(baseURL);
+    r.steps.signUp = await agent.step("signUp.email", signUp(r.email));
+    r.steps.updateSession = await agent.step("updateSession({theme})", (c) =>
+      c.updateSession({ theme: "dark" }),
+    );
+    r.steps.cached = await agent.step("getSession()", getSession());
+    r.steps.uncached = await agent.step(UNCACHED, uncached);
+    r.steps.empty = await agent.step("updateSession({})", (c) =>
+      c.$fetch("/update-session", { method: "POST", body: {} }),
+    );
+  },
+
   /**
    * The account scenarios below need a server that mails through its development sender into
    * the file named by MAIL_LOG, with verification mail on sign-up, change-email on and
