@@ -20,7 +20,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.servers import free_port
+from tests.workers import Hold
 
 pytestmark = pytest.mark.postgres
 
@@ -44,38 +44,6 @@ WORKERS = 2
 START_TIMEOUT = 60.0
 ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s %(q)s %(s)s"
 TOKEN_COOKIE = "better-auth.session_token"
-
-
-def accept_queue(port: int) -> int:
-    """How many connections wait to be accepted on the loopback listener at ``port``
-    (the ``rx_queue`` Linux shows for a listening socket in ``/proc/net/tcp``)."""
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, state, queues = fields[1], fields[3], fields[4]
-        if state == "0A" and int(local.split(":")[1], 16) == port:
-            return int(queues.split(":")[1], 16)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-class Hold:
-    """A connection that sends half a request and waits: it keeps one sync worker busy.
-
-    It returns once a worker has accepted it (the listener's queue is empty again), so
-    that a hold opened while the other worker is held is certainly this worker's.
-    """
-
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.sock.sendall(b"GET /api/auth/ok?probe=hold HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        deadline = time.monotonic() + 30
-        while accept_queue(port):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no worker accepted the hold")
-            time.sleep(0.005)
-
-    def release(self) -> None:
-        """Close the connection: the worker sees the request end early and moves on."""
-        self.sock.close()
 
 
 class ExampleServer:
@@ -237,9 +205,7 @@ class Browser:
         reach the session storage: ``get-session`` without the cookie cache, and the
         ``login_required`` dashboard page sent the session cookie alone. They must agree.
         """
-        status, body = self.request(
-            "GET", "/api/auth/get-session?disableCookieCache=true", probe
-        )
+        status, body = self.request("GET", "/api/auth/get-session?disableCookieCache=true", probe)
         assert status == 200, body
         page, _ = self.request("GET", "/dashboard", probe, only_token=True)
         token = body["session"]["token"] if body else None
@@ -259,9 +225,7 @@ class Browser:
         return str(body["session"]["id"])
 
 
-@pytest.fixture(
-    params=["postgresql", pytest.param("postgresql+redis", marks=pytest.mark.redis)]
-)
+@pytest.fixture(params=["postgresql", pytest.param("postgresql+redis", marks=pytest.mark.redis)])
 def server(
     request: pytest.FixtureRequest, fresh_postgresql_url: str, tmp_path: Path
 ) -> Iterator[ExampleServer]:

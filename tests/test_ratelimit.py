@@ -30,6 +30,7 @@ from flask_betterauth.secondary_storage import MemoryStorage as MemorySecondaryS
 from flask_betterauth.secondary_storage import RedisStorage
 from tests.helpers import build_app
 from tests.servers import free_port
+from tests.workers import Hold
 
 SIGN_IN = "/api/auth/sign-in/email"
 CREDENTIALS = {"email": "nobody@example.com", "password": "password123"}
@@ -265,9 +266,7 @@ def test_each_socket_address_has_its_own_bucket(make_app, clock):
 
 def test_forwarded_for_is_ignored_unless_configured(make_app, clock):
     client = limited(make_app)
-    answers = [
-        sign_in(client, headers={"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(4)
-    ]
+    answers = [sign_in(client, headers={"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(4)]
     assert statuses(answers)[-1] == 429
 
 
@@ -288,8 +287,7 @@ def test_an_untrusted_chain_cannot_pick_a_fresh_bucket(make_app, clock):
         advanced={"ip_address": {"ip_address_headers": ["x-forwarded-for"]}},
     ).app.test_client()
     answers = [
-        sign_in(client, headers={"X-Forwarded-For": f"10.9.9.{n}, 198.51.100.7"})
-        for n in range(4)
+        sign_in(client, headers={"X-Forwarded-For": f"10.9.9.{n}, 198.51.100.7"}) for n in range(4)
     ]
     assert statuses(answers)[-1] == 429
 
@@ -324,9 +322,7 @@ def test_ip_normalisation():
     )
     assert client_ip({}, "::1", ipv6_subnet=128) == "0000:0000:0000:0000:0000:0000:0000:0001"
     assert client_ip({}, None) is None
-    assert client_ip({"x-real-ip": "bad"}, "192.0.2.9", header_names=["x-real-ip"]) == (
-        "192.0.2.9"
-    )
+    assert client_ip({"x-real-ip": "bad"}, "192.0.2.9", header_names=["x-real-ip"]) == ("192.0.2.9")
 
 
 def test_ipv6_clients_in_one_64_share_a_bucket(make_app, clock):
@@ -537,8 +533,16 @@ def test_with_redis_the_limit_holds_across_gunicorn_workers(tmp_path, redis_url)
     }
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "--workers", "2", "--preload",
-            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--preload",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
             "tests.ratelimit_server:create_app()",
         ],
         cwd=ROOT,
@@ -547,11 +551,20 @@ def test_with_redis_the_limit_holds_across_gunicorn_workers(tmp_path, redis_url)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(base + "/health", process)
-        with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(_get, [base + "/api/auth/ok"] * (OK_MAX * 2)))
+        # The first half goes to the worker the hold leaves free; then the hold moves
+        # (a second one is taken by that worker before the first is let go), and the
+        # second half goes to the other worker. Each worker must see the shared count.
+        first_hold = Hold(port)
+        first = [_get(base + "/api/auth/ok") for _ in range(OK_MAX)]
+        second_hold = Hold(port)
+        first_hold.release()
+        second = [_get(base + "/api/auth/ok") for _ in range(OK_MAX)]
+        second_hold.release()
     finally:
         process.terminate()
         process.wait(timeout=30)
-    codes = Counter(status for status, _ in answers)
-    assert codes == {200: OK_MAX, 429: OK_MAX}
-    assert len({pid for _, pid in answers}) == 2, "both workers must have served requests"
+    assert [status for status, _ in first] == [200] * OK_MAX
+    assert [status for status, _ in second] == [429] * OK_MAX
+    first_pids, second_pids = {pid for _, pid in first}, {pid for _, pid in second}
+    assert len(first_pids) == len(second_pids) == 1
+    assert first_pids != second_pids, "both workers must have served requests"
