@@ -66,15 +66,17 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], log: Path, timeout: float = 30) -> Iterator[Served]:
-    """Serve ``app`` (``module:attr``) with ``gunicorn -w 1 -k sync`` until exit.
+def gunicorn(
+    app: str, env: dict[str, str], log: Path, timeout: float = 30, workers: int = 1
+) -> Iterator[Served]:
+    """Serve ``app`` (``module:attr``) with ``gunicorn -w <workers> -k sync`` until exit.
 
     The server runs in its own process group and is always stopped on exit; its output
     goes to ``log``, whose tail is raised with the error if it does not come up.
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "-w", "1", "-k", "sync",
+        sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app,
     ]  # fmt: skip
     with open(log, "ab") as out:

@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -50,6 +49,7 @@ from bench.pg import SUPERUSER  # noqa: E402
 from bench.pg import PostgresServer  # noqa: E402
 from bench.server import ROOT  # noqa: E402
 from bench.server import free_port  # noqa: E402
+from bench.server import gunicorn as run_gunicorn  # noqa: E402
 
 APP = "ours_sessions"
 WORKERS = 2
@@ -111,36 +111,8 @@ class RedisServer:
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
     """Serve the benchmark app with ``gunicorn -w 2 -k sync``; yield its base URL."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "sync",
-        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", f"bench.apps.{APP}:app",
-    ]  # fmt: skip
-    with open(log, "ab") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError as error:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    tail = log.read_text()[-3000:]
-                    raise RuntimeError(f"gunicorn did not start:\n{tail}") from error
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    with run_gunicorn(f"bench.apps.{APP}:app", env, log, timeout=60, workers=WORKERS) as served:
+        yield served.url
 
 
 def fill_sessions(dsn: str, total: int) -> None:

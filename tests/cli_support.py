@@ -18,18 +18,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
 
-from flask_betterauth import BetterAuth
-from flask_betterauth.options import merge_options
-from tests.helpers import FAST_HASHING
-from tests.helpers import SECRET
 from tests.helpers import TestApp
+from tests.helpers import build_app
 
 #: An app module for ``flask --app cliapp``: the database and secret come from the
 #: environment, the options from ``CLIAPP_FIELDS`` (additional user fields, JSON).
-APP_MODULE = '''\
+APP_MODULE = """\
 import json
 import os
 
@@ -56,26 +51,14 @@ def create_app():
         user={"additional_fields": fields},
     )
     return app
-'''
+"""
 
 
 def build_bare_app(
     database_url: str, config: dict[str, Any] | None = None, **options: Any
 ) -> TestApp:
     """A testing app on ``database_url`` whose tables are NOT created."""
-    app = Flask("flask_betterauth_cli_tests")
-    app.config.update(
-        TESTING=True,
-        SQLALCHEMY_DATABASE_URI=database_url,
-        BETTER_AUTH_SECRET=SECRET,
-        BETTER_AUTH_URL="http://localhost",
-    )
-    app.config.update(config or {})
-    db = SQLAlchemy()
-    db.init_app(app)
-    auth = BetterAuth()
-    auth.init_app(app, db, **merge_options(FAST_HASHING, options))
-    return TestApp(app, db, auth)
+    return build_app(database_url, config, create_tables=False, **options)
 
 
 def engine_of(test_app: TestApp) -> sa.engine.Engine:

@@ -36,9 +36,15 @@ class TestApp:
     auth: BetterAuth
 
 
-def build_app(database_url: str, config: dict[str, Any] | None = None, **options: Any) -> TestApp:
-    """A testing app on ``database_url`` with the tables created; ``options`` extend the
-    defaults (email and password on, fast bcrypt)."""
+def build_app(
+    database_url: str,
+    config: dict[str, Any] | None = None,
+    *,
+    create_tables: bool = True,
+    **options: Any,
+) -> TestApp:
+    """A testing app on ``database_url``, its tables created unless ``create_tables`` is
+    false; ``options`` extend the defaults (email and password on, fast bcrypt)."""
     app = Flask("flask_betterauth_tests")
     app.config.update(
         TESTING=True,
@@ -51,8 +57,9 @@ def build_app(database_url: str, config: dict[str, Any] | None = None, **options
     db.init_app(app)
     auth = BetterAuth()
     auth.init_app(app, db, **merge_options(FAST_HASHING, options))
-    with app.app_context():
-        db.create_all()
+    if create_tables:
+        with app.app_context():
+            db.create_all()
     return TestApp(app, db, auth)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_betterauth import BetterAuth
 from flask_betterauth import current_user
 from flask_betterauth import login_required
+from flask_betterauth.options import merge_options
 
 from .common import EMAIL
 from .common import NAME
@@ -27,14 +30,14 @@ CACHE_COOKIE = "better-auth.session_data"
 RATE_LIMIT_MAX = 1_000_000_000
 
 
-def create_app(cookie_cache: bool) -> tuple[Flask, SQLAlchemy]:
+def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:
     """The app as our quickstart builds it, plus one ``login_required`` JSON route.
 
     The cookie cache lives an hour, so that it stays valid over a whole run; with it
     off, each request reads the session (and its user) from the database. The rate
     limiter stays on, as in production, so get-session pays for counting, but with a
     ceiling no benchmark reaches: its default (100 requests per 10 s from one client)
-    would answer most of wrk's requests with 429.
+    would answer most of wrk's requests with 429. ``options`` extend these (deep-merged).
     """
     db = SQLAlchemy()
     auth = BetterAuth()
@@ -45,13 +48,12 @@ def create_app(cookie_cache: bool) -> tuple[Flask, SQLAlchemy]:
         BETTER_AUTH_URL="http://127.0.0.1:5000",
     )
     db.init_app(app)
-    auth.init_app(
-        app,
-        db,
-        email_and_password={"enabled": True},
-        session={"cookie_cache": {"enabled": cookie_cache, "max_age": 3600}},
-        rate_limit={"enabled": True, "max": RATE_LIMIT_MAX},
-    )
+    defaults = {
+        "email_and_password": {"enabled": True},
+        "session": {"cookie_cache": {"enabled": cookie_cache, "max_age": 3600}},
+        "rate_limit": {"enabled": True, "max": RATE_LIMIT_MAX},
+    }
+    auth.init_app(app, db, **merge_options(defaults, options))
 
     @app.get(PROTECTED)
     @login_required

@@ -14,14 +14,7 @@ from typing import Any
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 
-from flask_betterauth import BetterAuth
-from flask_betterauth import current_user
-from flask_betterauth import login_required
-
-from .common import SECRET
-from .common import database_url
-from .ours import PROTECTED
-from .ours import RATE_LIMIT_MAX
+from .ours import create_app as _create_app
 from .ours import prepare as _prepare
 
 
@@ -31,36 +24,18 @@ def cookie_cache_on() -> bool:
 
 
 def create_app() -> tuple[Flask, SQLAlchemy]:
-    """The app as our quickstart builds it, plus one ``login_required`` JSON route."""
-    db = SQLAlchemy()
-    auth = BetterAuth()
-    app = Flask(__name__)
-    app.config.update(
-        SQLALCHEMY_DATABASE_URI=database_url(),
-        BETTER_AUTH_SECRET=SECRET,
-        BETTER_AUTH_URL="http://127.0.0.1:5000",
-    )
-    db.init_app(app)
-    options: dict[str, Any] = {
-        "email_and_password": {"enabled": True},
-        "session": {"cookie_cache": {"enabled": cookie_cache_on(), "max_age": 3600}},
-        # On as in production, counting in memory in both set-ups (so that only where the
-        # sessions live differs), with a ceiling no benchmark reaches.
-        "rate_limit": {"enabled": True, "max": RATE_LIMIT_MAX, "storage": "memory"},
-    }
+    """The app of :mod:`bench.apps.ours`, its sessions where the environment says.
+
+    Rate limiting counts in memory in both set-ups, so that only where the sessions live
+    differs.
+    """
+    options: dict[str, Any] = {"rate_limit": {"storage": "memory"}}
     redis_url = os.environ.get("BENCH_REDIS_URL")
     if redis_url:
         from flask_betterauth.secondary_storage import RedisStorage
 
         options["secondary_storage"] = RedisStorage.from_url(redis_url)
-    auth.init_app(app, db, **options)
-
-    @app.get(PROTECTED)
-    @login_required
-    def protected() -> dict[str, str]:
-        return {"email": current_user["email"]}
-
-    return app, db
+    return _create_app(cookie_cache_on(), **options)
 
 
 app, db = create_app()
