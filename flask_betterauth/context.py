@@ -5,17 +5,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from typing import TypeVar
 
 from werkzeug.datastructures import Headers
 
+from .accounts import Accounts
 from .cookies import AuthCookies
 from .cookies import CookieSpec
+from .cookies import decode_signed
+from .cookies import encode_signed
 from .cookies import parse_cookie_header
+from .errors import APIError
 from .ip import client_ip
 from .origins import TrustedOrigins
 from .records import Record
 from .registry import Endpoint
+from .sessions import Sessions
+from .sessions import SignedIn
 from .state import AuthState
+from .storage import Adapter
+from .users import Users
+from .verifications import Verifications
+
+T = TypeVar("T")
 
 
 class Context:
@@ -26,7 +38,8 @@ class Context:
 
     :ivar body: the validated body (after the schema ran; the raw body before).
     :ivar raw_body: the body as sent, for additional fields.
-    :ivar session: the caller's ``(session, user)`` when the endpoint's tier read it.
+    :ivar session: the caller's :class:`~flask_betterauth.sessions.SignedIn` when the
+        endpoint's tier read it (:attr:`signed_in` raises 401 when there is none).
     :ivar new_session: the session this call created, if any.
     :ivar response_headers: headers to send, every ``Set-Cookie`` included.
     """
@@ -65,11 +78,121 @@ class Context:
         self.origin = state.base_origin or request_origin or ""
         self.base_url = state.base_url or (self.origin + state.base_path)
         self.trusted: TrustedOrigins = state.trusted.with_origin(self.origin)
-        self.session: tuple[Record, Record] | None = None
-        self.new_session: tuple[Record, Record] | None = None
+        self._session: SignedIn | None = None
+        self._session_read = endpoint.auth == "none"
+        self.new_session: SignedIn | None = None
         self.response_headers = Headers()
         self.status = 200
         self.returned: Any = None
+
+    @property
+    def session(self) -> SignedIn | None:
+        """The caller's session and user, or ``None``; for an ``optional`` endpoint it is
+        read on first use."""
+        if not self._session_read:
+            self._session_read = True
+            self._session = self.state.sessions.read(self)
+        return self._session
+
+    @session.setter
+    def session(self, value: SignedIn | None) -> None:
+        self._session = value
+        self._session_read = True
+
+    @property
+    def signed_in(self) -> SignedIn:
+        """The caller's session and user, which the endpoint's tier read.
+
+        :raises APIError: 401 ``UNAUTHORIZED`` when there is none.
+        """
+        if self.session is None:
+            raise APIError(401, "UNAUTHORIZED")
+        return self.session
+
+    @property
+    def users(self) -> Users:
+        """The users service (find by email, create, update, delete)."""
+        return self.state.users
+
+    @property
+    def accounts(self) -> Accounts:
+        """The accounts service (credential account, link, unlink, set password)."""
+        return self.state.accounts
+
+    @property
+    def verifications(self) -> Verifications:
+        """The single-use tokens service (issue, find, consume)."""
+        return self.state.verifications
+
+    @property
+    def sessions(self) -> Sessions:
+        """The sessions service (create, list, revoke, cookies)."""
+        return self.state.sessions
+
+    @property
+    def adapter(self) -> Adapter:
+        """The storage adapter, for a plugin's own tables (core tables have services)."""
+        return self.state.adapter
+
+    def generate_id(self) -> str:
+        """A new row id, made as the ``advanced.generate_id`` option says."""
+        return self.state.generate_id()
+
+    @property
+    def base_path(self) -> str:
+        """The path the auth routes are served under (``/api/auth``)."""
+        return self.state.base_path
+
+    def cookie_spec(self, name: str) -> CookieSpec:
+        """The cookie a plugin declared as ``name`` (``Plugin(cookies=[name])``), with the
+        name and attributes of this request's scheme."""
+        return self.specs.get(name)
+
+    def set_signed_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
+        """Send ``spec``'s cookie holding ``value`` signed with the app's secret."""
+        self.set_cookie(spec, encode_signed(self.state.key, value), max_age)
+
+    def signed_cookie(self, spec: CookieSpec) -> str | None:
+        """The value of ``spec``'s cookie when it came correctly signed, else ``None``."""
+        raw = self.cookies.get(spec.name)
+        return decode_signed(self.state.key, raw) if raw else None
+
+    def plugin_state(self, plugin_id: str, kind: type[T]) -> T:
+        """The per-app state the plugin ``plugin_id`` built with ``Plugin(state=...)``.
+
+        :raises TypeError: when that state is not a ``kind``.
+        """
+        found = self.state.plugin_states.get(plugin_id)
+        if not isinstance(found, kind):
+            raise TypeError(f"plugin {plugin_id!r} has no state of type {kind.__name__}")
+        return found
+
+    def can_send_mail(self, purpose: str) -> bool:
+        """Whether mail of ``purpose`` has someone to send it."""
+        return self.state.mailer.can_send(purpose)
+
+    def send_mail(
+        self,
+        purpose: str,
+        kind: str,
+        *,
+        user: Record,
+        url: str,
+        token: str,
+        expires_in: int,
+        new_email: str | None = None,
+    ) -> None:
+        """Send the ``purpose`` mail (template ``kind``) about ``user``, the core's way
+        (see :meth:`~flask_betterauth.mailer.Mailer.send`)."""
+        self.state.mailer.send(
+            purpose,
+            kind,
+            user=user,
+            url=url,
+            token=token,
+            expires_in=expires_in,
+            new_email=new_email,
+        )
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
         """Send ``spec``'s cookie with ``value`` (``max_age=None``: a browser-session cookie)."""

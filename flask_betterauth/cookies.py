@@ -6,8 +6,10 @@ Better Auth with the same secret is read here, and the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from urllib.parse import quote
 from urllib.parse import unquote
@@ -122,19 +124,36 @@ def _spec(name: str, secure: bool, attributes: Mapping[str, Any]) -> CookieSpec:
 
 @dataclass(frozen=True)
 class AuthCookies:
-    """The auth cookies of one scheme (secure or not), computed once at ``init_app``."""
+    """The auth cookies of one scheme (secure or not), computed once at ``init_app``:
+    the core's three, and the plugins' by name (:meth:`get`)."""
 
     session_token: CookieSpec
     session_data: CookieSpec
     dont_remember: CookieSpec
+    plugin_cookies: Mapping[str, CookieSpec] = field(default_factory=dict)
+
+    def get(self, name: str) -> CookieSpec:
+        """The cookie a plugin declared as ``name``.
+
+        :raises KeyError: when no plugin declared it.
+        """
+        return self.plugin_cookies[name]
 
     @classmethod
-    def build(cls, options: Options, secure: bool, base_url: str | None = None) -> AuthCookies:
+    def build(
+        cls,
+        options: Options,
+        secure: bool,
+        base_url: str | None = None,
+        plugin_cookies: Iterable[str] = (),
+    ) -> AuthCookies:
         """Names and attributes from ``advanced`` options, for ``secure`` or plain HTTP.
 
         :param base_url: the resolved base URL (option, config or environment); its host
             is the cross-subdomain cookie domain when none is configured.
-        :raises BetterAuthError: cross-subdomain cookies with no domain and no base URL.
+        :param plugin_cookies: the names of the plugins' cookies, built the same way.
+        :raises BetterAuthError: cross-subdomain cookies with no domain and no base URL;
+            a plugin cookie named like a core cookie.
         """
         advanced = options.advanced
         base: dict[str, Any] = {}
@@ -149,8 +168,11 @@ class AuthCookies:
             base["domain"] = domain
         base.update(_normalise(advanced.default_cookie_attributes))
         prefix = "__Secure-" if secure else ""
-        specs = {}
-        for cookie in COOKIE_NAMES:
+        specs: dict[str, CookieSpec] = {}
+        extra: dict[str, CookieSpec] = {}
+        for cookie in (*COOKIE_NAMES, *plugin_cookies):
+            if cookie in specs or cookie in extra:
+                raise BetterAuthError(f"two cookies are named {cookie!r}")
             override = advanced.cookies.get(cookie)
             name = (
                 override.name
@@ -158,5 +180,6 @@ class AuthCookies:
                 else f"{advanced.cookie_prefix}.{cookie}"
             )
             attrs = {**base, **_normalise(override.attributes if override else {})}
-            specs[cookie] = _spec(prefix + name, secure, attrs)
-        return cls(**specs)
+            target = specs if cookie in COOKIE_NAMES else extra
+            target[cookie] = _spec(prefix + name, secure, attrs)
+        return cls(**specs, plugin_cookies=extra)

@@ -140,13 +140,8 @@ def _check_origin(ctx: Context) -> None:
 
 
 def _read_session(ctx: Context) -> None:
+    """Read the session the endpoint's tier requires (``optional`` reads it lazily, on
+    the handler's first use of ``ctx.session``)."""
     tier = ctx.endpoint.auth
-    if tier in ("none", "optional"):
-        return
-    sessions = ctx.state.sessions
-    pair = sessions.read(ctx, disable_cookie_cache=tier == "sensitive")
-    if pair is None:
-        raise APIError(401, "UNAUTHORIZED")
-    if tier == "fresh" and not sessions.is_fresh(pair[0]):
-        raise APIError(403, "SESSION_NOT_FRESH")
-    ctx.session = pair
+    if tier not in ("none", "optional"):
+        ctx.session = ctx.state.sessions.require(ctx, tier)

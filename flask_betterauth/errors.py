@@ -40,7 +40,7 @@ class APIError(Exception):
         body: bool = True,
     ) -> None:
         if message is None:
-            message = ERROR_CODES.get(code or "", code or "")
+            message = _KNOWN_MESSAGES.get(code or "", code or "")
         super().__init__(message)
         self.status = status
         self.code = code
@@ -60,11 +60,22 @@ class APIError(Exception):
         return f"APIError({self.status}, {self.code!r}, {self.message!r})"
 
 
+#: Every code defined so far (the core's and the plugins') and its message: where
+#: :class:`APIError` finds the message of a code raised without one.
+_KNOWN_MESSAGES: dict[str, str] = {}
+
+
 def define_error_codes(codes: Mapping[str, str]) -> dict[str, str]:
-    """Return a catalogue of ``CODE -> message`` after checking every key is UPPER_SNAKE."""
+    """Return a catalogue of ``CODE -> message`` after checking every key is UPPER_SNAKE.
+
+    The codes become known to :class:`APIError`, so ``APIError(400, "MY_CODE")`` answers
+    with the message defined here.
+    """
     for code in codes:
         if not code.replace("_", "").isalnum() or code.upper() != code:
             raise BetterAuthError(f"error code {code!r} must be UPPER_SNAKE_CASE")
+    for code, message in codes.items():
+        _KNOWN_MESSAGES.setdefault(code, message)
     return dict(codes)
 
 

@@ -14,6 +14,7 @@ from flask import Response
 from flask import current_app
 from flask import has_app_context
 
+from .accounts import Accounts
 from .api import API
 from .cli import auth_cli
 from .cookies import AuthCookies
@@ -44,7 +45,9 @@ from .passwords import PasswordHasher
 from .plugins.base import Plugin
 from .plugins.base import check_plugins
 from .plugins.base import plugin_hooks
+from .ratelimit import CORE_RATE_LIMITS
 from .ratelimit import build_rate_limiter
+from .ratelimit import endpoint_rules
 from .registry import Registry
 from .schema import build_schema
 from .sessions import Sessions
@@ -54,6 +57,8 @@ from .storage import SQLAlchemyAdapter
 from .storage.hooks import HookedAdapter
 from .storage.hooks import collect as collect_database_hooks
 from .telemetry import publish as publish_telemetry
+from .users import Users
+from .verifications import Verifications
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -201,6 +206,7 @@ class BetterAuth:
         registry = Registry(e for e in endpoints if e.path not in disabled)
         static = opts.trusted_origins if isinstance(opts.trusted_origins, list) else []
         trusted = [*static, *(o for p in plugins for o in p.trusted_origins)]
+        plugin_cookies = [name for p in plugins for name in p.cookies]
         error_codes = dict(ERROR_CODES)
         for plugin in plugins:
             error_codes.update(define_error_codes(plugin.error_codes))
@@ -222,8 +228,8 @@ class BetterAuth:
                 os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS"),
                 dynamic=None if isinstance(opts.trusted_origins, list) else opts.trusted_origins,
             ),
-            cookies_plain=AuthCookies.build(opts, secure=False, base_url=base_url),
-            cookies_secure=AuthCookies.build(opts, secure=True, base_url=base_url),
+            cookies_plain=AuthCookies.build(opts, False, base_url, plugin_cookies),
+            cookies_secure=AuthCookies.build(opts, True, base_url, plugin_cookies),
             secure_cookies=secure,
             origin_check=origin_check,
             generate_id=id_generator(advanced.generate_id),
@@ -231,16 +237,25 @@ class BetterAuth:
             hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
             plugins=plugins,
             error_codes=error_codes,
+            plugin_states={p.id: p.state(opts) for p in plugins if p.state is not None},
         )
-        state.sessions = Sessions(state)
-        state.mailer = Mailer.from_app(app, opts)
+        state.sessions = Sessions(
+            state,
+            token_sources=[source for p in plugins for source in p.token_sources],
+            session_fields=[p.session_fields for p in plugins if p.session_fields is not None],
+        )
+        state.accounts = Accounts(state.adapter, state.generate_id)
+        state.users = Users(state.adapter, state.accounts, state.sessions, state.generate_id)
+        state.verifications = Verifications(state.adapter, state.generate_id)
+        state.mailer = Mailer.from_app(app, opts, [m for p in plugins for m in p.mail_purposes])
+        rules = [*CORE_RATE_LIMITS, *(rule for p in plugins for rule in p.rate_limit)]
         state.rate_limiter = build_rate_limiter(
             opts,
             state.adapter,
             base_path=base_path,
             generate_id=state.generate_id,
             relaxed=app.testing or app.debug,
-            extra_rules=[rule for plugin in plugins for rule in plugin.rate_limit],
+            endpoint_rules=endpoint_rules(registry, rules),
         )
         return state
 

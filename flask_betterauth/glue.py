@@ -25,8 +25,11 @@ from werkzeug.wrappers import Response
 
 from .cookies import CookieSpec
 from .cookies import parse_cookie_header
+from .errors import APIError
 from .http import json_dumps
+from .ip import HeaderSource
 from .records import Record
+from .sessions import SignedIn
 from .state import AuthState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,14 +48,21 @@ def get_state() -> AuthState:
 
 
 class _RequestCarrier:
-    """Lets the session reader see this request's cookies and queue cookies to send."""
+    """Lets the session reader see this request's cookies and headers, and queue cookies
+    to send."""
 
-    __slots__ = ("cookies", "specs")
+    __slots__ = ("_request", "cookies", "specs")
 
     def __init__(self, state: AuthState) -> None:
         current = request._get_current_object()  # type: ignore[attr-defined]
+        self._request = current
         self.cookies = parse_cookie_header(current.environ.get("HTTP_COOKIE"))
         self.specs = state.cookies_for(current.is_secure)
+
+    @property
+    def headers(self) -> HeaderSource:
+        """The request's headers (read by token sources only)."""
+        return cast(HeaderSource, self._request.headers)
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
         _queue(spec.header(value, max_age))
@@ -75,7 +85,7 @@ def _queue(header: str) -> None:
     queued.append(header)
 
 
-def load_session() -> tuple[Record, Record] | None:
+def load_session() -> SignedIn | None:
     """The ``(session, user)`` of the current request, read once and kept on ``g``."""
     if not has_request_context():
         return None
@@ -86,17 +96,17 @@ def load_session() -> tuple[Record, Record] | None:
         state = get_state()
         pair = state.sessions.read(_RequestCarrier(state))
         app_g._betterauth_session = pair
-    return cast("tuple[Record, Record] | None", pair)
+    return cast("SignedIn | None", pair)
 
 
 def _user() -> Record | None:
     pair = load_session()
-    return pair[1] if pair else None
+    return pair.user if pair else None
 
 
 def _session() -> Record | None:
     pair = load_session()
-    return pair[0] if pair else None
+    return pair.session if pair else None
 
 
 #: The signed-in user (a :class:`~flask_betterauth.records.Record`), or ``None``.
@@ -124,11 +134,10 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _refuse(status: int, code: str, message: str) -> Response:
+def _refuse(error: APIError) -> Response:
     if _wants_json():
-        body = json_dumps({"message": message, "code": code})
-        return Response(body, status, mimetype="application/json")
-    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in")
+        return Response(json_dumps(error.to_dict()), error.status, mimetype="application/json")
+    target = get_state().sign_in_url
     sep = "&" if "?" in target else "?"
     return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
 
@@ -144,16 +153,17 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
     Use as ``@login_required`` or ``@login_required(fresh=True)``.
     """
 
+    tier = "fresh" if fresh else "session"
+
     def decorate(func: F) -> F:
         is_async = inspect.iscoroutinefunction(func)
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            pair = load_session()
-            if pair is None:
-                return _refuse(401, "UNAUTHORIZED", "Unauthorized")
-            if fresh and not get_state().sessions.is_fresh(pair[0]):
-                return _refuse(403, "SESSION_NOT_FRESH", "Session is not fresh")
+            try:
+                get_state().sessions.check(load_session(), tier)
+            except APIError as error:
+                return _refuse(error)
             if is_async:
                 return current_app.ensure_sync(func)(*args, **kwargs)
             return func(*args, **kwargs)

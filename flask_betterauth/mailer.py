@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
 from flask import Flask
+from jinja2 import BaseLoader
 from jinja2 import ChoiceLoader
 from jinja2 import Environment
 from jinja2 import PackageLoader
@@ -47,24 +50,60 @@ from .records import Record
 logger = logging.getLogger("flask_betterauth")
 
 BUILT_IN = "built-in"
-#: Purposes whose ``None`` setting means "the built-in sender, when there is one".
-_ON_BY_DEFAULT = ("verification", "reset_password")
-_SUBJECTS = {
-    "verify-email": "Verify your email address",
-    "change-email-verification": "Confirm your new email address",
-    "change-email-confirmation": "Approve the change of your email address",
-    "reset-password": "Reset your password",
-    "delete-account": "Confirm the deletion of your account",
-}
 
 
-def _settings(options: Options) -> dict[str, Any]:
-    return {
-        "verification": options.email_verification.send_verification_email,
-        "reset_password": options.email_and_password.send_reset_password,
-        "change_email_confirmation": options.user.change_email.send_change_email_confirmation,
-        "delete_account": options.user.delete_user.send_delete_account_verification,
-    }
+@dataclass(frozen=True)
+class MailPurpose:
+    """One purpose of mail (a verification link, a magic link), the core's and plugins'.
+
+    :param name: the purpose's name (``"verification"``), given to :meth:`Mailer.send`.
+    :param setting: ``setting(options)``: who sends it: the app's function, ``True``
+        (the built-in sender), or ``None`` / ``False``.
+    :param arguments: the app's function is called with these, in order: any of
+        ``user``, ``url``, ``token``, ``new_email``.
+    :param subjects: each template kind it sends and that kind's default subject.
+    :param on_by_default: ``None`` means the built-in sender, when one is configured.
+    :param loader: a Jinja loader of the purpose's own templates (a plugin's), searched
+        after the app's templates and before the package's.
+    """
+
+    name: str
+    setting: Callable[[Options], Any]
+    subjects: Mapping[str, str]
+    arguments: tuple[str, ...] = ("user", "url", "token")
+    on_by_default: bool = False
+    loader: BaseLoader | None = None
+
+
+#: The core's purposes; plugins add theirs to the same table.
+CORE_MAIL_PURPOSES = (
+    MailPurpose(
+        "verification",
+        lambda options: options.email_verification.send_verification_email,
+        {
+            "verify-email": "Verify your email address",
+            "change-email-verification": "Confirm your new email address",
+        },
+        on_by_default=True,
+    ),
+    MailPurpose(
+        "reset_password",
+        lambda options: options.email_and_password.send_reset_password,
+        {"reset-password": "Reset your password"},
+        on_by_default=True,
+    ),
+    MailPurpose(
+        "change_email_confirmation",
+        lambda options: options.user.change_email.send_change_email_confirmation,
+        {"change-email-confirmation": "Approve the change of your email address"},
+        arguments=("user", "new_email", "url", "token"),
+    ),
+    MailPurpose(
+        "delete_account",
+        lambda options: options.user.delete_user.send_delete_account_verification,
+        {"delete-account": "Confirm the deletion of your account"},
+    ),
+)
 
 
 def _duration(seconds: int) -> str:
@@ -80,12 +119,14 @@ def _duration(seconds: int) -> str:
 class Mailer:
     """Who sends each purpose's mail, and how the built-in sender renders it.
 
+    :param purposes: every purpose, by name (the core's and the plugins').
     :param channels: per purpose, the app's function, :data:`BUILT_IN`, or ``None``.
     :param sender: the built-in sender, if one is configured.
     :param app_name: shown in the default templates (the ``app_name`` option).
     :param get_environment: returns the app's Jinja environment (read on first use).
     """
 
+    purposes: Mapping[str, MailPurpose]
     channels: dict[str, Callable[..., Any] | str | None]
     sender: MailSender | None
     app_name: str
@@ -93,27 +134,37 @@ class Mailer:
     _environment: Environment | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def from_app(cls, app: Flask, options: Options) -> Mailer:
+    def from_app(
+        cls, app: Flask, options: Options, extra_purposes: Sequence[MailPurpose] = ()
+    ) -> Mailer:
         """Resolve the mail options and the configured sender for ``app``.
+
+        :param extra_purposes: the plugins' purposes, after the core's.
 
         :raises BetterAuthError: when a mail option is ``True``, or ``send_on_sign_up`` /
             ``send_on_sign_in`` is on, but no sender is configured.
         """
         sender = build_sender(options.mail_sender, app.config)
+        purposes: dict[str, MailPurpose] = {}
+        for purpose in (*CORE_MAIL_PURPOSES, *extra_purposes):
+            if purpose.name in purposes:
+                raise BetterAuthError(f"two mail purposes are named {purpose.name!r}")
+            purposes[purpose.name] = purpose
         channels: dict[str, Callable[..., Any] | str | None] = {}
-        for purpose, setting in _settings(options).items():
+        for name, purpose in purposes.items():
+            setting = purpose.setting(options)
             if callable(setting):
-                channels[purpose] = setting
-            elif setting is True or (setting is None and purpose in _ON_BY_DEFAULT):
+                channels[name] = setting
+            elif setting is True or (setting is None and purpose.on_by_default):
                 if sender is None and setting is True:
                     raise BetterAuthError(
-                        f"a {purpose.replace('_', ' ')} mail option is True, but no mail "
+                        f"a {name.replace('_', ' ')} mail option is True, but no mail "
                         "sender is configured: set BETTER_AUTH_MAIL = 'smtp' or 'dev' in "
                         "the config, or pass mail_sender="
                     )
-                channels[purpose] = BUILT_IN if sender is not None else None
+                channels[name] = BUILT_IN if sender is not None else None
             else:
-                channels[purpose] = None
+                channels[name] = None
         verification = options.email_verification
         for name in ("send_on_sign_up", "send_on_sign_in"):
             if getattr(verification, name) is True and channels["verification"] is None:
@@ -122,7 +173,7 @@ class Mailer:
                     "pass email_verification={'send_verification_email': fn}, or set "
                     "BETTER_AUTH_MAIL = 'smtp' or 'dev' in the config, or pass mail_sender="
                 )
-        return cls(channels, sender, options.app_name, lambda: app.jinja_env)
+        return cls(purposes, channels, sender, options.app_name, lambda: app.jinja_env)
 
     def can_send(self, purpose: str) -> bool:
         """Whether mail of ``purpose`` has someone to send it."""
@@ -134,6 +185,7 @@ class Mailer:
         if self._environment is None:
             base = self.get_environment()
             loaders = [base.loader] if base.loader is not None else []
+            loaders += [p.loader for p in self.purposes.values() if p.loader is not None]
             loaders.append(PackageLoader("flask_betterauth", "templates"))
             self._environment = base.overlay(loader=ChoiceLoader(loaders))
         return self._environment
@@ -148,7 +200,8 @@ class Mailer:
         values = {"app_name": self.app_name, **context}
         text_module = self.environment.get_template(f"{name}.txt").make_module(values)
         html = self.environment.get_template(f"{name}.html").render(values)
-        subject = str(getattr(text_module, "subject", "") or _SUBJECTS[kind]).strip()
+        default = next(p.subjects[kind] for p in self.purposes.values() if kind in p.subjects)
+        subject = str(getattr(text_module, "subject", "") or default).strip()
         return subject, str(text_module).strip() + "\n", html
 
     def send(
@@ -174,10 +227,8 @@ class Mailer:
             if channel == BUILT_IN:
                 self._send_built_in(kind, user, url, token, expires_in, new_email)
             elif callable(channel):
-                if purpose == "change_email_confirmation":
-                    channel(user, new_email, url, token)
-                else:
-                    channel(user, url, token)
+                values = {"user": user, "url": url, "token": token, "new_email": new_email}
+                channel(*(values[name] for name in self.purposes[purpose].arguments))
         except APIError:
             raise
         except Exception:

@@ -7,9 +7,7 @@ expires its keys by itself; :func:`cleanup_expired` sweeps the database for the 
 
 from __future__ import annotations
 
-from .clock import now
 from .state import AuthState
-from .storage import Op
 
 
 def cleanup_expired(state: AuthState) -> dict[str, int]:
@@ -19,7 +17,4 @@ def cleanup_expired(state: AuthState) -> dict[str, int]:
     stay.
     """
     sessions = state.sessions.cleanup_expired()
-    verifications = state.adapter.delete_many(
-        "verification", {"expiresAt": Op("<=", now())}
-    )
-    return {"sessions": sessions, "verifications": verifications}
+    return {"sessions": sessions, "verifications": state.verifications.cleanup_expired()}

@@ -8,6 +8,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from .context import Context
 from .registry import FORM
 from .registry import Endpoint
 from .schema import Column
@@ -132,6 +133,14 @@ class _Builder:
             self.spec.path(path=path, operations=operations)
         document: dict[str, Any] = self.spec.to_dict()
         return document
+
+
+def openapi_document(ctx: Context) -> dict[str, Any]:
+    """The OpenAPI document of the app ``ctx`` serves, built on first use, then kept."""
+    cached = ctx.state.extras.get("openapi")
+    if cached is None:
+        cached = ctx.state.extras["openapi"] = build_document(ctx.state)
+    return dict(cached)
 
 
 def build_document(state: AuthState) -> dict[str, Any]:

@@ -5,9 +5,9 @@ end in 404 or 403 count too. The key is ``<client ip>|<path below the base path>
 query string is ignored and each path has its own bucket.
 
 The rule of a path is, in order of precedence: a matching ``custom_rules`` entry (a rule,
-``False`` for no limit, or a callable), the first matching plugin rule, Better Auth's
-stricter built-in rules for credential and mail-sending paths, else the global
-``window``/``max``.
+``False`` for no limit, or a callable), the rule of the endpoint served there (a table by
+endpoint name: Better Auth's stricter rules for the core's credential and mail-sending
+endpoints, then the plugins' rules), else the global ``window``/``max``.
 
 The counters live in one of three storages:
 
@@ -27,6 +27,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from .ip import HeaderSource
 from .ip import client_ip
 from .options import Options
 from .options import RateLimitRule
+from .registry import Endpoint
 from .storage import Adapter
 from .storage import ConflictError
 from .storage import Op
@@ -60,38 +62,40 @@ NO_IP = "no-trusted-ip"
 MAX_ATTEMPTS = 64
 
 
-class PathRule(Protocol):
-    """A rule for the paths ``matches`` accepts: what a plugin contributes
-    (:class:`flask_betterauth.plugins.base.RateLimitRule`).
+@dataclass(frozen=True)
+class EndpointRateLimit:
+    """A rate-limit rule for endpoints named in ``endpoints``: at most ``max`` requests
+    per ``window`` seconds (the core's table and each plugin's ``rate_limit``)."""
 
-    ``matches`` takes the path below the base path (``/two-factor/verify-totp``).
-    """
+    endpoints: frozenset[str]
+    window: int
+    max: int
 
-    @property
-    def window(self) -> int: ...
-
-    @property
-    def max(self) -> int: ...
-
-    def matches(self, path: str) -> bool: ...
+    def __post_init__(self) -> None:
+        Rule(window=self.window, max=self.max)  # checks the numbers
 
 
-def _special(path: str) -> Rule | None:
-    """Better Auth's built-in rules for sign-in/up, password and mail-sending paths."""
-    if path.startswith(("/sign-in", "/sign-up", "/change-password", "/change-email")):
-        return Rule(window=10, max=3)
-    if path in (
-        "/request-password-reset",
-        "/send-verification-email",
-        "/email-otp/send-verification-otp",
-        "/email-otp/request-password-reset",
-    ) or path.startswith("/forget-password"):
-        return Rule(window=60, max=3)
-    return None
+#: Better Auth's stricter rules for the core's credential and mail-sending endpoints.
+CORE_RATE_LIMITS = (
+    EndpointRateLimit(
+        frozenset({"sign_in_email", "sign_up_email", "change_password", "change_email"}), 10, 3
+    ),
+    EndpointRateLimit(frozenset({"request_password_reset", "send_verification_email"}), 60, 3),
+)
 
 
-#: Windows of the built-in rules (the database storage prunes rows older than the longest).
-SPECIAL_WINDOWS = (10, 60)
+def endpoint_rules(
+    endpoints: Iterable[Endpoint], rules: Sequence[EndpointRateLimit]
+) -> dict[str, Rule]:
+    """The rule of each endpoint's path (``:name`` segments as ``*``), later rules winning."""
+    paths = {ep.name: ep.path for ep in endpoints}
+    table: dict[str, Rule] = {}
+    for rule in rules:
+        for name in rule.endpoints:
+            if name in paths:
+                pattern = "/".join("*" if p.startswith(":") else p for p in paths[name].split("/"))
+                table[pattern] = Rule(window=rule.window, max=rule.max)
+    return table
 
 
 def glob_matcher(pattern: str) -> Callable[[str], bool]:
@@ -286,7 +290,7 @@ class RateLimiter:
     :param options: the app's options (``rate_limit`` and ``advanced.ip_address``).
     :param storage: the counters.
     :param base_path: the auth routes' base path, cut from request paths.
-    :param extra_rules: plugin rules, the first matching one wins over the built-ins.
+    :param endpoint_rules: the rule of each endpoint path, from :func:`endpoint_rules`.
     """
 
     def __init__(
@@ -295,13 +299,15 @@ class RateLimiter:
         storage: Storage,
         *,
         base_path: str,
-        extra_rules: Sequence[PathRule] = (),
+        endpoint_rules: Mapping[str, Rule] | None = None,
     ) -> None:
         self.options = options.rate_limit
         self.ip_options = options.advanced.ip_address
         self.storage = storage
         self.base_path = base_path.rstrip("/")
-        self.extra_rules = tuple(extra_rules)
+        rules = dict(endpoint_rules or {})
+        self._exact_rules = {p: r for p, r in rules.items() if "*" not in p}
+        self._pattern_rules = [(glob_matcher(p), r) for p, r in rules.items() if "*" in p]
         self.default = Rule(window=self.options.window, max=self.options.max)
         self._custom = [
             (glob_matcher(path) if "*" in path or "?" in path else _exact(path), rule)
@@ -318,11 +324,9 @@ class RateLimiter:
 
     def rule_for(self, path: str, request: Any = None) -> Rule | None:
         """The rule of ``path``; ``None`` when the path is not limited."""
-        rule = _special(path) or self.default
-        for plugin_rule in self.extra_rules:
-            if plugin_rule.matches(path):
-                rule = Rule(window=plugin_rule.window, max=plugin_rule.max)
-                break
+        rule = self._exact_rules.get(path)
+        if rule is None:
+            rule = next((r for match, r in self._pattern_rules if match(path)), self.default)
         for matches, custom in self._custom:
             if not matches(path):
                 continue
@@ -383,9 +387,9 @@ def _exact(path: str) -> Callable[[str], bool]:
     return lambda candidate: candidate == wanted
 
 
-def longest_window(options: Options, extra_rules: Sequence[PathRule] = ()) -> int:
+def longest_window(options: Options, endpoint_rules: Mapping[str, Rule] | None = None) -> int:
     """The longest window any rule may use (how long database rows must be kept)."""
-    windows = [options.rate_limit.window, *SPECIAL_WINDOWS, *(r.window for r in extra_rules)]
+    windows = [options.rate_limit.window, *(r.window for r in (endpoint_rules or {}).values())]
     windows += [r.window for r in options.rate_limit.custom_rules.values() if isinstance(r, Rule)]
     return max(windows)
 
@@ -409,13 +413,14 @@ def build_rate_limiter(
     generate_id: Callable[[], str],
     relaxed: bool,
     secondary_storage: Any = None,
-    extra_rules: Sequence[PathRule] = (),
+    endpoint_rules: Mapping[str, Rule] | None = None,
 ) -> RateLimiter | None:
     """The app's limiter, or ``None`` when rate limiting is off.
 
     :param relaxed: the app is in testing or debug mode (limiting is then off unless
         ``rate_limit.enabled`` is ``True``).
     :param secondary_storage: the app's secondary storage (default: the option's).
+    :param endpoint_rules: the rule of each endpoint path, from :func:`endpoint_rules`.
     :raises BetterAuthError: for a storage the app cannot provide.
     """
     enabled = options.rate_limit.enabled
@@ -428,16 +433,14 @@ def build_rate_limiter(
     elif name == "memory":
         storage = MemoryStorage()
     elif name == "database":
-        storage = DatabaseStorage(adapter, generate_id, longest_window(options, extra_rules))
+        storage = DatabaseStorage(adapter, generate_id, longest_window(options, endpoint_rules))
     else:
         store = secondary_storage if secondary_storage is not None else _secondary(options)
         storage = SecondaryStorage(store)
-    return RateLimiter(options, storage, base_path=base_path, extra_rules=extra_rules)
+    return RateLimiter(options, storage, base_path=base_path, endpoint_rules=endpoint_rules)
 
 
-def rate_limit_hook(
-    limiter: RateLimiter, answer: Callable[[APIError], Any]
-) -> Callable[[], Any]:
+def rate_limit_hook(limiter: RateLimiter, answer: Callable[[APIError], Any]) -> Callable[[], Any]:
     """A ``before_request`` function for the auth blueprint: ``answer(error)`` on a 429.
 
     Disabled paths are left alone: their 404 comes before rate limiting (spec 1.5).

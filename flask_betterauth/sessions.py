@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
+from typing import NamedTuple
 from typing import Protocol
 
 from . import cookie_cache
@@ -20,7 +23,9 @@ from .cookies import encode_signed
 from .crypto import HASHED_TOKEN_LENGTH
 from .crypto import hash_token
 from .crypto import random_string
+from .errors import APIError
 from .errors import SecondaryStorageUnavailable
+from .ip import HeaderSource
 from .memo import Memo
 from .records import Record
 from .records import WireRecord
@@ -39,14 +44,26 @@ logger = logging.getLogger("flask_betterauth")
 SHORT_SESSION = 24 * 3600
 #: The cookie cache of a ``rememberMe: false`` session is trusted for one minute.
 SHORT_CACHE = 60
-SessionPair = tuple[Record, Record]
+
+
+class SignedIn(NamedTuple):
+    """A session and its user, as one value (``ctx.session``, ``ctx.new_session``)."""
+
+    #: The session row (its ``token`` the raw token the client holds).
+    session: Record
+    #: The user row.
+    user: Record
 
 
 class Carrier(Protocol):
-    """Where a session read or write finds the request's cookies and puts its own."""
+    """Where a session read or write finds the request's cookies and headers, and puts
+    its own cookies."""
 
     @property
     def cookies(self) -> Mapping[str, str]: ...
+
+    @property
+    def headers(self) -> HeaderSource: ...
 
     @property
     def specs(self) -> AuthCookies: ...
@@ -54,6 +71,17 @@ class Carrier(Protocol):
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None: ...
 
     def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None: ...
+
+
+class TokenSource(Protocol):
+    """Where a session token may come from besides the session cookie (a bearer header,
+    a multi-session cookie): ``source(carrier, key)`` returns the raw token or ``None``.
+
+    ``key`` is the app's signing key, for sources that carry signed tokens
+    (:func:`~flask_betterauth.cookies.decode_signed`).
+    """
+
+    def __call__(self, carrier: Carrier, key: bytes) -> str | None: ...
 
 
 def stored_token_candidates(token: str) -> list[str]:
@@ -112,8 +140,19 @@ def build_store(state: AuthState) -> SessionStore:
 class Sessions:
     """The session operations of one app."""
 
-    def __init__(self, state: AuthState) -> None:
+    def __init__(
+        self,
+        state: AuthState,
+        token_sources: Sequence[TokenSource] = (),
+        session_fields: Sequence[Callable[[Record], Mapping[str, Any]]] = (),
+    ) -> None:
+        """
+        :param token_sources: the plugins' token sources, tried in order after the cookie.
+        :param session_fields: the plugins' ``session_fields(user)``, applied at creation.
+        """
         self.state = state
+        self.token_sources = tuple(token_sources)
+        self.session_fields = tuple(session_fields)
         self.options = state.options.session
         self.user_table = state.tables["user"]
         self.session_table = state.tables["session"]
@@ -125,9 +164,19 @@ class Sessions:
     # -- creating and ending -------------------------------------------------------
 
     def create(
-        self, user: Record, *, remember_me: bool = True, ip: str = "", user_agent: str = ""
-    ) -> SessionPair:
-        """Start a session for ``user`` and return it (with its raw token)."""
+        self,
+        user: Record,
+        *,
+        remember_me: bool = True,
+        ip: str = "",
+        user_agent: str = "",
+        fields: Mapping[str, Any] | None = None,
+    ) -> SignedIn:
+        """Start a session for ``user`` and return it (with its raw token).
+
+        :param fields: values of additional session fields (``impersonatedBy``), over the
+            plugins' ``session_fields`` and the fields' defaults.
+        """
         token = random_string(32)
         moment = now()
         lifetime = self.options.expires_in if remember_me else SHORT_SESSION
@@ -144,9 +193,12 @@ class Sessions:
         for column in self.session_table.additional:
             default = column.default() if callable(column.default) else column.default
             row[column.name] = default
+        for contribute in self.session_fields:
+            row.update(contribute(user))
+        row.update(fields or {})
         session = Record(self.store.create(row, dict(user)))
         session["token"] = token
-        return session, user
+        return SignedIn(session, user)
 
     def delete(self, token: str) -> int:
         """End the session whose raw token is ``token``; returns how many ended (0 or 1)."""
@@ -203,7 +255,7 @@ class Sessions:
 
     # -- cookies ---------------------------------------------------------------------
 
-    def set_cookies(self, carrier: Carrier, pair: SessionPair, *, dont_remember: bool) -> None:
+    def set_cookies(self, carrier: Carrier, pair: SignedIn, *, dont_remember: bool) -> None:
         """Send the session cookie, the cookie cache when on, and ``dont_remember``."""
         session, _ = pair
         specs = carrier.specs
@@ -217,7 +269,7 @@ class Sessions:
         elif specs.dont_remember.name in carrier.cookies:
             carrier.expire_cookie(specs.dont_remember)
 
-    def write_cache(self, carrier: Carrier, pair: SessionPair, *, dont_remember: bool) -> None:
+    def write_cache(self, carrier: Carrier, pair: SignedIn, *, dont_remember: bool) -> None:
         """Send a fresh cookie cache for ``pair`` (when the cache is on)."""
         cache = self.options.cookie_cache
         if not cache.enabled:
@@ -256,7 +308,17 @@ class Sessions:
     # -- reading ---------------------------------------------------------------------
 
     def token_from(self, carrier: Carrier) -> str | None:
-        """The raw session token of a correctly signed session cookie, else ``None``."""
+        """The raw session token of a correctly signed session cookie, else of the first
+        token source that has one, else ``None``."""
+        token = self._cookie_token(carrier)
+        if token is None:
+            for source in self.token_sources:
+                token = source(carrier, self.state.key)
+                if token:
+                    return token
+        return token
+
+    def _cookie_token(self, carrier: Carrier) -> str | None:
         raw = carrier.cookies.get(carrier.specs.session_token.name)
         if not raw:
             return None
@@ -273,7 +335,7 @@ class Sessions:
         *,
         disable_cookie_cache: bool = False,
         disable_refresh: bool = False,
-    ) -> SessionPair | None:
+    ) -> SignedIn | None:
         """The caller's session, following Better Auth's ``get-session`` steps.
 
         Tries the cookie cache (unless disabled), then storage; extends the session when
@@ -296,7 +358,7 @@ class Sessions:
                 carrier.expire_cookie(spec, name)
         return self._from_storage(carrier, token, disable_refresh)
 
-    def _from_cache(self, value: str, token: str) -> SessionPair | None:
+    def _from_cache(self, value: str, token: str) -> SignedIn | None:
         moment = now()
         now_ms = to_ms(moment)
         known = self._caches.get(value)
@@ -307,7 +369,7 @@ class Sessions:
                 and session["token"] == token
                 and session["expiresAt"] > moment
             ):
-                return _wire_copy(session), _wire_copy(user)
+                return SignedIn(_wire_copy(session), _wire_copy(user))
             return None
         payload = cookie_cache.decode(self.state.key, value, now_ms)
         if payload is None or payload.get("version") != self.options.cookie_cache.version:
@@ -325,11 +387,11 @@ class Sessions:
         session = WireRecord(session, payload["session"])
         user = WireRecord(user, payload["user"])
         self._caches.put(value, (session, user, cookie_cache.expires_at(value)))
-        return _wire_copy(session), _wire_copy(user)
+        return SignedIn(_wire_copy(session), _wire_copy(user))
 
     def _from_storage(
         self, carrier: Carrier, token: str, disable_refresh: bool
-    ) -> SessionPair | None:
+    ) -> SignedIn | None:
         store = self.store
         found = store.find(stored_token_candidates(token))
         moment = now()
@@ -341,8 +403,8 @@ class Sessions:
         session, user = Record(found[0]), Record(found[1])
         stored = dict(session)
         session["token"] = token
-        if self._dont_remember(carrier) or disable_refresh:
-            return session, user
+        if self.dont_remember(carrier) or disable_refresh:
+            return SignedIn(session, user)
         if self._due_for_refresh(session, moment):
             expires = moment + timedelta(seconds=self.options.expires_in)
             updated = store.update(stored, {"expiresAt": expires, "updatedAt": moment})
@@ -351,10 +413,10 @@ class Sessions:
                 return None
             session = Record(updated)
             session["token"] = token
-            self.set_cookies(carrier, (session, user), dont_remember=False)
-            return session, user
-        self.write_cache(carrier, (session, user), dont_remember=False)
-        return session, user
+            self.set_cookies(carrier, SignedIn(session, user), dont_remember=False)
+            return SignedIn(session, user)
+        self.write_cache(carrier, SignedIn(session, user), dont_remember=False)
+        return SignedIn(session, user)
 
     def _remove_expired(self, session: dict[str, Any]) -> None:
         """Delete an expired session met on a read; the answer does not wait on it."""
@@ -363,7 +425,8 @@ class Sessions:
         except SecondaryStorageUnavailable:
             logger.warning("could not delete an expired session: secondary storage is down")
 
-    def _dont_remember(self, carrier: Carrier) -> bool:
+    def dont_remember(self, carrier: Carrier) -> bool:
+        """Whether the caller's session was made with ``rememberMe: false``."""
         raw = carrier.cookies.get(carrier.specs.dont_remember.name)
         return raw is not None and decode_signed(self.state.key, raw) == "true"
 
@@ -372,6 +435,25 @@ class Sessions:
             return False
         window = timedelta(seconds=self.options.expires_in - self.options.update_age)
         return bool(session["expiresAt"] - window <= moment)
+
+    def require(self, carrier: Carrier, tier: str) -> SignedIn:
+        """The caller's session as the tier ``session``, ``sensitive`` (never from the
+        cookie cache) or ``fresh`` (younger than ``fresh_age``) asks: for endpoints and
+        ``login_required`` alike.
+
+        :raises APIError: 401 ``UNAUTHORIZED`` without a session, 403
+            ``SESSION_NOT_FRESH`` for a ``fresh`` tier and an older session.
+        """
+        found = self.read(carrier, disable_cookie_cache=tier == "sensitive")
+        return self.check(found, tier)
+
+    def check(self, found: SignedIn | None, tier: str) -> SignedIn:
+        """``found`` (a session already read) if it satisfies ``tier``; see :meth:`require`."""
+        if found is None:
+            raise APIError(401, "UNAUTHORIZED")
+        if tier == "fresh" and not self.is_fresh(found.session):
+            raise APIError(403, "SESSION_NOT_FRESH")
+        return found
 
     def is_fresh(self, session: Record) -> bool:
         """Whether ``session`` was created less than ``fresh_age`` ago (0: always fresh)."""

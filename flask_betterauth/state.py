@@ -20,10 +20,13 @@ from .schema import Table
 from .storage import Adapter
 
 if TYPE_CHECKING:
+    from .accounts import Accounts
     from .mailer import Mailer
     from .plugins.base import Plugin
     from .ratelimit import RateLimiter
     from .sessions import Sessions
+    from .users import Users
+    from .verifications import Verifications
 
 
 @dataclass
@@ -56,12 +59,17 @@ class AuthState:
     plugins: list[Plugin]
     error_codes: Mapping[str, str]
     sessions: Sessions = field(init=False)
+    users: Users = field(init=False)
+    accounts: Accounts = field(init=False)
+    verifications: Verifications = field(init=False)
     #: The mail sender of the account flows (made from the options and ``app.config``).
     mailer: Mailer = field(init=False)
     #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
     rate_limiter: RateLimiter | None = None
     #: Room for plugins and features to keep per-app data (built lazily).
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Each plugin's own state (``Plugin(state=...)``), by plugin id.
+    plugin_states: Mapping[str, object] = field(default_factory=dict)
 
     def cookies_for(self, https: bool) -> AuthCookies:
         """The cookie names and attributes for a request over HTTPS or plain HTTP."""

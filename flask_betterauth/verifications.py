@@ -1,4 +1,5 @@
-"""Single-use tokens kept in the ``verification`` table (password reset, account deletion).
+"""The verifications service: single-use tokens in the ``verification`` table (password
+reset, account deletion), the only code that writes that table; ``ctx.verifications``.
 
 A token is random; only its SHA-256 is stored, in the row's ``identifier``, after the
 flow's prefix as Better Auth writes it (``reset-password:<hash>``,
@@ -14,23 +15,22 @@ it no longer opens here: the user asks for a new one.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from .clock import now
 from .crypto import ALPHANUMERIC
 from .crypto import constant_time_equal
 from .crypto import hash_token
 from .crypto import random_string
-from .state import AuthState
+from .storage import Adapter
 from .storage import Op
 
 Row = dict[str, Any]
 
 #: Expired rows are swept at most this often (seconds), when a new token is made.
 PURGE_INTERVAL = 60.0
-_last_purge: WeakKeyDictionary[Any, float] = WeakKeyDictionary()
 
 
 def identifier(prefix: str, token: str) -> str:
@@ -38,78 +38,88 @@ def identifier(prefix: str, token: str) -> str:
     return prefix + hash_token(token)
 
 
-def issue(
-    state: AuthState,
-    prefix: str,
-    value: str,
-    expires_in: int,
-    *,
-    length: int = 32,
-    alphabet: str = ALPHANUMERIC,
-) -> tuple[str, Row]:
-    """Make a token that names ``value`` for ``expires_in`` seconds; returns it and its row.
+class Verifications:
+    """Issue, find, consume and discard single-use tokens.
 
-    The token itself is returned once, here, to be mailed; it is not stored.
+    :param adapter: the storage adapter.
+    :param generate_id: makes row ids.
     """
-    _purge_expired(state)
-    token = random_string(length, alphabet)
-    moment = now()
-    row = state.adapter.create(
-        "verification",
-        {
-            "id": state.generate_id(),
-            "identifier": identifier(prefix, token),
-            "value": value,
-            "expiresAt": moment + timedelta(seconds=expires_in),
-            "createdAt": moment,
-            "updatedAt": moment,
-        },
-    )
-    return token, row
 
+    def __init__(self, adapter: Adapter, generate_id: Callable[[], str]) -> None:
+        self.adapter = adapter
+        self.generate_id = generate_id
+        self._last_purge: float | None = None
 
-def find(state: AuthState, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
-    """The unexpired row of ``token``, if any (and, given ``owner``, if its value is that)."""
-    if not token:
-        return None
-    rows = state.adapter.find_many(
-        "verification",
-        {"identifier": identifier(prefix, token)},
-        limit=1,
-        sort_by=("createdAt", "desc"),
-    )
-    if not rows or rows[0]["expiresAt"] <= now():
-        return None
-    row = rows[0]
-    if owner is not None and not constant_time_equal(str(row["value"]), owner):
-        return None
-    return row
+    def issue(
+        self,
+        prefix: str,
+        value: str,
+        expires_in: int,
+        *,
+        length: int = 32,
+        alphabet: str = ALPHANUMERIC,
+    ) -> tuple[str, Row]:
+        """Make a token that names ``value`` for ``expires_in`` seconds; returns it and
+        its row. The token itself is returned once, here, to be mailed; it is not stored.
+        """
+        self._purge_expired()
+        token = random_string(length, alphabet)
+        moment = now()
+        row = self.adapter.create(
+            "verification",
+            {
+                "id": self.generate_id(),
+                "identifier": identifier(prefix, token),
+                "value": value,
+                "expiresAt": moment + timedelta(seconds=expires_in),
+                "createdAt": moment,
+                "updatedAt": moment,
+            },
+        )
+        return token, row
 
+    def find(self, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+        """The unexpired row of ``token``, if any (and, given ``owner``, if its value is
+        that)."""
+        if not token:
+            return None
+        rows = self.adapter.find_many(
+            "verification",
+            {"identifier": identifier(prefix, token)},
+            limit=1,
+            sort_by=("createdAt", "desc"),
+        )
+        if not rows or rows[0]["expiresAt"] <= now():
+            return None
+        row = rows[0]
+        if owner is not None and not constant_time_equal(str(row["value"]), owner):
+            return None
+        return row
 
-def consume(state: AuthState, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
-    """Use ``token`` up: its row if this call was the one that deleted it, else ``None``.
+    def consume(self, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+        """Use ``token`` up: its row if this call was the one that deleted it, else ``None``.
 
-    Inside an adapter transaction the delete is undone with the rest when the block fails,
-    so a failed password update leaves the token usable.
-    """
-    row = find(state, prefix, token, owner=owner)
-    if row is None:
-        return None
-    if state.adapter.delete_many("verification", {"id": row["id"]}) != 1:
-        return None
-    return row
+        Inside an adapter transaction the delete is undone with the rest when the block
+        fails, so a failed password update leaves the token usable.
+        """
+        row = self.find(prefix, token, owner=owner)
+        if row is None:
+            return None
+        if self.adapter.delete_many("verification", {"id": row["id"]}) != 1:
+            return None
+        return row
 
+    def discard(self, row: Row) -> None:
+        """Delete a token that will not be used (its mail could not be sent)."""
+        self.adapter.delete_many("verification", {"id": row["id"]})
 
-def discard(state: AuthState, row: Row) -> None:
-    """Delete a token that will not be used (its mail could not be sent)."""
-    state.adapter.delete_many("verification", {"id": row["id"]})
+    def cleanup_expired(self) -> int:
+        """Delete every expired token now; returns how many went."""
+        return self.adapter.delete_many("verification", {"expiresAt": Op("<=", now())})
 
-
-def _purge_expired(state: AuthState) -> None:
-    adapter = state.adapter
-    started = time.monotonic()
-    last = _last_purge.get(adapter)
-    if last is not None and started - last < PURGE_INTERVAL:
-        return
-    _last_purge[adapter] = started
-    adapter.delete_many("verification", {"expiresAt": Op("<", now())})
+    def _purge_expired(self) -> None:
+        started = time.monotonic()
+        if self._last_purge is not None and started - self._last_purge < PURGE_INTERVAL:
+            return
+        self._last_purge = started
+        self.adapter.delete_many("verification", {"expiresAt": Op("<", now())})

@@ -21,10 +21,11 @@ from flask_betterauth.errors import BetterAuthError
 from flask_betterauth.ip import client_ip
 from flask_betterauth.ip import ip_from_header
 from flask_betterauth.plugins import Plugin
-from flask_betterauth.plugins.base import RateLimitRule
+from flask_betterauth.plugins import EndpointRateLimit
 from flask_betterauth.ratelimit import MESSAGE
 from flask_betterauth.ratelimit import MemoryStorage
 from flask_betterauth.ratelimit import Rule
+from flask_betterauth.ratelimit import endpoint_rules
 from flask_betterauth.ratelimit import glob_matcher
 from flask_betterauth.secondary_storage import MemoryStorage as MemorySecondaryStorage
 from flask_betterauth.secondary_storage import RedisStorage
@@ -214,7 +215,7 @@ def test_custom_rule_callable_returning_none_keeps_the_rule(make_app, clock):
 def test_plugin_rule_overrides_the_built_in_rule(make_app, clock):
     plugin = Plugin(
         id="strict",
-        rate_limit=[RateLimitRule(matches=lambda p: p.startswith("/sign-in"), window=30, max=1)],
+        rate_limit=[EndpointRateLimit(frozenset({"sign_in_email"}), window=30, max=1)],
     )
     client = make_app(rate_limit={"enabled": True}, plugins=[plugin]).app.test_client()
     answers = [sign_in(client) for _ in range(2)]
@@ -224,12 +225,24 @@ def test_plugin_rule_overrides_the_built_in_rule(make_app, clock):
 
 def test_custom_rule_wins_over_a_plugin_rule(make_app, clock):
     plugin = Plugin(
-        id="strict", rate_limit=[RateLimitRule(matches=lambda p: True, window=30, max=1)]
+        id="strict", rate_limit=[EndpointRateLimit(frozenset({"ok"}), window=30, max=1)]
     )
     client = make_app(
         rate_limit={"enabled": True, "custom_rules": {"/ok": False}}, plugins=[plugin]
     ).app.test_client()
     assert statuses([client.get("/api/auth/ok") for _ in range(3)]) == [200, 200, 200]
+
+
+def test_endpoint_rules_name_endpoints_not_paths(make_app, clock):
+    plugin = Plugin(id="strict", rate_limit=[EndpointRateLimit(frozenset({"ok"}), 30, 2)])
+    client = make_app(rate_limit={"enabled": True}, plugins=[plugin]).app.test_client()
+    assert statuses([client.get("/api/auth/ok") for _ in range(3)]) == [200, 200, 429]
+    # An unknown endpoint name is no rule, and a path nobody serves has the global rule.
+    registry = make_app().app.extensions["betterauth"].registry
+    assert endpoint_rules(registry, [plugin.rate_limit[0]]) == {
+        "/ok": Rule(window=30, max=2)
+    }
+    assert endpoint_rules([], [EndpointRateLimit(frozenset({"missing"}), 30, 2)]) == {}
 
 
 def test_glob_matcher():

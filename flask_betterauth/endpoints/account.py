@@ -19,13 +19,9 @@ def _scopes(scope: Any) -> list[str]:
 @endpoint("/list-accounts", method="GET", auth="session", name="list_user_accounts")
 def list_user_accounts(ctx: Context) -> list[dict[str, Any]]:
     """The user's accounts, without passwords or provider tokens; ``scope`` as ``scopes``."""
-    assert ctx.session is not None
     table = ctx.state.tables["account"]
-    rows = ctx.state.adapter.find_many(
-        "account", {"userId": ctx.session[1]["id"]}, sort_by=("createdAt", "asc")
-    )
     accounts = []
-    for row in rows:
+    for row in ctx.accounts.list(ctx.signed_in.user["id"]):
         wire = to_wire(table, row)
         scope = wire.pop("scope", None)
         wire["scopes"] = _scopes(scope)

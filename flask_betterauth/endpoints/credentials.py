@@ -47,7 +47,7 @@ def check_new_password(
     check_password_length(options, password)
     if options.password_policy is not None:
         if user is None:
-            user = user_json(ctx, ctx.session[1]) if ctx.session else {}
+            user = user_json(ctx, ctx.session.user) if ctx.session else {}
         message = options.password_policy(password, dict(user))
         if message:
             raise APIError(400, "PASSWORD_POLICY_VIOLATION", str(message))
@@ -61,8 +61,8 @@ def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:
     )
     ctx.state.sessions.set_cookies(ctx, pair, dont_remember=not remember_me)
     ctx.new_session = pair
-    signals.send(signals.session_created, session=pair[0], user=user)
-    return pair[0]
+    signals.send(signals.session_created, session=pair.session, user=user)
+    return pair.session
 
 
 def user_json(ctx: Context, user: Record) -> dict[str, object]:

@@ -24,6 +24,7 @@ from ..errors import APIError
 from ..records import Record
 from ..registry import endpoint
 from ..storage import ConflictError
+from ..users import normalise_email
 from ..validation import BodySchema
 from ..validation import StrictString
 from .credentials import start_session
@@ -32,7 +33,6 @@ from .lifecycle import append_query
 from .lifecycle import mail_link
 from .lifecycle import merged_user
 from .lifecycle import reissue_cookies
-from .lifecycle import save_user
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -52,8 +52,8 @@ def verification_token(
 ) -> str:
     """A signed verification token for ``email`` (claims in Better Auth's order)."""
     claims = {
-        "email": email.lower(),
-        "updateTo": update_to.lower() if update_to else None,
+        "email": normalise_email(email),
+        "updateTo": normalise_email(update_to) if update_to else None,
         "requestType": request_type,
         "userId": user_id,
     }
@@ -133,14 +133,14 @@ def send_verification_email(ctx: Context) -> dict[str, Any]:
     """Mail a verification link: to the signed-in user, or (same answer either way) to
     the unverified account of the given address."""
     require_verification_sender(ctx)
-    email = ctx.body["email"].lower()
+    email = normalise_email(ctx.body["email"])
     callback = ctx.body.get("callbackURL")
-    pair = ctx.state.sessions.read(ctx)
+    pair = ctx.session
     if pair is None:
         _send_anonymously(ctx, email, callback)
         return {"status": True}
-    user = pair[1]
-    if str(user["email"]).lower() != email:
+    user = pair.user
+    if normalise_email(user["email"]) != email:
         raise APIError(400, "EMAIL_MISMATCH")
     if user["emailVerified"]:
         raise APIError(400, "EMAIL_ALREADY_VERIFIED")
@@ -152,11 +152,11 @@ def _send_anonymously(ctx: Context, email: str, callback: str | None) -> None:
     """Send only to an unverified account, and take as long either way."""
     started = time.monotonic()
     try:
-        found = ctx.state.adapter.find_one("user", {"email": email})
+        found = ctx.users.find_by_email(email)
         if found is None or found["emailVerified"]:
             verification_token(ctx, email, None)
         else:
-            send_verification_mail(ctx, Record(found), callback)
+            send_verification_mail(ctx, found, callback)
     finally:
         remaining = ANONYMOUS_FLOOR_SECONDS - (time.monotonic() - started)
         if remaining > 0:
@@ -218,12 +218,10 @@ def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
     """Carry out what the token asks; the user to answer with (change of address) or None."""
     if claims.get("updateTo"):
         return _change_address(ctx, claims)
-    adapter = ctx.state.adapter
-    email = str(claims["email"]).lower()
-    found = adapter.find_one("user", {"email": email})
-    if found is None:
+    email = normalise_email(str(claims["email"]))
+    user = ctx.users.find_by_email(email)
+    if user is None:
         raise _Refused("USER_NOT_FOUND")
-    user = Record(found)
     if claims.get("userId") and claims["userId"] != user["id"]:
         raise _Refused("INVALID_TOKEN")
     if user["emailVerified"]:
@@ -231,17 +229,17 @@ def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
     options = ctx.options.email_verification
     if options.before_email_verification is not None:
         options.before_email_verification(user)
-    verified = save_user(ctx, user, {"emailVerified": True})
+    verified = ctx.users.update(user, {"emailVerified": True})
     if options.after_email_verification is not None:
         options.after_email_verification(verified)
     signals.send(signals.email_verified, user=verified)
-    current = ctx.state.sessions.read(ctx)
+    current = ctx.session
     if options.auto_sign_in_after_verification and (
-        current is None or str(current[1]["email"]).lower() != email
+        current is None or normalise_email(current.user["email"]) != email
     ):
         start_session(ctx, verified, remember_me=True)
-    elif current is not None and current[1]["id"] == verified["id"]:
-        reissue_cookies(ctx, current[0], verified)
+    elif current is not None and current.user["id"] == verified["id"]:
+        reissue_cookies(ctx, current.session, verified)
     return None
 
 
@@ -250,17 +248,15 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
     user_id = claims.get("userId")
     if not user_id:
         raise _Refused("INVALID_TOKEN")
-    adapter = ctx.state.adapter
-    found = adapter.find_one("user", {"id": user_id})
-    if found is None:
+    user = ctx.users.find_by_id(user_id)
+    if user is None:
         raise _Refused("USER_NOT_FOUND")
-    user = Record(found)
-    if str(user["email"]).lower() != claims["email"]:
+    if normalise_email(user["email"]) != claims["email"]:
         raise _Refused("INVALID_TOKEN")
-    current = ctx.state.sessions.read(ctx)
-    if current is not None and current[1]["id"] != user["id"]:
+    current = ctx.session
+    if current is not None and current.user["id"] != user["id"]:
         raise _Refused("INVALID_USER")
-    new_email = str(claims["updateTo"]).lower()
+    new_email = normalise_email(str(claims["updateTo"]))
     callback = ctx.query.get("callbackURL")
     request_type = claims.get("requestType")
     if request_type == "change-email-confirmation":
@@ -272,14 +268,14 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
         verified = False
         send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
     try:
-        changed = save_user(ctx, user, {"email": new_email, "emailVerified": verified})
+        changed = ctx.users.update(user, {"email": new_email, "emailVerified": verified})
     except ConflictError:
         raise _Refused("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", 422) from None
     after = ctx.options.email_verification.after_email_verification
     if verified and after is not None:
         after(changed)
     if current is not None:
-        reissue_cookies(ctx, current[0], changed)
+        reissue_cookies(ctx, current.session, changed)
     return user_json(ctx, changed)
 
 
@@ -299,10 +295,8 @@ def mail_after_sign_up(ctx: Context, user: Record, callback_url: str | None) -> 
     try:
         send_verification_mail(ctx, user, callback_url)
     except APIError:
-        adapter = ctx.state.adapter
-        with adapter.transaction():
-            adapter.delete_many("account", {"userId": user["id"]})
-            adapter.delete_many("user", {"id": user["id"]})
+        with ctx.state.adapter.transaction():
+            ctx.users.delete(user["id"])
         raise
 
 

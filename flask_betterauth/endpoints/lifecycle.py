@@ -10,13 +10,11 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from .. import verifications
-from ..clock import now
 from ..context import Context
 from ..cookies import JS_URI_SAFE
-from ..cookies import decode_signed
 from ..errors import APIError
 from ..records import Record
+from ..sessions import SignedIn
 from .credentials import check_password_length
 
 
@@ -68,15 +66,8 @@ def mail_token_link(
     try:
         mailer.send(option, kind, user=user, url=url, token=token, expires_in=expires_in)
     except APIError:
-        verifications.discard(ctx.state, row)
+        ctx.verifications.discard(row)
         raise
-
-
-def credential_account(ctx: Context, user_id: str) -> dict[str, Any] | None:
-    """The user's email-and-password account (``providerId="credential"``, own id)."""
-    return ctx.state.adapter.find_one(
-        "account", {"userId": user_id, "providerId": "credential", "accountId": user_id}
-    )
 
 
 def check_current_password(ctx: Context, user_id: str, password: str) -> dict[str, Any]:
@@ -86,7 +77,7 @@ def check_current_password(ctx: Context, user_id: str, password: str) -> dict[st
         user has no password, ``INVALID_PASSWORD`` when it does not match.
     """
     check_password_length(ctx.options.email_and_password, password, minimum=False)
-    account = credential_account(ctx, user_id)
+    account = ctx.accounts.credential(user_id)
     if account is None or not account.get("password"):
         raise APIError(400, "CREDENTIAL_ACCOUNT_NOT_FOUND")
     if not ctx.state.hasher.verify(account["password"], password):
@@ -96,29 +87,14 @@ def check_current_password(ctx: Context, user_id: str, password: str) -> dict[st
 
 def dont_remember(ctx: Context) -> bool:
     """Whether the caller's session was made with ``rememberMe: false``."""
-    raw = ctx.cookies.get(ctx.specs.dont_remember.name)
-    return raw is not None and decode_signed(ctx.state.key, raw) == "true"
+    return ctx.sessions.dont_remember(ctx)
 
 
 def reissue_cookies(ctx: Context, session: Record, user: Record) -> None:
     """Send the session's cookies again, the cookie cache carrying ``user`` as it now is."""
-    ctx.state.sessions.set_cookies(ctx, (session, user), dont_remember=dont_remember(ctx))
+    ctx.sessions.set_cookies(ctx, SignedIn(session, user), dont_remember=dont_remember(ctx))
 
 
 def merged_user(user: Record, changes: dict[str, Any]) -> Record:
     """``user`` with ``changes`` applied, as a new record."""
     return Record({**user, **changes})
-
-
-def save_user(ctx: Context, user: Record, changes: dict[str, Any]) -> Record:
-    """Write ``changes`` (and ``updatedAt``) to the user row and to the copies kept with
-    their sessions; the user as it now is (``changes`` applied even when a database hook
-    declined the write, as Better Auth answers).
-
-    :raises ConflictError: when a new email address is taken.
-    """
-    changes = {**changes, "updatedAt": now()}
-    updated = ctx.state.adapter.update("user", {"id": user["id"]}, changes)
-    saved = Record(updated) if updated is not None else merged_user(user, changes)
-    ctx.state.sessions.refresh_user(saved)
-    return saved

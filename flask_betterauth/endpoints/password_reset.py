@@ -14,20 +14,16 @@ from typing import Any
 from marshmallow import fields
 
 from .. import signals
-from .. import verifications
-from ..clock import now
 from ..context import Context
 from ..crypto import random_string
 from ..dispatch import Redirect
 from ..errors import APIError
-from ..records import Record
 from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictString
 from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import user_json
-from .lifecycle import credential_account
 from .lifecycle import js_encode
 from .lifecycle import mail_token_link
 from .lifecycle import set_query
@@ -60,15 +56,13 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
             '{"send_reset_password": fn} or configure a mail sender (BETTER_AUTH_MAIL)'
         )
         raise APIError(400, "RESET_PASSWORD_DISABLED")
-    state = ctx.state
-    found = state.adapter.find_one("user", {"email": ctx.body["email"].lower()})
-    if found is None:
+    user = ctx.users.find_by_email(ctx.body["email"])
+    if user is None:
         # The same work as for an account: a token and a lookup, then the same answer.
-        verifications.find(state, PREFIX, random_string(TOKEN_LENGTH))
+        ctx.verifications.find(PREFIX, random_string(TOKEN_LENGTH))
         return dict(REQUEST_ANSWER)
-    user = Record(found)
     expires_in = ctx.options.email_and_password.reset_password_token_expires_in
-    token, row = verifications.issue(state, PREFIX, user["id"], expires_in, length=TOKEN_LENGTH)
+    token, row = ctx.verifications.issue(PREFIX, user["id"], expires_in, length=TOKEN_LENGTH)
     redirect_to = ctx.body.get("redirectTo")
     callback = js_encode(redirect_to) if redirect_to else ""
     url = f"{ctx.base_url}/reset-password/{token}?callbackURL={callback}"
@@ -103,7 +97,7 @@ def request_password_reset_callback(ctx: Context) -> Redirect:
     ``?error=INVALID_TOKEN``. The token is not used up here."""
     token = ctx.params.get("token", "")
     callback = ctx.query["callbackURL"]
-    if verifications.find(ctx.state, PREFIX, token) is None:
+    if ctx.verifications.find(PREFIX, token) is None:
         return Redirect(set_query(ctx.base_url, callback, {"error": "INVALID_TOKEN"}))
     return Redirect(set_query(ctx.base_url, callback, {"token": token}))
 
@@ -130,46 +124,22 @@ def reset_password(ctx: Context) -> dict[str, Any]:
     password = ctx.body["newPassword"]
     check_password_length(ctx.options.email_and_password, password)
     state = ctx.state
-    row = verifications.find(state, PREFIX, token)
+    row = ctx.verifications.find(PREFIX, token)
     if row is None:
         raise APIError(400, "INVALID_TOKEN")
-    found = state.adapter.find_one("user", {"id": row["value"]})
-    if found is None:
+    user = ctx.users.find_by_id(row["value"])
+    if user is None:
         raise APIError(400, "USER_NOT_FOUND")
-    user = Record(found)
     check_new_password(ctx, password, user=user_json(ctx, user))
     hashed = state.hasher.hash(password)
     options = ctx.options.email_and_password
     with state.adapter.transaction():
-        if verifications.consume(state, PREFIX, token) is None:
+        if ctx.verifications.consume(PREFIX, token) is None:
             raise APIError(400, "INVALID_TOKEN")
         if options.revoke_sessions_on_password_reset:
             state.sessions.revoke_user(user["id"])
-        _store_password(ctx, user["id"], hashed)
+        ctx.accounts.set_password(user["id"], hashed)
     if options.on_password_reset is not None:
         options.on_password_reset(user)
     signals.send(signals.password_reset, user=user)
     return {"status": True}
-
-
-def _store_password(ctx: Context, user_id: str, hashed: str) -> None:
-    """Write the hash on the user's credential account, creating the account if needed."""
-    adapter = ctx.state.adapter
-    moment = now()
-    account = credential_account(ctx, user_id)
-    if account is not None:
-        changes = {"password": hashed, "updatedAt": moment}
-        adapter.update_many("account", {"id": account["id"]}, changes)
-        return
-    adapter.create(
-        "account",
-        {
-            "id": ctx.state.generate_id(),
-            "accountId": user_id,
-            "providerId": "credential",
-            "userId": user_id,
-            "password": hashed,
-            "createdAt": moment,
-            "updatedAt": moment,
-        },
-    )

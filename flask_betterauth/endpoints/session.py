@@ -35,6 +35,6 @@ def get_session(ctx: Context) -> dict[str, Any] | None:
         return None
     tables = ctx.state.tables
     return {
-        "session": to_wire(tables["session"], pair[0]),
-        "user": to_wire(tables["user"], pair[1]),
+        "session": to_wire(tables["session"], pair.session),
+        "user": to_wire(tables["user"], pair.user),
     }

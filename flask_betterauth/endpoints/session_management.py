@@ -16,7 +16,6 @@ from typing import Any
 from ..additional_fields import parse_input
 from ..context import Context
 from ..errors import APIError
-from ..records import Record
 from ..records import to_wire
 from ..registry import endpoint
 from ..validation import BodySchema
@@ -24,18 +23,11 @@ from ..validation import StrictString
 from .lifecycle import reissue_cookies
 
 
-def _caller(ctx: Context) -> tuple[Record, Record]:
-    """The caller's ``(session, user)``, which the endpoint's tier has read."""
-    if ctx.session is None:
-        raise APIError(401, "UNAUTHORIZED")
-    return ctx.session
-
-
 @endpoint("/list-sessions", method="GET", auth="fresh")
 def list_sessions(ctx: Context) -> list[dict[str, Any]]:
     """The signed-in user's unexpired sessions (this one with its token, the others with
     the value that names them to ``revoke-session``)."""
-    current, user = _caller(ctx)
+    current, user = ctx.signed_in
     table = ctx.state.tables["session"]
     listed = []
     for session in ctx.state.sessions.list_active(user["id"]):
@@ -55,7 +47,7 @@ class RevokeSessionBody(BodySchema):
 def revoke_session(ctx: Context) -> dict[str, bool]:
     """End one of the user's sessions, named by its token or the value ``list-sessions``
     gave; a token of someone else's session, or of none, is ignored."""
-    current, user = _caller(ctx)
+    current, user = ctx.signed_in
     sessions = ctx.state.sessions
     token = ctx.body["token"]
     target = sessions.find_listed(token)
@@ -71,7 +63,7 @@ def revoke_session(ctx: Context) -> dict[str, bool]:
 @endpoint("/revoke-sessions", auth="sensitive")
 def revoke_sessions(ctx: Context) -> dict[str, bool]:
     """End every session of the user, this one included, and expire its cookies."""
-    ctx.state.sessions.revoke_user(_caller(ctx)[1]["id"])
+    ctx.state.sessions.revoke_user(ctx.signed_in.user["id"])
     ctx.state.sessions.clear_cookies(ctx)
     return {"status": True}
 
@@ -79,7 +71,7 @@ def revoke_sessions(ctx: Context) -> dict[str, bool]:
 @endpoint("/revoke-other-sessions", auth="sensitive")
 def revoke_other_sessions(ctx: Context) -> dict[str, bool]:
     """End every session of the user except this one; the cookies stay as they are."""
-    current, user = _caller(ctx)
+    current, user = ctx.signed_in
     ctx.state.sessions.revoke_others(user["id"], current)
     return {"status": True}
 
@@ -103,7 +95,7 @@ def update_session(ctx: Context) -> dict[str, Any]:
     changes = parse_input(ctx.state.tables["session"], body, creating=False)
     if not changes:
         raise APIError(400, None, "No fields to update")
-    current, user = _caller(ctx)
+    current, user = ctx.signed_in
     updated = ctx.state.sessions.update(current, changes)
     if updated is None:
         ctx.state.sessions.clear_cookies(ctx)

@@ -43,14 +43,9 @@ def _check_email(email: str) -> None:
 
 def _verified_user(ctx: Context, email: str, password: str) -> Record:
     """The user whose credential matches, after exactly one password hash either way."""
-    adapter, hasher = ctx.state.adapter, ctx.state.hasher
-    user = adapter.find_one("user", {"email": email})
-    account = None
-    if user is not None:
-        account = adapter.find_one(
-            "account",
-            {"userId": user["id"], "providerId": "credential", "accountId": user["id"]},
-        )
+    hasher = ctx.state.hasher
+    user = ctx.users.find_by_email(email)
+    account = ctx.accounts.credential(user["id"]) if user is not None else None
     stored = account.get("password") if account else None
     if user is None or account is None or not stored:
         hasher.burn(password)
@@ -58,8 +53,8 @@ def _verified_user(ctx: Context, email: str, password: str) -> Record:
     if not hasher.verify(stored, password):
         raise APIError(401, "INVALID_EMAIL_OR_PASSWORD")
     if hasher.needs_rehash(stored):
-        adapter.update_many("account", {"id": account["id"]}, {"password": hasher.hash(password)})
-    return Record(user)
+        ctx.accounts.set_password(user["id"], hasher.hash(password))
+    return user
 
 
 @endpoint("/sign-in/email", body=SignInEmailBody, media_types=(JSON, FORM), form_csrf=True)
@@ -71,7 +66,7 @@ def sign_in_email(ctx: Context) -> dict[str, Any]:
     email, password = ctx.body["email"], ctx.body["password"]
     _check_email(email)
     check_password_length(options, password, minimum=False)
-    user = _verified_user(ctx, email.lower(), password)
+    user = _verified_user(ctx, email, password)
     if options.require_email_verification and not user["emailVerified"]:
         refuse_unverified(ctx, user, ctx.body.get("callbackURL"))
     session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)

@@ -9,7 +9,6 @@ from marshmallow.validate import Length
 
 from .. import signals
 from ..additional_fields import parse_input
-from ..clock import now
 from ..context import Context
 from ..errors import APIError
 from ..records import Record
@@ -40,23 +39,6 @@ class SignUpEmailBody(BodySchema):
     rememberMe = StrictBoolean()
 
 
-def _new_user(ctx: Context, email: str, extra: dict[str, Any]) -> Record:
-    moment = now()
-    body = ctx.body
-    return Record(
-        {
-            "id": ctx.state.generate_id(),
-            "name": body["name"],
-            "email": email,
-            "emailVerified": False,
-            "image": body.get("image"),
-            "createdAt": moment,
-            "updatedAt": moment,
-            **extra,
-        }
-    )
-
-
 @endpoint("/sign-up/email", body=SignUpEmailBody, media_types=(JSON, FORM), form_csrf=True)
 def sign_up_email(ctx: Context) -> dict[str, Any]:
     """Sign up with a name, an email and a password; signs in unless configured not to."""
@@ -66,29 +48,14 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
     password = ctx.body["password"]
     check_password_length(options, password)
     extra = parse_input(ctx.state.tables["user"], ctx.raw_body, creating=True)
-    email = ctx.body["email"].lower()
-    user = _new_user(ctx, email, extra)
+    body = ctx.body
+    user = ctx.users.new(body["email"], body["name"], image=body.get("image"), **extra)
     check_new_password(ctx, password, user=user_json(ctx, user))
     quiet = options.require_email_verification or not options.auto_sign_in
-    adapter, hasher = ctx.state.adapter, ctx.state.hasher
-    if adapter.find_one("user", {"email": email}) is not None:
+    if ctx.users.find_by_email(user["email"]) is not None:
         return _existing(ctx, user, password, quiet)
-    hashed = hasher.hash(password)
     try:
-        with adapter.transaction():
-            user = Record(adapter.create("user", user))
-            adapter.create(
-                "account",
-                {
-                    "id": ctx.state.generate_id(),
-                    "accountId": user["id"],
-                    "providerId": "credential",
-                    "userId": user["id"],
-                    "password": hashed,
-                    "createdAt": user["createdAt"],
-                    "updatedAt": user["createdAt"],
-                },
-            )
+        user = ctx.users.create(user, password_hash=ctx.state.hasher.hash(password))
     except ConflictError:
         return _existing(ctx, user, None, quiet)
     mail_after_sign_up(ctx, user, ctx.body.get("callbackURL"))

@@ -13,9 +13,7 @@ from typing import Any
 from marshmallow import fields
 
 from .. import signals
-from .. import verifications
 from ..additional_fields import parse_input
-from ..clock import now
 from ..context import Context
 from ..crypto import LOWER_ALPHANUMERIC
 from ..dispatch import Redirect
@@ -23,6 +21,7 @@ from ..errors import APIError
 from ..records import Record
 from ..registry import endpoint
 from ..storage import ConflictError
+from ..users import normalise_email
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
@@ -34,21 +33,14 @@ from .email_verification import send_change_email_verification
 from .email_verification import send_verification_mail
 from .email_verification import verification_token
 from .lifecycle import check_current_password
-from .lifecycle import credential_account
 from .lifecycle import dont_remember
 from .lifecycle import mail_link
 from .lifecycle import mail_token_link
 from .lifecycle import merged_user
 from .lifecycle import reissue_cookies
-from .lifecycle import save_user
 
 DELETE_PREFIX = "delete-account-"
 USER_DELETED = {"success": True, "message": "User deleted"}
-
-
-def _session(ctx: Context) -> tuple[Record, Record]:
-    assert ctx.session is not None  # the endpoint's tier read it
-    return ctx.session
 
 
 # -- update-user ---------------------------------------------------------------------------
@@ -79,8 +71,8 @@ def update_user(ctx: Context) -> dict[str, Any]:
     changes.update(parse_input(ctx.state.tables["user"], body, creating=False))
     if not changes:
         raise APIError(400, None, "No fields to update")
-    session, user = _session(ctx)
-    reissue_cookies(ctx, session, save_user(ctx, user, changes))
+    session, user = ctx.signed_in
+    reissue_cookies(ctx, session, ctx.users.update(user, changes))
     return {"status": True}
 
 
@@ -99,10 +91,10 @@ class ChangePasswordBody(BodySchema):
 def change_password(ctx: Context) -> dict[str, Any]:
     """Replace the password, given the current one; with ``revokeOtherSessions`` every
     session ends and this browser gets a new one."""
-    session, user = _session(ctx)
+    session, user = ctx.signed_in
     new_password = ctx.body["newPassword"]
     check_password_length(ctx.options.email_and_password, new_password)
-    account = check_current_password(ctx, user["id"], ctx.body["currentPassword"])
+    check_current_password(ctx, user["id"], ctx.body["currentPassword"])
     check_new_password(ctx, new_password, user=user_json(ctx, user))
     state = ctx.state
     hashed = state.hasher.hash(new_password)
@@ -111,9 +103,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
     with state.adapter.transaction():
         if revoke:
             state.sessions.revoke_user(user["id"])
-        state.adapter.update_many(
-            "account", {"id": account["id"]}, {"password": hashed, "updatedAt": now()}
-        )
+        ctx.accounts.set_password(user["id"], hashed)
         pair = (
             state.sessions.create(
                 user, remember_me=remember, ip=ctx.client_ip, user_agent=ctx.user_agent
@@ -125,7 +115,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
     if pair is not None:
         state.sessions.set_cookies(ctx, pair, dont_remember=not remember)
         ctx.new_session = pair
-        token = pair[0]["token"]
+        token = pair.session["token"]
     signals.send(signals.password_changed, user=user)
     return {"token": token, "user": user_json(ctx, user)}
 
@@ -139,31 +129,13 @@ class SetPasswordBody(BodySchema):
 @endpoint("/set-password", body=SetPasswordBody, auth="sensitive", server_only=True)
 def set_password(ctx: Context) -> dict[str, Any]:
     """Give a password to a user who has none (signed up another way). Server-only."""
-    _, user = _session(ctx)
+    _, user = ctx.signed_in
     new_password = ctx.body["newPassword"]
     check_new_password(ctx, new_password, user=user_json(ctx, user))
-    account = credential_account(ctx, user["id"])
+    account = ctx.accounts.credential(user["id"])
     if account is not None and account.get("password"):
         raise APIError(400, "PASSWORD_ALREADY_SET")
-    hashed = ctx.state.hasher.hash(new_password)
-    moment = now()
-    if account is not None:
-        ctx.state.adapter.update_many(
-            "account", {"id": account["id"]}, {"password": hashed, "updatedAt": moment}
-        )
-    else:
-        ctx.state.adapter.create(
-            "account",
-            {
-                "id": ctx.state.generate_id(),
-                "accountId": user["id"],
-                "providerId": "credential",
-                "userId": user["id"],
-                "password": hashed,
-                "createdAt": moment,
-                "updatedAt": moment,
-            },
-        )
+    ctx.accounts.set_password(user["id"], ctx.state.hasher.hash(new_password))
     return {"status": True}
 
 
@@ -176,10 +148,10 @@ class VerifyPasswordBody(BodySchema):
 @endpoint("/verify-password", body=VerifyPasswordBody, auth="sensitive", hidden=True)
 def verify_password(ctx: Context) -> dict[str, Any]:
     """Check the signed-in user's password (to guard a sensitive page)."""
-    _, user = _session(ctx)
+    _, user = ctx.signed_in
     password = ctx.body["password"]
     check_password_length(ctx.options.email_and_password, password, minimum=False)
-    account = credential_account(ctx, user["id"])
+    account = ctx.accounts.credential(user["id"])
     stored = account.get("password") if account else None
     if not stored or not ctx.state.hasher.verify(stored, password):
         raise APIError(400, "INVALID_PASSWORD")
@@ -203,8 +175,8 @@ def change_email(ctx: Context) -> dict[str, Any]:
     options = ctx.options.user.change_email
     if not options.enabled:
         raise APIError(400, "CHANGE_EMAIL_DISABLED")
-    session, user = _session(ctx)
-    new_email = ctx.body["newEmail"].lower()
+    session, user = ctx.signed_in
+    new_email = normalise_email(ctx.body["newEmail"])
     if new_email == user["email"]:
         raise APIError(400, None, "Email is the same")
     verified = bool(user["emailVerified"])
@@ -215,14 +187,14 @@ def change_email(ctx: Context) -> dict[str, Any]:
     if not (without_verification or can_verify):
         raise APIError(400, None, "Verification email isn't enabled")
     callback = ctx.body.get("callbackURL")
-    if ctx.state.adapter.find_one("user", {"email": new_email}) is not None:
+    if ctx.users.find_by_email(new_email) is not None:
         verification_token(ctx, user["email"], user["id"], update_to=new_email)
         return {"status": True}
     if without_verification:
         if can_verify:
             send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
         try:
-            changed = save_user(ctx, user, {"email": new_email})
+            changed = ctx.users.update(user, {"email": new_email})
         except ConflictError:
             return {"status": True}
         reissue_cookies(ctx, session, changed)
@@ -267,7 +239,7 @@ def delete_user(ctx: Context) -> dict[str, Any]:
     options = ctx.options.user.delete_user
     if not options.enabled:
         raise APIError(404, body=False)
-    session, user = _session(ctx)
+    session, user = ctx.signed_in
     password = ctx.body.get("password")
     if password:
         check_current_password(ctx, user["id"], password)
@@ -277,10 +249,9 @@ def delete_user(ctx: Context) -> dict[str, Any]:
         return dict(USER_DELETED)
     mailer = ctx.state.mailer
     if mailer.can_send("delete_account"):
-        state = ctx.state
         expires_in = options.delete_token_expires_in
-        token, row = verifications.issue(
-            state, DELETE_PREFIX, user["id"], expires_in, alphabet=LOWER_ALPHANUMERIC
+        token, row = ctx.verifications.issue(
+            DELETE_PREFIX, user["id"], expires_in, alphabet=LOWER_ALPHANUMERIC
         )
         url = mail_link(ctx, "/delete-user/callback", token, ctx.body.get("callbackURL"))
         mail_token_link(
@@ -316,7 +287,7 @@ def delete_user_callback(ctx: Context) -> Any:
     pair = ctx.state.sessions.read(ctx, disable_cookie_cache=True)
     if pair is None:
         raise APIError(404, "FAILED_TO_GET_USER_INFO")
-    _delete(ctx, pair[1], token=ctx.query["token"])
+    _delete(ctx, pair.user, token=ctx.query["token"])
     callback = ctx.query.get("callbackURL")
     return Redirect(callback) if callback else dict(USER_DELETED)
 
@@ -326,19 +297,15 @@ def _delete(ctx: Context, user: Record, *, token: str | None = None) -> None:
     only if this call uses that deletion token up (so a token deletes once)."""
     state = ctx.state
     if token is not None:
-        if verifications.find(state, DELETE_PREFIX, token, owner=user["id"]) is None:
+        if ctx.verifications.find(DELETE_PREFIX, token, owner=user["id"]) is None:
             raise APIError(404, "INVALID_TOKEN")
     options = ctx.options.user.delete_user
     if options.before_delete is not None:
         options.before_delete(user)
-    adapter = state.adapter
-    with adapter.transaction():
-        if token is not None and verifications.consume(state, DELETE_PREFIX, token) is None:
+    with state.adapter.transaction():
+        if token is not None and ctx.verifications.consume(DELETE_PREFIX, token) is None:
             raise APIError(404, "INVALID_TOKEN")
-        state.sessions.revoke_user(user["id"])
-        adapter.delete_many("account", {"userId": user["id"]})
-        adapter.delete_many("verification", {"value": user["id"]})
-        adapter.delete_many("user", {"id": user["id"]})
+        ctx.users.delete(user["id"])
     state.sessions.clear_cookies(ctx)
     if options.after_delete is not None:
         options.after_delete(user)

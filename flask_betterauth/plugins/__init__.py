@@ -1,6 +1,64 @@
-"""Plugins: the public interface (:mod:`.base`) and the plugins that ship with the package."""
+"""The plugin kit: everything a plugin needs, in one module, and the shipped plugins.
 
+A plugin imports from here (and from :mod:`flask_betterauth`) only::
+
+    from flask_betterauth.plugins import Context, Plugin, endpoint
+"""
+
+from __future__ import annotations
+
+from ..clock import iso as iso
+from ..clock import now as now
+from ..context import Context as Context
+from ..cookies import CookieSpec as CookieSpec
+from ..cookies import decode_signed as decode_signed
+from ..cookies import encode_signed as encode_signed
+from ..dispatch import RawResponse as RawResponse
+from ..dispatch import Redirect as Redirect
+from ..errors import APIError as APIError
+from ..errors import define_error_codes as define_error_codes
+from ..hooks import Hook as Hook
+from ..mailer import MailPurpose as MailPurpose
+from ..openapi import openapi_document as openapi_document
+from ..ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..records import Record as Record
+from ..registry import Endpoint as Endpoint
+from ..registry import endpoint as endpoint
+from ..sessions import Carrier as Carrier
+from ..sessions import TokenSource as TokenSource
+from ..validation import BodySchema as BodySchema
+from ..validation import StrictBoolean as StrictBoolean
+from ..validation import StrictString as StrictString
+from ..validation import TruthyFlag as TruthyFlag
 from .base import Plugin as Plugin
+from .base import SessionFields as SessionFields
 from .open_api import open_api as open_api
 
-__all__ = ["Plugin", "open_api"]
+__all__ = [
+    "APIError",
+    "BodySchema",
+    "Carrier",
+    "Context",
+    "CookieSpec",
+    "Endpoint",
+    "EndpointRateLimit",
+    "Hook",
+    "MailPurpose",
+    "Plugin",
+    "RawResponse",
+    "Record",
+    "Redirect",
+    "SessionFields",
+    "StrictBoolean",
+    "StrictString",
+    "TokenSource",
+    "TruthyFlag",
+    "decode_signed",
+    "define_error_codes",
+    "encode_signed",
+    "endpoint",
+    "iso",
+    "now",
+    "open_api",
+    "openapi_document",
+]

@@ -3,7 +3,8 @@
 A plugin is a :class:`Plugin` built by a factory function (``two_factor(issuer=...)``).
 It adds endpoints to the same registry as the core's (served over HTTP and on
 ``auth.api``), tables and fields to the schema, hooks around endpoints and writes, rules to
-the rate limiter, error codes to ``auth.ERROR_CODES``, and may set option defaults.
+the rate limiter, error codes to ``auth.ERROR_CODES``, cookies, mail purposes, session
+token sources and session fields, and may set option defaults and keep per-app state.
 """
 
 from __future__ import annotations
@@ -19,21 +20,19 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from ..errors import BetterAuthError
+from ..errors import define_error_codes
 from ..hooks import Hook
+from ..mailer import MailPurpose
+from ..options import Options
+from ..ratelimit import EndpointRateLimit
+from ..records import Record
 from ..registry import Endpoint
+from ..sessions import TokenSource
 
 OnRequest = Callable[[Request], Response | None]
 OnResponse = Callable[[Request, Response], Response | None]
-
-
-@dataclass(frozen=True)
-class RateLimitRule:
-    """A plugin's rate-limit rule: at most ``max`` requests per ``window`` seconds on the
-    paths ``matches`` accepts (a path below the base path, like ``/two-factor/verify``)."""
-
-    matches: Callable[[str], bool]
-    window: int
-    max: int
+#: ``session_fields(user)``: fields to store on every new session of ``user``.
+SessionFields = Callable[[Record], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,22 @@ class Plugin:
     :param on_request: ``on_request(request)`` before an auth route runs; a returned
         response is sent instead.
     :param on_response: ``on_response(request, response)`` after; may return a new one.
-    :param rate_limit: rules for the rate limiter; the first that matches a path wins.
-    :param error_codes: ``{CODE: message}`` merged into ``auth.ERROR_CODES``.
+    :param rate_limit: :class:`EndpointRateLimit` rules for its endpoints, by name.
+    :param error_codes: ``{CODE: message}`` merged into ``auth.ERROR_CODES``;
+        ``APIError(status, CODE)`` answers with the message.
     :param init: ``init(options) -> dict | None``: option defaults under the app's own.
     :param trusted_origins: origins this plugin needs trusted.
+    :param cookies: names of its own cookies (``"last_method"``), built like the core's:
+        ``<cookie_prefix>.<name>``, ``__Secure-`` over HTTPS, the app's attributes and
+        ``advanced.cookies[name]`` overrides; reached as ``ctx.cookie_spec(name)``.
+    :param mail_purposes: its own mails (:class:`~flask_betterauth.mailer.MailPurpose`),
+        sent with ``ctx.send_mail(purpose, ...)`` like the core's.
+    :param token_sources: where else a session token may come from (a bearer header,
+        a multi-session cookie), tried in order after the session cookie.
+    :param session_fields: ``session_fields(user) -> dict``: fields stored on each new
+        session (``activeOrganizationId``), declared in ``schema["session"]``.
+    :param state: ``state(options) -> object``: the plugin's per-app state, built once at
+        ``init_app`` and read with ``ctx.plugin_state(id, type)``.
     """
 
     id: str
@@ -62,14 +73,20 @@ class Plugin:
     database_hooks: Mapping[str, Any] = field(default_factory=dict)
     on_request: OnRequest | None = None
     on_response: OnResponse | None = None
-    rate_limit: Sequence[RateLimitRule] = ()
+    rate_limit: Sequence[EndpointRateLimit] = ()
     error_codes: Mapping[str, str] = field(default_factory=dict)
     init: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
     trusted_origins: Sequence[str] = ()
+    cookies: Sequence[str] = ()
+    mail_purposes: Sequence[MailPurpose] = ()
+    token_sources: Sequence[TokenSource] = ()
+    session_fields: SessionFields | None = None
+    state: Callable[[Options], object] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
             raise BetterAuthError("a plugin needs an id")
+        define_error_codes(self.error_codes)
         unknown = set(self.hooks) - {"before", "after"}
         if unknown:
             raise BetterAuthError(

@@ -9,12 +9,12 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..context import Context
-from ..dispatch import RawResponse
-from ..openapi import build_document
-from ..registry import Endpoint
-from ..registry import endpoint
-from .base import Plugin
+from flask_betterauth.plugins import Context
+from flask_betterauth.plugins import Endpoint
+from flask_betterauth.plugins import Plugin
+from flask_betterauth.plugins import RawResponse
+from flask_betterauth.plugins import endpoint
+from flask_betterauth.plugins import openapi_document
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -27,17 +27,14 @@ _PAGE = """<!doctype html>
 @endpoint("/open-api/generate-schema", method="GET", hidden=True)
 def generate_open_api_schema(ctx: Context) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the auth API."""
-    cached = ctx.state.extras.get("openapi")
-    if cached is None:
-        cached = ctx.state.extras["openapi"] = build_document(ctx.state)
-    return dict(cached)
+    return openapi_document(ctx)
 
 
 def _reference(path: str) -> Endpoint:
     @endpoint(path, method="GET", hidden=True, name="open_api_reference")
     def open_api_reference(ctx: Context) -> RawResponse:
         """A page that renders the OpenAPI document."""
-        url = ctx.state.base_path + "/open-api/generate-schema"
+        url = ctx.base_path + "/open-api/generate-schema"
         title = escape(f"{ctx.options.app_name} API reference")
         return RawResponse(_PAGE.format(title=title, url=escape(url)), "text/html; charset=utf-8")
 
