@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from flask_betterauth.errors import BetterAuthError
 from flask_betterauth.ip import client_ip
 from flask_betterauth.ip import ip_from_header
-from flask_betterauth.plugins import Plugin
 from flask_betterauth.plugins import EndpointRateLimit
+from flask_betterauth.plugins import Plugin
 from flask_betterauth.ratelimit import MESSAGE
 from flask_betterauth.ratelimit import MemoryStorage
 from flask_betterauth.ratelimit import Rule
