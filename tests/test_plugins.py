@@ -165,9 +165,7 @@ def test_plugin_mail_purpose_uses_the_built_in_sender_and_its_template(make_app)
             self.sent.append(mail)
 
     sender = Collecting()
-    test_app = make_app(
-        plugins=[login_history_plugin(send_new_sign_in=True)], mail_sender=sender
-    )
+    test_app = make_app(plugins=[login_history_plugin(send_new_sign_in=True)], mail_sender=sender)
     Caller(test_app, "api").call("sign_up_email", ANN)
     (mail,) = sender.sent
     assert mail.kind == "new-sign-in" and mail.to == ANN["email"]
@@ -210,7 +208,9 @@ def test_plugin_token_source_serves_login_required(history_app):
 
 
 def test_plugin_rate_limit_rule_by_endpoint_name(make_app, clock):
-    test_app = make_app(plugins=[login_history_plugin(max_per_minute=2)], rate_limit={"enabled": True})
+    test_app = make_app(
+        plugins=[login_history_plugin(max_per_minute=2)], rate_limit={"enabled": True}
+    )
     client = test_app.app.test_client()
     statuses = [client.get("/api/auth/login-history").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
