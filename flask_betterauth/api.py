@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
 
 from flask import has_request_context
@@ -16,10 +15,7 @@ from .context import Context
 from .dispatch import dispatch
 from .http import to_response
 from .origins import origin_of
-from .state import AuthState
-
-if TYPE_CHECKING:
-    from .extension import BetterAuth
+from .state import current_state
 
 
 @dataclass(frozen=True)
@@ -40,13 +36,10 @@ class API:
     Server-only endpoints are here too.
     """
 
-    def __init__(self, extension: BetterAuth) -> None:
-        self._extension = extension
-
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_"):
             raise AttributeError(name)
-        state = self._extension.state
+        state = current_state()
         if state.registry.get(name) is None:
             known = ", ".join(sorted(e.name for e in state.registry))
             raise AttributeError(f"auth.api has no endpoint {name!r}; it has: {known}")
@@ -58,7 +51,7 @@ class API:
         return call
 
     def __dir__(self) -> list[str]:
-        return sorted(e.name for e in self._extension.state.registry)
+        return sorted(e.name for e in current_state().registry)
 
     def call(
         self,
@@ -73,7 +66,7 @@ class API:
         return_headers: bool = False,
     ) -> Any:
         """Run endpoint ``name``; see the class docstring for the keywords."""
-        state: AuthState = self._extension.state
+        state = current_state()
         endpoint = state.registry.by_name[name]
         if method is None:
             method = (

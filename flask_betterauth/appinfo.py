@@ -85,7 +85,7 @@ def features(options: Options) -> dict[str, bool]:
 
 def plugin_ids(state: AuthState) -> list[str]:
     """The ids of the app's plugins, in order."""
-    return [plugin.id for plugin in state.plugins]
+    return list(state.plugin_ids)
 
 
 def flags(options: Options) -> dict[str, Any]:

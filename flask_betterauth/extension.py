@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import Response
-from flask import current_app
 from flask import has_app_context
 
 from .accounts import Accounts
@@ -38,6 +37,7 @@ from .models import build_models
 from .options import Options
 from .options import merge_options
 from .options import parse_options
+from .origins import TrustedOrigins
 from .origins import build_trusted
 from .origins import csrf_enabled
 from .origins import origin_of
@@ -52,6 +52,7 @@ from .registry import Registry
 from .schema import build_schema
 from .sessions import Sessions
 from .state import AuthState
+from .state import current_state
 from .storage import Adapter
 from .storage import SQLAlchemyAdapter
 from .storage.hooks import HookedAdapter
@@ -127,6 +128,47 @@ def _adapter(app: Flask, db: Any, models: Models, opts: Options, plugins: list[P
     return adapter
 
 
+def _registry(opts: Options, plugins: list[Plugin]) -> Registry:
+    """The core's and the plugins' endpoints, less the disabled paths."""
+    disabled = {path.rstrip("/") for path in opts.disabled_paths}
+    endpoints = [*CORE_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
+    return Registry(e for e in endpoints if e.path not in disabled)
+
+
+def _trusted(opts: Options, plugins: list[Plugin], base_url: str | None) -> TrustedOrigins:
+    """The trusted origins: the option's, the plugins', the base URL's, the environment's."""
+    static = opts.trusted_origins if isinstance(opts.trusted_origins, list) else []
+    return build_trusted(
+        [*static, *(o for p in plugins for o in p.trusted_origins)],
+        base_url,
+        os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS"),
+        dynamic=None if isinstance(opts.trusted_origins, list) else opts.trusted_origins,
+    )
+
+
+def _cookies(
+    opts: Options, plugins: list[Plugin], base_url: str | None, *, secure: bool
+) -> AuthCookies:
+    names = [name for p in plugins for name in p.cookies]
+    return AuthCookies.build(opts, secure, base_url, names)
+
+
+def _secure_cookies(opts: Options, base_url: str | None) -> bool | None:
+    """Whether cookies are ``Secure``: the option, else the base URL's scheme, else
+    ``None`` (decided per request)."""
+    secure = opts.advanced.use_secure_cookies
+    if secure is None and base_url is not None:
+        secure = base_url.startswith("https://")
+    return secure
+
+
+def _error_codes(plugins: list[Plugin]) -> dict[str, str]:
+    codes = dict(ERROR_CODES)
+    for plugin in plugins:
+        codes.update(define_error_codes(plugin.error_codes))
+    return codes
+
+
 class BetterAuth:
     """Better Auth for Flask.
 
@@ -151,8 +193,7 @@ class BetterAuth:
     def __init__(self, app: Flask | None = None, db: Any = None, **options: Any) -> None:
         self._db = db
         self._options: dict[str, Any] = options
-        self._last_state: AuthState | None = None
-        self.api = API(self)
+        self.api = API()
         if app is not None:
             self.init_app(app, db)
 
@@ -187,97 +228,87 @@ class BetterAuth:
         app.context_processor(template_context)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
-        self._last_state = state
         publish_telemetry(app, state)
 
     def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
+        """Build the state in dependency order, each part given only its inputs: options
+        -> schema -> adapter -> services -> sessions -> mailer -> limiter -> registry and
+        hooks."""
         secret = _resolve_secret(app, opts)
+        key = secret.encode()
         base_url, base_path = _resolve_urls(app, opts)
         tables = build_schema(opts, [p.schema for p in plugins])
         models = build_models(db, tables)
+        adapter = _adapter(app, db, models, opts, plugins)
+        generate_id = id_generator(opts.advanced.generate_id)
+        accounts = Accounts(adapter, generate_id)
+        sessions = Sessions(
+            opts,
+            tables,
+            adapter,
+            key=key,
+            generate_id=generate_id,
+            token_sources=[source for p in plugins for source in p.token_sources],
+            session_fields=[p.session_fields for p in plugins if p.session_fields is not None],
+        )
+        mailer = Mailer.from_app(app, opts, [m for p in plugins for m in p.mail_purposes])
+        registry = _registry(opts, plugins)
+        rules = [*CORE_RATE_LIMITS, *(rule for p in plugins for rule in p.rate_limit)]
+        limiter = build_rate_limiter(
+            opts,
+            adapter,
+            base_path=base_path,
+            generate_id=generate_id,
+            relaxed=app.testing or app.debug,
+            endpoint_rules=endpoint_rules(registry, rules),
+        )
         password = opts.email_and_password.password
-        advanced = opts.advanced
-        secure = advanced.use_secure_cookies
-        if secure is None and base_url is not None:
-            secure = base_url.startswith("https://")
-        origin_check = csrf_enabled(advanced, app.testing)
-        disabled = {path.rstrip("/") for path in opts.disabled_paths}
-        endpoints = [*CORE_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
-        registry = Registry(e for e in endpoints if e.path not in disabled)
-        static = opts.trusted_origins if isinstance(opts.trusted_origins, list) else []
-        trusted = [*static, *(o for p in plugins for o in p.trusted_origins)]
-        plugin_cookies = [name for p in plugins for name in p.cookies]
-        error_codes = dict(ERROR_CODES)
-        for plugin in plugins:
-            error_codes.update(define_error_codes(plugin.error_codes))
-        state = AuthState(
+        return AuthState(
             options=opts,
             secret=secret,
-            key=secret.encode(),
+            key=key,
             base_url=base_url,
             base_origin=origin_of(base_url) if base_url else None,
             base_path=base_path,
             tables=tables,
             models=models,
-            adapter=_adapter(app, db, models, opts, plugins),
+            adapter=adapter,
             hasher=PasswordHasher(password.bcrypt_rounds, password.hash, password.verify),
+            accounts=accounts,
+            verifications=Verifications(adapter, generate_id),
+            sessions=sessions,
+            users=Users(adapter, accounts, sessions, generate_id),
+            mailer=mailer,
+            rate_limiter=limiter,
             registry=registry,
-            trusted=build_trusted(
-                trusted,
-                base_url,
-                os.environ.get("BETTER_AUTH_TRUSTED_ORIGINS"),
-                dynamic=None if isinstance(opts.trusted_origins, list) else opts.trusted_origins,
-            ),
-            cookies_plain=AuthCookies.build(opts, False, base_url, plugin_cookies),
-            cookies_secure=AuthCookies.build(opts, True, base_url, plugin_cookies),
-            secure_cookies=secure,
-            origin_check=origin_check,
-            generate_id=id_generator(advanced.generate_id),
-            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
             hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
-            plugins=plugins,
-            error_codes=error_codes,
+            trusted=_trusted(opts, plugins, base_url),
+            cookies_plain=_cookies(opts, plugins, base_url, secure=False),
+            cookies_secure=_cookies(opts, plugins, base_url, secure=True),
+            secure_cookies=_secure_cookies(opts, base_url),
+            origin_check=csrf_enabled(opts.advanced, app.testing),
+            generate_id=generate_id,
+            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
+            error_codes=_error_codes(plugins),
+            plugin_ids=tuple(p.id for p in plugins),
+            on_request=tuple(p.on_request for p in plugins if p.on_request),
+            on_response=tuple(p.on_response for p in plugins if p.on_response),
             plugin_states={p.id: p.state(opts) for p in plugins if p.state is not None},
         )
-        state.sessions = Sessions(
-            state,
-            token_sources=[source for p in plugins for source in p.token_sources],
-            session_fields=[p.session_fields for p in plugins if p.session_fields is not None],
-        )
-        state.accounts = Accounts(state.adapter, state.generate_id)
-        state.users = Users(state.adapter, state.accounts, state.sessions, state.generate_id)
-        state.verifications = Verifications(state.adapter, state.generate_id)
-        state.mailer = Mailer.from_app(app, opts, [m for p in plugins for m in p.mail_purposes])
-        rules = [*CORE_RATE_LIMITS, *(rule for p in plugins for rule in p.rate_limit)]
-        state.rate_limiter = build_rate_limiter(
-            opts,
-            state.adapter,
-            base_path=base_path,
-            generate_id=state.generate_id,
-            relaxed=app.testing or app.debug,
-            endpoint_rules=endpoint_rules(registry, rules),
-        )
-        return state
 
     @property
     def state(self) -> AuthState:
-        """The state of the current app (or of the only app, outside an app context)."""
-        if has_app_context():
-            found = current_app.extensions.get("betterauth")
-            if found is not None:
-                return cast(AuthState, found)
-            raise RuntimeError(
-                "The current Flask app is not registered with this BetterAuth. Did you "
-                "forget to call 'auth.init_app(app, db)'?"
-            )
-        if self._last_state is None:
-            raise RuntimeError("BetterAuth is not set up yet: call 'auth.init_app(app, db)'.")
-        return self._last_state
+        """The state of the current app.
+
+        :raises RuntimeError: outside an app context, or when the app has no BetterAuth.
+        """
+        return current_state()
 
     @property
     def ERROR_CODES(self) -> Mapping[str, str]:  # noqa: N802 (Better Auth's name)
-        """Every error code the app can answer with (core and plugins) and its message."""
-        if self._last_state is None and not has_app_context():
+        """Every error code the current app can answer with (core and plugins) and its
+        message; outside an app context, the core's."""
+        if not has_app_context():
             return ERROR_CODES
         return self.state.error_codes
 

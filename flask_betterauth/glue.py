@@ -31,20 +31,10 @@ from .ip import HeaderSource
 from .records import Record
 from .sessions import SignedIn
 from .state import AuthState
+from .state import current_state
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MISSING = object()
-
-
-def get_state() -> AuthState:
-    """The current app's auth state; a clear error when the extension is not set up."""
-    try:
-        return cast(AuthState, current_app._get_current_object().extensions["betterauth"])  # type: ignore[attr-defined]
-    except KeyError:
-        raise RuntimeError(
-            "The current Flask app is not registered with BetterAuth. Did you forget "
-            "to call 'auth.init_app(app, db)'?"
-        ) from None
 
 
 class _RequestCarrier:
@@ -93,7 +83,7 @@ def load_session() -> SignedIn | None:
     app_g = g._get_current_object()
     pair = app_g.__dict__.get("_betterauth_session", _MISSING)
     if pair is _MISSING:
-        state = get_state()
+        state = current_state()
         pair = state.sessions.read(_RequestCarrier(state))
         app_g._betterauth_session = pair
     return cast("SignedIn | None", pair)
@@ -137,7 +127,7 @@ def _wants_json() -> bool:
 def _refuse(error: APIError) -> Response:
     if _wants_json():
         return Response(json_dumps(error.to_dict()), error.status, mimetype="application/json")
-    target = get_state().sign_in_url
+    target = current_state().sign_in_url
     sep = "&" if "?" in target else "?"
     return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
 
@@ -161,7 +151,7 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                get_state().sessions.check(load_session(), tier)
+                current_state().sessions.check(load_session(), tier)
             except APIError as error:
                 return _refuse(error)
             if is_async:

@@ -139,8 +139,8 @@ def _disabled(**_: str) -> Response:
 
 
 def _plugin_request_hooks(state: AuthState, blueprint: Blueprint) -> None:
-    on_request = [p.on_request for p in state.plugins if p.on_request]
-    on_response = [p.on_response for p in state.plugins if p.on_response]
+    on_request = state.on_request
+    on_response = state.on_response
     if on_request:
 
         def run_on_request() -> BaseResponse | None:

@@ -27,16 +27,18 @@ from .errors import APIError
 from .errors import SecondaryStorageUnavailable
 from .ip import HeaderSource
 from .memo import Memo
+from .options import Options
 from .records import Record
 from .records import WireRecord
 from .records import from_wire
 from .records import to_wire
+from .schema import Table
 from .secondary_storage import GuardedStorage
 from .secondary_storage import check_secondary_storage
 from .session_store import DatabaseSessionStore
 from .session_store import SecondarySessionStore
 from .session_store import SessionStore
-from .state import AuthState
+from .storage import Adapter
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -105,9 +107,8 @@ def listed_token_candidates(token: str) -> list[str]:
     return [*candidates, token] if len(token) == HASHED_TOKEN_LENGTH else candidates
 
 
-def build_store(state: AuthState) -> SessionStore:
+def build_store(options: Options, tables: dict[str, Table], adapter: Adapter) -> SessionStore:
     """The session store the options ask for: the database, a secondary storage, or both."""
-    options = state.options
     session = options.session
     storage = options.secondary_storage
     if storage is None:
@@ -116,7 +117,7 @@ def build_store(state: AuthState) -> SessionStore:
                 "session.preserve_session_in_database has no effect without "
                 "secondary_storage and session.store_session_in_database"
             )
-        return DatabaseSessionStore(lambda: state.adapter)
+        return DatabaseSessionStore(lambda: adapter)
     check_secondary_storage(storage)
     if session.preserve_session_in_database and not session.store_session_in_database:
         logger.warning(
@@ -124,14 +125,14 @@ def build_store(state: AuthState) -> SessionStore:
             "session.store_session_in_database"
         )
     database = (
-        DatabaseSessionStore(lambda: state.adapter, preserve=session.preserve_session_in_database)
+        DatabaseSessionStore(lambda: adapter, preserve=session.preserve_session_in_database)
         if session.store_session_in_database
         else None
     )
     return SecondarySessionStore(
         GuardedStorage(storage),
-        state.tables,
-        adapter=lambda: state.adapter,
+        tables,
+        adapter=lambda: adapter,
         database=database,
         expires_in=session.expires_in,
     )
@@ -142,21 +143,32 @@ class Sessions:
 
     def __init__(
         self,
-        state: AuthState,
+        options: Options,
+        tables: dict[str, Table],
+        adapter: Adapter,
+        *,
+        key: bytes,
+        generate_id: Callable[[], str],
         token_sources: Sequence[TokenSource] = (),
         session_fields: Sequence[Callable[[Record], Mapping[str, Any]]] = (),
     ) -> None:
         """
+        :param options: the app's options (``session``, ``secondary_storage``).
+        :param tables: the schema's tables.
+        :param adapter: the storage adapter.
+        :param key: the signing key of the cookies.
+        :param generate_id: makes row ids.
         :param token_sources: the plugins' token sources, tried in order after the cookie.
         :param session_fields: the plugins' ``session_fields(user)``, applied at creation.
         """
-        self.state = state
+        self.key = key
+        self.generate_id = generate_id
         self.token_sources = tuple(token_sources)
         self.session_fields = tuple(session_fields)
-        self.options = state.options.session
-        self.user_table = state.tables["user"]
-        self.session_table = state.tables["session"]
-        self.store: SessionStore = build_store(state)
+        self.options = options.session
+        self.user_table = tables["user"]
+        self.session_table = tables["session"]
+        self.store: SessionStore = build_store(options, tables, adapter)
         #: Cookie texts already verified: session cookie -> token, cache -> its pair.
         self._tokens: Memo[str] = Memo()
         self._caches: Memo[tuple[Record, Record, int]] = Memo()
@@ -181,7 +193,7 @@ class Sessions:
         moment = now()
         lifetime = self.options.expires_in if remember_me else SHORT_SESSION
         row: dict[str, Any] = {
-            "id": self.state.generate_id(),
+            "id": self.generate_id(),
             "token": hash_token(token),
             "userId": user["id"],
             "expiresAt": moment + timedelta(seconds=lifetime),
@@ -259,13 +271,13 @@ class Sessions:
         """Send the session cookie, the cookie cache when on, and ``dont_remember``."""
         session, _ = pair
         specs = carrier.specs
-        token_value = encode_signed(self.state.key, session["token"])
+        token_value = encode_signed(self.key, session["token"])
         carrier.set_cookie(
             specs.session_token, token_value, None if dont_remember else self.options.expires_in
         )
         self.write_cache(carrier, pair, dont_remember=dont_remember)
         if dont_remember:
-            carrier.set_cookie(specs.dont_remember, encode_signed(self.state.key, "true"), None)
+            carrier.set_cookie(specs.dont_remember, encode_signed(self.key, "true"), None)
         elif specs.dont_remember.name in carrier.cookies:
             carrier.expire_cookie(specs.dont_remember)
 
@@ -277,7 +289,7 @@ class Sessions:
         session, user = pair
         lifetime = SHORT_CACHE if dont_remember else cache.max_age
         value = cookie_cache.encode(
-            self.state.key,
+            self.key,
             to_wire(self.session_table, session),
             to_wire(self.user_table, user),
             to_ms(now()),
@@ -313,7 +325,7 @@ class Sessions:
         token = self._cookie_token(carrier)
         if token is None:
             for source in self.token_sources:
-                token = source(carrier, self.state.key)
+                token = source(carrier, self.key)
                 if token:
                     return token
         return token
@@ -324,7 +336,7 @@ class Sessions:
             return None
         token = self._tokens.get(raw)
         if token is None:
-            token = decode_signed(self.state.key, raw)
+            token = decode_signed(self.key, raw)
             if token is not None:
                 self._tokens.put(raw, token)
         return token
@@ -371,7 +383,7 @@ class Sessions:
             ):
                 return SignedIn(_wire_copy(session), _wire_copy(user))
             return None
-        payload = cookie_cache.decode(self.state.key, value, now_ms)
+        payload = cookie_cache.decode(self.key, value, now_ms)
         if payload is None or payload.get("version") != self.options.cookie_cache.version:
             return None
         if payload["session"].get("token") != token:
@@ -428,7 +440,7 @@ class Sessions:
     def dont_remember(self, carrier: Carrier) -> bool:
         """Whether the caller's session was made with ``rememberMe: false``."""
         raw = carrier.cookies.get(carrier.specs.dont_remember.name)
-        return raw is not None and decode_signed(self.state.key, raw) == "true"
+        return raw is not None and decode_signed(self.key, raw) == "true"
 
     def _due_for_refresh(self, session: Record, moment: Any) -> bool:
         if self.options.disable_session_refresh:

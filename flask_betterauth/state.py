@@ -1,4 +1,4 @@
-"""The per-app state of the extension, built once by ``init_app``."""
+"""The per-app state of the extension, built once by ``init_app`` and then frozen."""
 
 from __future__ import annotations
 
@@ -6,34 +6,39 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import cast
 
+from flask import Request
+from flask import current_app
+from flask import has_app_context
+from werkzeug.wrappers import Response
+
+from .accounts import Accounts
 from .cookies import AuthCookies
 from .hooks import HookTable
+from .mailer import Mailer
 from .models import Models
 from .options import Options
 from .origins import TrustedOrigins
 from .passwords import PasswordHasher
+from .ratelimit import RateLimiter
 from .registry import Registry
 from .schema import Table
+from .sessions import Sessions
 from .storage import Adapter
+from .users import Users
+from .verifications import Verifications
 
-if TYPE_CHECKING:
-    from .accounts import Accounts
-    from .mailer import Mailer
-    from .plugins.base import Plugin
-    from .ratelimit import RateLimiter
-    from .sessions import Sessions
-    from .users import Users
-    from .verifications import Verifications
+OnRequest = Callable[[Request], Response | None]
+OnResponse = Callable[[Request, Response], Response | None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuthState:
     """Everything an endpoint or the Flask glue needs, resolved from the options once.
 
-    Stored in ``app.extensions["betterauth"]``.
+    Stored in ``app.extensions["betterauth"]``; read it with :func:`current_state`.
     """
 
     options: Options
@@ -47,7 +52,16 @@ class AuthState:
     models: Models
     adapter: Adapter
     hasher: PasswordHasher
+    accounts: Accounts
+    verifications: Verifications
+    sessions: Sessions
+    users: Users
+    #: The mail sender of the account flows (made from the options and ``app.config``).
+    mailer: Mailer
+    #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
+    rate_limiter: RateLimiter | None
     registry: Registry
+    hooks: HookTable
     trusted: TrustedOrigins
     cookies_plain: AuthCookies
     cookies_secure: AuthCookies
@@ -55,23 +69,38 @@ class AuthState:
     origin_check: bool
     generate_id: Callable[[], str]
     sign_in_url: str
-    hooks: HookTable
-    plugins: list[Plugin]
     error_codes: Mapping[str, str]
-    sessions: Sessions = field(init=False)
-    users: Users = field(init=False)
-    accounts: Accounts = field(init=False)
-    verifications: Verifications = field(init=False)
-    #: The mail sender of the account flows (made from the options and ``app.config``).
-    mailer: Mailer = field(init=False)
-    #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
-    rate_limiter: RateLimiter | None = None
-    #: Room for plugins and features to keep per-app data (built lazily).
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: The ids of the app's plugins, in order.
+    plugin_ids: tuple[str, ...]
+    #: The plugins' ``on_request`` and ``on_response`` functions, in plugin order.
+    on_request: tuple[OnRequest, ...]
+    on_response: tuple[OnResponse, ...]
     #: Each plugin's own state (``Plugin(state=...)``), by plugin id.
-    plugin_states: Mapping[str, object] = field(default_factory=dict)
+    plugin_states: Mapping[str, object]
+    #: Values computed on first use and kept (the OpenAPI document).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def cookies_for(self, https: bool) -> AuthCookies:
         """The cookie names and attributes for a request over HTTPS or plain HTTP."""
         secure = self.secure_cookies if self.secure_cookies is not None else https
         return self.cookies_secure if secure else self.cookies_plain
+
+
+def current_state() -> AuthState:
+    """The auth state of the current Flask app.
+
+    :raises RuntimeError: outside an app context, or when the app has no BetterAuth.
+    """
+    if not has_app_context():
+        raise RuntimeError(
+            "Working outside of an application context: BetterAuth serves the current "
+            "Flask app. Call auth.api and read auth state inside 'with app.app_context():' "
+            "(or a request)."
+        )
+    try:
+        return cast(AuthState, current_app.extensions["betterauth"])
+    except KeyError:
+        raise RuntimeError(
+            "The current Flask app is not registered with BetterAuth. Did you forget "
+            "to call 'auth.init_app(app, db)'?"
+        ) from None

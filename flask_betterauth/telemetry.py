@@ -83,7 +83,7 @@ def snapshot(app: Flask, state: AuthState, event: str = "init") -> dict[str, Any
         "database": dialect_of(app),
         "features": features(state.options),
         "options": flags(state.options),
-        "plugins": len(state.plugins),
+        "plugins": len(state.plugin_ids),
         "debug": app.debug,
     }
 

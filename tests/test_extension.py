@@ -94,7 +94,7 @@ def test_direct_form_and_constructor_options(tmp_path):
     assert "Max-Age=3600" in reply.headers["Set-Cookie"]
     with app.app_context():
         db.engine.dispose()
-    assert auth.state.options.session.expires_in == 3600
+        assert auth.state.options.session.expires_in == 3600
 
 
 def test_init_app_options_extend_constructor_options(tmp_path):
@@ -108,8 +108,22 @@ def test_init_app_options_extend_constructor_options(tmp_path):
 
 
 def test_api_outside_any_app_before_init_app():
-    with pytest.raises(RuntimeError, match="init_app"):
+    with pytest.raises(RuntimeError, match="application context"):
         BetterAuth().api.ok()
+
+
+def test_api_outside_an_app_context_does_not_aim_at_the_last_app(auth_app):
+    with pytest.raises(RuntimeError, match="app.app_context"):
+        auth_app.auth.api.ok()
+    with auth_app.app.app_context():
+        assert auth_app.auth.api.ok() == {"ok": True}
+
+
+def test_api_in_an_app_without_this_extension(auth_app):
+    from flask import Flask
+
+    with Flask("other").app_context(), pytest.raises(RuntimeError, match="init_app"):
+        auth_app.auth.api.ok()
 
 
 # -- the two faces ---------------------------------------------------------------------
