@@ -9,6 +9,7 @@ from datetime import timedelta
 from datetime import timezone
 from http.cookies import SimpleCookie
 from typing import Any
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Flask
@@ -18,6 +19,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_betterauth import BetterAuth
 from flask_betterauth import clock
 from flask_betterauth.options import merge_options
+from flask_betterauth.state import AuthState
 
 SECRET = "test-secret-0123456789-0123456789-abcdef"
 FAST_HASHING: dict[str, Any] = {
@@ -34,6 +36,11 @@ class TestApp:
     app: Flask
     db: SQLAlchemy
     auth: BetterAuth
+
+    @property
+    def state(self) -> AuthState:
+        """The app's auth state (readable outside an app context, unlike ``auth.state``)."""
+        return cast(AuthState, self.app.extensions["betterauth"])
 
 
 def build_app(
@@ -181,7 +188,7 @@ def rows(test_app: TestApp, table: str) -> list[dict[str, Any]]:
     """Every row of auth table ``table`` (``"user"``, ``"session"``...), read straight from
     the database, keyed by logical field names, dates as aware datetimes."""
     with test_app.app.app_context():
-        sa_table = test_app.auth.models.tables[table]
+        sa_table = test_app.state.models.tables[table]
         with test_app.db.engine.connect() as conn:
             result = conn.execute(sa.select(sa_table))
             columns = list(sa_table.c)

@@ -14,7 +14,7 @@ ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 
 def _count(test_app, table):
     with test_app.app.app_context():
-        model = test_app.auth.models.tables[table]
+        model = test_app.state.models.tables[table]
         with test_app.db.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
 

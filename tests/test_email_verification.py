@@ -390,7 +390,7 @@ def test_anonymous_requests_get_one_answer_and_mail_only_unverified_accounts(
     setup.post(f"{BASE}/sign-up/email", json=ANN)
     setup.post(f"{BASE}/sign-up/email", json=BOB)
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
-        table = test_app.auth.models.tables["user"]
+        table = test_app.state.models.tables["user"]
         conn.execute(
             table.update().where(table.c.email == "bob@example.com").values(emailVerified=True)
         )
@@ -449,7 +449,8 @@ def test_the_app_callback_and_hooks_get_the_user(make_app: MakeApp) -> None:
     assert (email, sent_id) == ("ann@example.com", user_id)
     assert url == f"http://localhost/api/auth/verify-email?token={token}&callbackURL=%2F"
 
-    response = test_app.auth.api.verify_email(query={"token": token})
+    with test_app.app.app_context():
+        response = test_app.auth.api.verify_email(query={"token": token})
 
     assert response == {"status": True, "user": None}
     assert calls[1:] == [("before", False), ("after", True)]

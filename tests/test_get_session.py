@@ -236,7 +236,7 @@ def test_token_is_stored_hashed(caller, signed_up):
 
 
 def insert_session(test_app, user_id, token, moment):
-    table = test_app.auth.models.tables["session"]
+    table = test_app.state.models.tables["session"]
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
         conn.execute(
             table.insert().values(

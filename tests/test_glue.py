@@ -239,7 +239,7 @@ def test_cookie_cache_hit_needs_no_lookup(glue_app, monkeypatch):
 
 def test_a_better_auth_cookie_signs_in_at_a_view(clock, browser, site):
     # The cookie a Better Auth server with the same secret would set, for a row it wrote.
-    table = site.auth.models.tables["session"]
+    table = site.state.models.tables["session"]
     (user,) = rows(site, "user")
     with site.app.app_context(), site.db.engine.begin() as conn:
         conn.execute(

@@ -299,7 +299,10 @@ def test_on_password_reset_and_a_callback_sender(make_app: MakeApp) -> None:
     )
     client = test_app.app.test_client()
     client.post(f"{BASE}/sign-up/email", json=ANN)
-    test_app.auth.api.request_password_reset(body={"email": "ann@example.com", "redirectTo": "/r"})
+    with test_app.app.app_context():
+        test_app.auth.api.request_password_reset(
+            body={"email": "ann@example.com", "redirectTo": "/r"}
+        )
     ((user, url, token),) = sent
     assert user.email == "ann@example.com"
     assert url == f"http://localhost/api/auth/reset-password/{token}?callbackURL=%2Fr"
@@ -309,9 +312,11 @@ def test_on_password_reset_and_a_callback_sender(make_app: MakeApp) -> None:
             params={"token": token}, query={"callbackURL": "/r"}, return_headers=True
         )
     assert landed.headers["Location"] == f"http://localhost/r?token={token}"
-    assert test_app.auth.api.reset_password(body={"newPassword": NEW_PASSWORD, "token": token}) == {
-        "status": True
-    }
+    with test_app.app.app_context():
+        answer = test_app.auth.api.reset_password(
+            body={"newPassword": NEW_PASSWORD, "token": token}
+        )
+    assert answer == {"status": True}
     assert [u.email for u in reset_users] == ["ann@example.com"]
 
 
@@ -321,7 +326,7 @@ def test_a_user_without_a_password_gets_one(
 ) -> None:
     test_app = reset_app()
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
-        conn.execute(test_app.auth.models.tables["account"].delete())
+        conn.execute(test_app.state.models.tables["account"].delete())
     client = test_app.app.test_client()
     request_reset(client)
     token = urlsplit(smtp_server.last().link).path.rsplit("/", 1)[1]

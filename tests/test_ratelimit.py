@@ -370,13 +370,13 @@ def test_memory_storage_is_bounded(clock):
 
 
 def test_the_rate_limit_table_exists_only_for_database_storage(make_app):
-    assert "rateLimit" not in make_app().auth.models.tables
-    tables = make_app(rate_limit={"storage": "database"}).auth.models.tables
+    assert "rateLimit" not in make_app().state.models.tables
+    tables = make_app(rate_limit={"storage": "database"}).state.models.tables
     assert {c.key for c in tables["rateLimit"].c} == {"id", "key", "count", "lastRequest"}
 
 
 def _rows(test_app: Any) -> list[Any]:
-    table = test_app.auth.models.tables["rateLimit"]
+    table = test_app.state.models.tables["rateLimit"]
     with test_app.app.app_context():
         with test_app.db.engine.connect() as conn:
             return list(conn.execute(sa.select(table.c.key, table.c.count)))

@@ -394,7 +394,8 @@ def test_preserve_session_in_database_ends_rows_instead_of_deleting(apps, clock)
     assert len(rows(test_app, "session")) == 3, "every row is kept"
     assert all(r["expiresAt"] <= clock.now for r in rows(test_app, "session"))
     clock.advance(days=30)
-    assert test_app.auth.cleanup_expired()["sessions"] == 0
+    with test_app.app.app_context():
+        assert test_app.auth.cleanup_expired()["sessions"] == 0
     assert len(rows(test_app, "session")) == 3
 
 

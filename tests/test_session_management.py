@@ -456,14 +456,16 @@ def test_cleanup_expired_deletes_expired_sessions_and_verifications(
         )  # fmt: skip
     clock.advance(days=2)
 
-    counts = auth_app.auth.cleanup_expired()
+    with auth_app.app.app_context():
+        counts = auth_app.auth.cleanup_expired()
 
     assert counts == {"sessions": 1 if backend.in_database else 0, "verifications": 1}
     assert [v["id"] for v in rows(auth_app, "verification")] == ["new"]
     assert session_of(laptop) is not None
     if backend.in_database:
         assert [s["id"] for s in rows(auth_app, "session")] == [session_of(laptop)["id"]]
-    assert auth_app.auth.cleanup_expired() == {"sessions": 0, "verifications": 0}
+    with auth_app.app.app_context():
+        assert auth_app.auth.cleanup_expired() == {"sessions": 0, "verifications": 0}
 
 
 def test_sliding_refresh_is_seen_by_the_list(app_with, via, clock):

@@ -59,7 +59,7 @@ def fresh_user(test_app: TestApp, email: str = "ann@example.com") -> dict[str, A
 
 def set_verified(test_app: TestApp, email: str) -> None:
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
-        table = test_app.auth.models.tables["user"]
+        table = test_app.state.models.tables["user"]
         conn.execute(table.update().where(table.c.email == email).values(emailVerified=True))
 
 
@@ -250,15 +250,15 @@ def test_set_password_is_server_only_and_for_users_without_one(make_app: MakeApp
     assert cookie is not None
     headers = {"Cookie": f"better-auth.session_token={cookie.value}"}
 
-    with pytest.raises(APIError) as raised:
+    with test_app.app.app_context(), pytest.raises(APIError) as raised:
         test_app.auth.api.set_password(body={"newPassword": NEW_PASSWORD}, headers=headers)
     assert (raised.value.status, raised.value.code) == (400, "PASSWORD_ALREADY_SET")
 
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
-        conn.execute(test_app.auth.models.tables["account"].delete())
-    assert test_app.auth.api.set_password(body={"newPassword": NEW_PASSWORD}, headers=headers) == {
-        "status": True
-    }
+        conn.execute(test_app.state.models.tables["account"].delete())
+    with test_app.app.app_context():
+        answer = test_app.auth.api.set_password(body={"newPassword": NEW_PASSWORD}, headers=headers)
+    assert answer == {"status": True}
     (account,) = rows(test_app, "account")
     assert account["providerId"] == "credential"
     signed_in = client.post(f"{BASE}/sign-in/email", json={**ANN, "password": NEW_PASSWORD})
@@ -621,7 +621,7 @@ def test_list_accounts(make_app: MakeApp) -> None:
     client = signed_up(test_app)
     user_id = session_of(client)["user"]["id"]
     with test_app.app.app_context(), test_app.db.engine.begin() as conn:
-        table = test_app.auth.models.tables["account"]
+        table = test_app.state.models.tables["account"]
         conn.execute(
             table.insert().values(
                 id="gh1",

@@ -68,7 +68,7 @@ def test_fifty_concurrent_sign_ups_with_one_email_make_one_user(served):
     assert statuses == {200: 1, 422: RACERS - 1}, statuses
     codes = {body.get("code") for status, body in answers if status == 422}
     assert codes == {"USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"}
-    tables = test_app.auth.models.tables
+    tables = test_app.state.models.tables
     with test_app.app.app_context(), test_app.db.engine.connect() as conn:
         count = {
             name: conn.execute(sa.select(sa.func.count()).select_from(tables[name])).scalar_one()

@@ -146,7 +146,7 @@ def test_duplicated_cookies_the_first_one_counts(browser, ann):
 
 
 def test_the_stored_token_is_no_cookie(strict_app, browser, ann):
-    table = strict_app.auth.models.tables["session"]
+    table = strict_app.state.models.tables["session"]
     with strict_app.app.app_context():
         with strict_app.db.engine.connect() as conn:
             stored = conn.execute(sa.select(table.c.token)).scalar_one()

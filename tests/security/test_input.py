@@ -123,7 +123,7 @@ def test_hostile_values_in_every_field(app_and_ann, path, field):
         body = {**base, field: value}
         response = _post(client, path, body, cookie if with_session else None)
         assert_clean(response, (path, field, repr(value)[:40]))
-    users = test_app.auth.models.tables["user"]
+    users = test_app.state.models.tables["user"]
     with test_app.app.app_context(), test_app.db.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one() >= 1
 

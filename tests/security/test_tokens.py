@@ -62,7 +62,7 @@ def test_an_expired_session_is_refused_and_removed(strict_app, browser, clock):
     clock.advance(days=7, seconds=1)
     assert session_of(browser, cookie) is None
     assert post(browser, "/update-user", {"name": "M"}, cookie).status_code == 401
-    table = strict_app.auth.models.tables["session"]
+    table = strict_app.state.models.tables["session"]
     with strict_app.app.app_context(), strict_app.db.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
 
@@ -153,7 +153,7 @@ def test_a_reset_token_expires(clock, reset):
 
 def test_reset_tokens_are_hashed_at_rest(reset):
     test_app, client, sent = reset
-    table = test_app.auth.models.tables["verification"]
+    table = test_app.state.models.tables["verification"]
     with test_app.app.app_context(), test_app.db.engine.connect() as conn:
         stored = [tuple(row) for row in conn.execute(sa.select(table.c.identifier, table.c.value))]
     assert stored and all(sent[0] not in identifier for identifier, _ in stored)
