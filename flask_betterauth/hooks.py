@@ -20,10 +20,11 @@ from typing import Any
 from .errors import BetterAuthError
 
 if TYPE_CHECKING:
-    from .context import Context
     from .registry import Endpoint
 
-HookFunction = Callable[["Context"], Any]
+#: ``handler(ctx)`` with the call's :class:`~flask_betterauth.context.Context` (typed
+#: ``Any`` here: the context module depends on this one through the state).
+HookFunction = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)

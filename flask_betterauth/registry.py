@@ -6,17 +6,16 @@ import inspect
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
 
 from marshmallow import Schema
 
 from .errors import BetterAuthError
 
-if TYPE_CHECKING:
-    from .context import Context
-
-Handler = Callable[["Context"], Any]
+#: ``handler(ctx)``: the function an endpoint runs, given its
+#: :class:`~flask_betterauth.context.Context` (typed ``Any`` here: the context module
+#: depends on this one).
+Handler = Callable[[Any], Any]
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 #: How an endpoint reads the session before its handler runs (spec 3.2).

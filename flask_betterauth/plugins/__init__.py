@@ -7,6 +7,8 @@ A plugin imports from here (and from :mod:`flask_betterauth`) only::
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..clock import iso as iso
 from ..clock import now as now
 from ..context import Context as Context
@@ -32,7 +34,6 @@ from ..validation import StrictString as StrictString
 from ..validation import TruthyFlag as TruthyFlag
 from .base import Plugin as Plugin
 from .base import SessionFields as SessionFields
-from .open_api import open_api as open_api
 
 __all__ = [
     "APIError",
@@ -62,3 +63,12 @@ __all__ = [
     "open_api",
     "openapi_document",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The shipped plugins' factories, imported on first use (they use this kit)."""
+    if name == "open_api":
+        from .open_api import open_api
+
+        return open_api
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
