@@ -68,7 +68,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """The shipped plugins' factories, imported on first use (they use this kit)."""
     if name == "open_api":
-        from .open_api import open_api
+        from .openapi import open_api
 
         return open_api
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
