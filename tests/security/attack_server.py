@@ -4,12 +4,15 @@
 ``FBA_SMTP_PORT`` (an SMTP server on 127.0.0.1 that receives the app's mail) set. Not in
 testing or debug mode: the Origin checks are on, the base URL is :data:`APP_URL`, and
 mail goes out through the built-in SMTP sender, verification mail on sign-up included.
+With ``FBA_ALLOWED_HOSTS`` set (comma-separated; may be empty), there is no base URL and
+those hosts are ``advanced.allowed_hosts`` (none at all when it is empty).
 Rate limits are off: the replays send many requests from one address.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +38,12 @@ def create_app() -> Flask:
         MAIL_DEFAULT_SENDER=("App", "auth@app.example"),
         MAIL_TIMEOUT=10,
     )
+    advanced: dict[str, Any] = {}
+    hosts = os.environ.get("FBA_ALLOWED_HOSTS")
+    if hosts is not None:
+        del app.config["BETTER_AUTH_URL"]
+        if hosts:
+            advanced["allowed_hosts"] = hosts.split(",")
     db = SQLAlchemy()
     db.init_app(app)
     BetterAuth().init_app(
@@ -44,6 +53,7 @@ def create_app() -> Flask:
         email_verification={"send_on_sign_up": True},
         trusted_origins=[TRUSTED],
         rate_limit={"enabled": False},
+        advanced=advanced,
     )
     with app.app_context():
         db.create_all()
