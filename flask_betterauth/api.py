@@ -14,6 +14,7 @@ from werkzeug.datastructures import Headers
 
 from .context import Context
 from .dispatch import dispatch
+from .hosts import origin_from_host
 from .http import to_response
 from .origins import origin_of
 from .state import AuthState
@@ -82,7 +83,9 @@ class API:
                 else endpoint.methods[0]
             )
         in_request = has_request_context()
-        base = state.base_url or (request.host_url if in_request else "")
+        base = state.base_url or ""
+        if not base and in_request:
+            base = origin_from_host(request.host, request.host_url, state.allowed_hosts)
         ctx = Context(
             state,
             endpoint,

@@ -14,6 +14,7 @@ from .errors import APIError
 from .origins import check_request_origin
 from .origins import check_url_fields
 from .origins import concrete_path
+from .origins import location_header
 from .origins import path_skipped
 from .storage import WriteRefused
 from .validation import validate
@@ -96,8 +97,7 @@ def _run(ctx: Context) -> Any:
         ctx.query = validate(endpoint.query, ctx.query, "query")
     # Every redirect field the client sent is checked, declared by the endpoint or not.
     body = ctx.raw_body if isinstance(ctx.raw_body, dict) else {}
-    if not _origin_check_skipped(ctx):
-        check_url_fields(ctx.trusted, body, ctx.query)
+    check_url_fields(ctx.trusted, body, ctx.query, check_trust=not _origin_check_skipped(ctx))
     _read_session(ctx)
     value = _call_handler(ctx)
     after = hooks.after.get(endpoint.name, ())
@@ -110,6 +110,8 @@ def _run(ctx: Context) -> Any:
         value = ctx.returned
     if isinstance(value, APIError):
         raise value
+    if isinstance(value, Redirect):
+        return Redirect(location_header(value.location))
     return value
 
 

@@ -147,6 +147,10 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         ),
         # Ours: a mail (verification, reset, confirmation) could not be handed over.
         "EMAIL_SEND_FAILED": "The email could not be sent. Please try again later.",
+        # Ours: user.image is not an http(s), path or data:image URL.
+        "INVALID_IMAGE_URL": "Invalid image URL: use an http(s) URL, a path or a data:image URL",
+        # Ours: no base URL is set and the Host header is not in advanced.allowed_hosts.
+        "INVALID_HOST": "Invalid host",
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),

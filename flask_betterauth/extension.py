@@ -26,6 +26,8 @@ from .errors import SecondaryStorageUnavailable
 from .errors import define_error_codes
 from .glue import template_context
 from .hooks import HookTable
+from .hosts import HOW_TO_SET_URL
+from .hosts import LOOPBACK_HOSTS
 from .http import RestConverter
 from .http import json_dumps
 from .http import make_blueprint
@@ -101,6 +103,25 @@ def _resolve_urls(app: Flask, options: Options) -> tuple[str | None, str]:
         base_path = path
     base_path = base_path.rstrip("/")
     return origin + base_path, base_path
+
+
+def _allowed_hosts(app: Flask, options: Options, base_url: str | None) -> tuple[str, ...]:
+    """The Host header values the app may build its URLs from (none with a base URL).
+
+    :raises BetterAuthError: outside debug and testing, when there is neither a base URL
+        nor ``advanced.allowed_hosts``.
+    """
+    listed = options.advanced.allowed_hosts
+    if base_url is not None:
+        return ()
+    if listed is not None:
+        return tuple(listed)
+    if not (app.debug or app.testing):
+        raise BetterAuthError(
+            "BetterAuth has no base URL, and will not build the links it mails, or trust "
+            f"an origin, from the Host header of a request. {HOW_TO_SET_URL}"
+        )
+    return LOOPBACK_HOSTS
 
 
 def _engine_getter(app: Flask, db: Any) -> Any:
@@ -188,6 +209,7 @@ class BetterAuth:
     def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
         secret = _resolve_secret(app, opts)
         base_url, base_path = _resolve_urls(app, opts)
+        allowed_hosts = _allowed_hosts(app, opts, base_url)
         tables = build_schema(opts, [p.schema for p in plugins])
         models = build_models(db, tables)
         password = opts.email_and_password.password
@@ -231,6 +253,7 @@ class BetterAuth:
             hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
             plugins=plugins,
             error_codes=error_codes,
+            allowed_hosts=allowed_hosts,
         )
         state.sessions = Sessions(state)
         state.mailer = Mailer.from_app(app, opts)

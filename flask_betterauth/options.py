@@ -335,6 +335,9 @@ class AdvancedOptions:
     kinds, a list of path prefixes turns them off for those paths. ``disable_csrf_check``
     turns off only the Origin/CSRF checks. ``ip_address.ip_address_headers`` is empty by
     default: the socket's address is used, and a proxy header is trusted only when named.
+    ``allowed_hosts`` (host names, or ``name:port``) are the ``Host`` header values the app
+    builds its own URLs from when no base URL is set (any other is a ``400
+    INVALID_HOST``); without a base URL, it is required outside debug and testing.
     """
 
     use_secure_cookies: bool | None = None
@@ -347,6 +350,7 @@ class AdvancedOptions:
     ip_address: IpAddressOptions = field(default_factory=IpAddressOptions)
     generate_id: Callable[[], str] | str | None = None
     skip_trailing_slashes: bool = False
+    allowed_hosts: list[str] | None = None
 
 
 @dataclass(frozen=True)

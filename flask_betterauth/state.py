@@ -60,6 +60,8 @@ class AuthState:
     mailer: Mailer = field(init=False)
     #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
     rate_limiter: RateLimiter | None = None
+    #: The Host header values taken when ``base_url`` is ``None`` (:mod:`.hosts`).
+    allowed_hosts: tuple[str, ...] = ()
     #: Room for plugins and features to keep per-app data (built lazily).
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -26,6 +26,7 @@ from ..storage import ConflictError
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
+from ..validation import check_image_url
 from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import user_json
@@ -76,6 +77,7 @@ def update_user(ctx: Context) -> dict[str, Any]:
         if name in body:
             _string_field(body, name, nullable=nullable)
             changes[name] = body[name]
+    check_image_url(changes.get("image"))
     changes.update(parse_input(ctx.state.tables["user"], body, creating=False))
     if not changes:
         raise APIError(400, None, "No fields to update")
