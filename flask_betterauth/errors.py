@@ -147,6 +147,9 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         ),
         # Ours: a mail (verification, reset, confirmation) could not be handed over.
         "EMAIL_SEND_FAILED": "The email could not be sent. Please try again later.",
+        # ``auth.api`` over its rate limit (the HTTP face answers Better Auth's code-less
+        # 429 body with the same message).
+        "TOO_MANY_REQUESTS": "Too many requests. Please try again later.",
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),

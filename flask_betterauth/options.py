@@ -186,9 +186,15 @@ class RateLimitOptions:
     storage, else ``"memory"``. ``custom_rules`` maps a path (or a glob such as
     ``"/two-factor/*"``) to a rule, to ``False`` (no limit), or to a callable
     ``(request, rule) -> rule | False | None``.
+
+    ``auth.api`` calls made while a Flask request is active count against the same
+    rules and buckets as HTTP requests (the client is the request's). Calls with no
+    request (a CLI command, a job) are not limited unless ``limit_server_calls`` is on:
+    then they count under the client IP their ``headers=`` name.
     """
 
     enabled: bool | None = None
+    limit_server_calls: bool = False
     window: int = 10
     max: int = 100
     storage: str | None = None
@@ -347,6 +353,10 @@ class AdvancedOptions:
     ip_address: IpAddressOptions = field(default_factory=IpAddressOptions)
     generate_id: Callable[[], str] | str | None = None
     skip_trailing_slashes: bool = False
+    #: Anonymous requests (``request-password-reset``, ``send-verification-email``
+    #: without a session) send their mail after the response: see
+    #: :mod:`flask_betterauth.after_response`. Tests that read the mail at once turn it off.
+    mail_after_response: bool = True
 
 
 @dataclass(frozen=True)
