@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask
 from flask import current_app
@@ -29,6 +30,7 @@ from .errors import APIError
 logger = logging.getLogger("flask_betterauth")
 
 Work = Callable[[], None]
+AnyResponse = TypeVar("AnyResponse", bound=Response)
 
 
 def after_response(ctx: Context, work: Work, what: str) -> None:
@@ -51,7 +53,7 @@ def run_quietly(ctx: Context, work: Work, what: str) -> None:
         logger.exception("%s failed; the answer was already the generic one", what)
 
 
-def attach(response: Response, ctx: Context) -> Response:
+def attach(response: AnyResponse, ctx: Context) -> AnyResponse:
     """Have ``response``'s close run the work ``ctx`` deferred, in an app context."""
     if not ctx.deferred:
         return response

@@ -11,7 +11,6 @@ import pytest
 
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
-from tests.helpers import rows
 
 ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 TOKEN = "better-auth.session_token"

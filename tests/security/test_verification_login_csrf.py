@@ -45,7 +45,9 @@ def _open(client, link, cookie=None):
 
 def _user_of(client, cookie):
     reply = client.get(
-        f"{BASE}/get-session", query_string={"disableCookieCache": "true"}, headers={"Cookie": cookie}
+        f"{BASE}/get-session",
+        query_string={"disableCookieCache": "true"},
+        headers={"Cookie": cookie},
     )
     body = reply.get_json()
     return body["user"]["email"] if body else None
