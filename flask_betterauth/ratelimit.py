@@ -2,7 +2,8 @@
 
 Every HTTP request to the auth routes is counted before it is routed, so requests that
 end in 404 or 403 count too. The key is ``<client ip>|<path below the base path>``: the
-query string is ignored and each path has its own bucket.
+query string is ignored and each path has its own bucket. ``auth.api`` calls made
+inside a Flask request are counted in the same buckets (:meth:`RateLimiter.check_path`).
 
 The rule of a path is, in order of precedence: a matching ``custom_rules`` entry (a rule,
 ``False`` for no limit, or a callable), the first matching plugin rule, Better Auth's
