@@ -8,8 +8,9 @@ change the answer: it is logged.
 
 The HTTP face runs the work from the response's ``close`` (WSGI servers call it once the
 body is written); ``auth.api`` inside a Flask request runs it from the close of that
-request's response. With ``advanced.mail_after_response`` off, or with no request at
-all, the work runs at once, still without failing the call.
+request's response. With ``advanced.mail_after_response`` off (its default under
+``app.testing``), or with no request at all, the work runs at once, still without
+failing the call.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ AnyResponse = TypeVar("AnyResponse", bound=Response)
 def after_response(ctx: Context, work: Work, what: str) -> None:
     """Run ``work`` after the response of this call is sent (see the module docstring),
     else now; ``what`` names it in the log when it fails. Never raises."""
-    if ctx.options.advanced.mail_after_response and (ctx.is_http or has_request_context()):
+    if ctx.state.mail_after_response and (ctx.is_http or has_request_context()):
         ctx.deferred.append((work, what))
     else:
         run_quietly(ctx, work, what)

@@ -341,6 +341,7 @@ class AdvancedOptions:
     kinds, a list of path prefixes turns them off for those paths. ``disable_csrf_check``
     turns off only the Origin/CSRF checks. ``ip_address.ip_address_headers`` is empty by
     default: the socket's address is used, and a proxy header is trusted only when named.
+    ``mail_after_response`` left at ``None`` means on, except when ``app.testing``.
     """
 
     use_secure_cookies: bool | None = None
@@ -355,8 +356,9 @@ class AdvancedOptions:
     skip_trailing_slashes: bool = False
     #: Anonymous requests (``request-password-reset``, ``send-verification-email``
     #: without a session) send their mail after the response: see
-    #: :mod:`flask_betterauth.after_response`. Tests that read the mail at once turn it off.
-    mail_after_response: bool = True
+    #: :mod:`flask_betterauth.after_response`. ``None``: on, except under ``app.testing``
+    #: (so a test reads the mail as soon as the call returns).
+    mail_after_response: bool | None = None
 
 
 @dataclass(frozen=True)

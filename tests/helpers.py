@@ -21,10 +21,7 @@ from flask_betterauth.options import merge_options
 
 SECRET = "test-secret-0123456789-0123456789-abcdef"
 FAST_HASHING: dict[str, Any] = {
-    "email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}},
-    # Mail goes out during the call, so a test can read it as soon as the call returns
-    # (tests/security/test_after_response.py turns this back on).
-    "advanced": {"mail_after_response": False},
+    "email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}}
 }
 PASSWORD = "password123"
 

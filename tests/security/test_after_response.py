@@ -3,8 +3,9 @@
 ``request-password-reset`` and an anonymous ``send-verification-email`` answer the same,
 as fast, for every address: the mail (and a reset's token) is sent once the response is
 written, no worker sleeps to hide the difference, and a mail that fails is logged
-behind the generic 200. ``tests/helpers.py`` turns ``advanced.mail_after_response`` off
-for the rest of the suite; here it is on, as in production.
+behind the generic 200. ``advanced.mail_after_response`` is off under ``app.testing``
+(its default), so the rest of the suite reads mail at once; here it is on, as in
+production.
 """
 
 from __future__ import annotations
@@ -188,3 +189,10 @@ def test_a_signed_in_request_for_a_new_link_still_reports_a_failed_mail(mail_app
     outbox.fail = True
     response = client.post(f"{BASE}/send-verification-email", json={"email": ANN["email"]})
     assert (response.status_code, response.get_json()["code"]) == (503, "EMAIL_SEND_FAILED")
+
+
+def test_the_default_is_on_except_under_testing(make_app):
+    testing = make_app()
+    production = make_app({"TESTING": False})
+    assert testing.app.extensions["betterauth"].mail_after_response is False
+    assert production.app.extensions["betterauth"].mail_after_response is True
