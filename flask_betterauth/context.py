@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -29,6 +30,8 @@ class Context:
     :ivar session: the caller's ``(session, user)`` when the endpoint's tier read it.
     :ivar new_session: the session this call created, if any.
     :ivar response_headers: headers to send, every ``Set-Cookie`` included.
+    :ivar deferred: work to run once the response is sent
+        (:mod:`flask_betterauth.after_response`), each with its name for the log.
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class Context:
         self.session: tuple[Record, Record] | None = None
         self.new_session: tuple[Record, Record] | None = None
         self.response_headers = Headers()
+        self.deferred: list[tuple[Callable[[], None], str]] = []
         self.status = 200
         self.returned: Any = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field
@@ -56,6 +58,16 @@ _current: ContextVar[Context | None] = ContextVar("betterauth_context", default=
 def current_context() -> Context | None:
     """The context of the endpoint call under way, if any (database hooks receive it)."""
     return _current.get()
+
+
+@contextmanager
+def bound(ctx: Context) -> Iterator[None]:
+    """Make ``ctx`` the call under way (for work finished after its answer)."""
+    token = _current.set(ctx)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def dispatch(ctx: Context) -> Result:
@@ -142,11 +154,19 @@ def _check_origin(ctx: Context) -> None:
 
 
 def _read_session(ctx: Context) -> None:
+    """Read the caller's session for the endpoint's tier.
+
+    Sensitive endpoints and every call that may change something (any method but
+    ``GET``/``HEAD``/``OPTIONS``) read the session from its store, never from the cookie
+    cache: a signed-out, revoked or deleted session cannot write, and nothing re-issues
+    a cache entry that storage did not just confirm.
+    """
     tier = ctx.endpoint.auth
     if tier in ("none", "optional"):
         return
     sessions = ctx.state.sessions
-    pair = sessions.read(ctx, disable_cookie_cache=tier == "sensitive")
+    from_store = tier == "sensitive" or ctx.method not in _SAFE_METHODS
+    pair = sessions.read(ctx, disable_cookie_cache=from_store)
     if pair is None:
         raise APIError(401, "UNAUTHORIZED")
     if tier == "fresh" and not sessions.is_fresh(pair[0]):

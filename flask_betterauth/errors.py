@@ -151,6 +151,9 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         "INVALID_IMAGE_URL": "Invalid image URL: use an http(s) URL, a path or a data:image URL",
         # Ours: no base URL is set and the Host header is not in advanced.allowed_hosts.
         "INVALID_HOST": "Invalid host",
+        # ``auth.api`` over its rate limit (the HTTP face answers Better Auth's code-less
+        # 429 body with the same message).
+        "TOO_MANY_REQUESTS": "Too many requests. Please try again later.",
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),

@@ -257,6 +257,8 @@ class BetterAuth:
         )
         state.sessions = Sessions(state)
         state.mailer = Mailer.from_app(app, opts)
+        after = advanced.mail_after_response
+        state.mail_after_response = (not app.testing) if after is None else after
         state.rate_limiter = build_rate_limiter(
             opts,
             state.adapter,

@@ -14,6 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response as BaseResponse
 
+from .after_response import attach
 from .context import Context
 from .cookies import parse_cookie_header
 from .dispatch import Result
@@ -127,7 +128,7 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
         result = dispatch(ctx)
         if result.error is not None and state.options.on_api_error.throw:
             raise result.error
-        return to_response(result)
+        return attach(to_response(result), ctx)
 
     view.__name__ = endpoint.name
     return view

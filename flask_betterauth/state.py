@@ -58,6 +58,9 @@ class AuthState:
     sessions: Sessions = field(init=False)
     #: The mail sender of the account flows (made from the options and ``app.config``).
     mailer: Mailer = field(init=False)
+    #: Whether anonymous mail goes out after the response
+    #: (``advanced.mail_after_response`` resolved for this app).
+    mail_after_response: bool = True
     #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
     rate_limiter: RateLimiter | None = None
     #: The Host header values taken when ``base_url`` is ``None`` (:mod:`.hosts`).

@@ -9,7 +9,6 @@ address already verified and changes nothing.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from marshmallow import ValidationError
@@ -18,6 +17,7 @@ from marshmallow.validate import Email
 
 from .. import jwt
 from .. import signals
+from ..after_response import after_response
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
@@ -36,9 +36,6 @@ from .lifecycle import save_user
 
 logger = logging.getLogger("flask_betterauth")
 
-#: A request without a session takes at least this long (seconds), whether or not a
-#: mail went out, so the time does not tell whether the address has an account.
-ANONYMOUS_FLOOR_SECONDS = 0.5
 _is_email = Email()
 
 
@@ -135,7 +132,7 @@ def send_verification_email(ctx: Context) -> dict[str, Any]:
     require_verification_sender(ctx)
     email = ctx.body["email"].lower()
     callback = ctx.body.get("callbackURL")
-    pair = ctx.state.sessions.read(ctx)
+    pair = ctx.state.sessions.read(ctx, disable_cookie_cache=True)
     if pair is None:
         _send_anonymously(ctx, email, callback)
         return {"status": True}
@@ -149,18 +146,15 @@ def send_verification_email(ctx: Context) -> dict[str, Any]:
 
 
 def _send_anonymously(ctx: Context, email: str, callback: str | None) -> None:
-    """Send only to an unverified account, and take as long either way."""
-    started = time.monotonic()
-    try:
-        found = ctx.state.adapter.find_one("user", {"email": email})
-        if found is None or found["emailVerified"]:
-            verification_token(ctx, email, None)
-        else:
-            send_verification_mail(ctx, Record(found), callback)
-    finally:
-        remaining = ANONYMOUS_FLOOR_SECONDS - (time.monotonic() - started)
-        if remaining > 0:
-            time.sleep(remaining)
+    """Send only to an unverified account; the mail goes out after the answer (which
+    is the same either way), and a mail that fails is logged, not answered."""
+    found = ctx.state.adapter.find_one("user", {"email": email})
+    if found is None or found["emailVerified"]:
+        return
+    user = Record(found)
+    after_response(
+        ctx, lambda: send_verification_mail(ctx, user, callback), "the verification mail"
+    )
 
 
 class VerifyEmailQuery(BodySchema):
@@ -235,13 +229,14 @@ def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
     if options.after_email_verification is not None:
         options.after_email_verification(verified)
     signals.send(signals.email_verified, user=verified)
-    current = ctx.state.sessions.read(ctx)
-    if options.auto_sign_in_after_verification and (
-        current is None or str(current[1]["email"]).lower() != email
-    ):
-        start_session(ctx, verified, remember_me=True)
-    elif current is not None and current[1]["id"] == verified["id"]:
+    current = ctx.state.sessions.read(ctx, disable_cookie_cache=True)
+    if current is None:
+        if options.auto_sign_in_after_verification:
+            start_session(ctx, verified, remember_me=True)
+    elif current[1]["id"] == verified["id"]:
         reissue_cookies(ctx, current[0], verified)
+    # Someone else is signed in in this browser: the address is verified, but their
+    # session stays (a link can never switch a browser into another account).
     return None
 
 
@@ -257,7 +252,7 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
     user = Record(found)
     if str(user["email"]).lower() != claims["email"]:
         raise _Refused("INVALID_TOKEN")
-    current = ctx.state.sessions.read(ctx)
+    current = ctx.state.sessions.read(ctx, disable_cookie_cache=True)
     if current is not None and current[1]["id"] != user["id"]:
         raise _Refused("INVALID_USER")
     new_email = str(claims["updateTo"]).lower()

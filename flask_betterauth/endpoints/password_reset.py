@@ -15,9 +15,9 @@ from marshmallow import fields
 
 from .. import signals
 from .. import verifications
+from ..after_response import after_response
 from ..clock import now
 from ..context import Context
-from ..crypto import random_string
 from ..dispatch import Redirect
 from ..errors import APIError
 from ..records import Record
@@ -51,8 +51,9 @@ class RequestPasswordResetBody(BodySchema):
 
 @endpoint("/request-password-reset", body=RequestPasswordResetBody)
 def request_password_reset(ctx: Context) -> dict[str, Any]:
-    """Mail a reset link to the account of this address; the answer is the same whether
-    or not there is one."""
+    """Mail a reset link to the account of this address; the answer is the same, as
+    fast, whether or not there is one (the mail goes out after it, and a mail that fails
+    is logged, not answered)."""
     mailer = ctx.state.mailer
     if not mailer.can_send("reset_password"):
         logger.error(
@@ -60,21 +61,25 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
             '{"send_reset_password": fn} or configure a mail sender (BETTER_AUTH_MAIL)'
         )
         raise APIError(400, "RESET_PASSWORD_DISABLED")
-    state = ctx.state
-    found = state.adapter.find_one("user", {"email": ctx.body["email"].lower()})
-    if found is None:
-        # The same work as for an account: a token and a lookup, then the same answer.
-        verifications.find(state, PREFIX, random_string(TOKEN_LENGTH))
-        return dict(REQUEST_ANSWER)
-    user = Record(found)
+    found = ctx.state.adapter.find_one("user", {"email": ctx.body["email"].lower()})
+    if found is not None:
+        user, redirect_to = Record(found), ctx.body.get("redirectTo")
+        after_response(
+            ctx, lambda: _mail_reset_link(ctx, user, redirect_to), "the password-reset mail"
+        )
+    return dict(REQUEST_ANSWER)
+
+
+def _mail_reset_link(ctx: Context, user: Record, redirect_to: str | None) -> None:
+    """Issue a reset token for ``user`` and mail its link (after the answer: the same
+    answer, as fast, whether or not the address has an account)."""
     expires_in = ctx.options.email_and_password.reset_password_token_expires_in
-    token, row = verifications.issue(state, PREFIX, user["id"], expires_in, length=TOKEN_LENGTH)
-    redirect_to = ctx.body.get("redirectTo")
+    token, row = verifications.issue(ctx.state, PREFIX, user["id"], expires_in, length=TOKEN_LENGTH)
     callback = js_encode(redirect_to) if redirect_to else ""
     url = f"{ctx.base_url}/reset-password/{token}?callbackURL={callback}"
     mail_token_link(
         ctx,
-        mailer,
+        ctx.state.mailer,
         "reset_password",
         "reset-password",
         user=user,
@@ -83,7 +88,6 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
         row=row,
         expires_in=expires_in,
     )
-    return dict(REQUEST_ANSWER)
 
 
 class ResetPasswordCallbackQuery(BodySchema):

@@ -109,7 +109,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     hashed = state.hasher.hash(new_password)
     revoke = bool(ctx.body.get("revokeOtherSessions"))
-    remember = not dont_remember(ctx)
+    remember = not dont_remember(ctx, session)
     with state.adapter.transaction():
         if revoke:
             state.sessions.revoke_user(user["id"])
