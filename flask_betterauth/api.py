@@ -7,14 +7,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import after_this_request
 from flask import has_request_context
 from flask import request
 from werkzeug.datastructures import Headers
 
+from .after_response import attach
 from .context import Context
+from .dispatch import Result
+from .dispatch import current_context
 from .dispatch import dispatch
+from .errors import APIError
+from .hosts import origin_from_host
 from .http import to_response
+from .origins import concrete_path
 from .origins import origin_of
+from .state import AuthState
 from .state import current_state
 
 
@@ -34,6 +42,10 @@ class API:
     :class:`~flask_betterauth.APIError`. ``return_headers=True`` returns an
     :class:`APIResponse` (to forward ``Set-Cookie``), ``as_response=True`` a Flask response.
     Server-only endpoints are here too.
+
+    A call made inside a Flask request counts against the client's rate limits exactly
+    as an HTTP request to the endpoint's path does (429 ``APIError`` when over); see
+    ``rate_limit.limit_server_calls`` for calls made outside a request.
     """
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
@@ -75,7 +87,9 @@ class API:
                 else endpoint.methods[0]
             )
         in_request = has_request_context()
-        base = state.base_url or (request.host_url if in_request else "")
+        base = state.base_url or ""
+        if not base and in_request:
+            base = origin_from_host(request.host, request.host_url, state.allowed_hosts)
         ctx = Context(
             state,
             endpoint,
@@ -88,7 +102,10 @@ class API:
             request_origin=origin_of(base),
             remote_addr=request.remote_addr if in_request else None,
         )
-        result = dispatch(ctx)
+        refused = self._rate_limit(state, endpoint.path, params, ctx.headers, in_request)
+        result = refused if refused is not None else dispatch(ctx)
+        if ctx.deferred:
+            after_this_request(lambda response: attach(response, ctx))
         if as_response:
             return to_response(result)
         if result.error is not None:
@@ -98,3 +115,32 @@ class API:
         if return_headers:
             return APIResponse(result.body, result.headers)
         return result.body
+
+    @staticmethod
+    def _rate_limit(
+        state: AuthState,
+        template: str,
+        params: Mapping[str, str] | None,
+        headers: Headers,
+        in_request: bool,
+    ) -> Result | None:
+        """Count the call as the HTTP face counts a request to the same path; the 429
+        result when over the limit, else ``None``.
+
+        Inside a Flask request the client is the request's (not whatever ``headers=``
+        says); a call made by an endpoint already under way is not counted again.
+        Without a request, calls count only with ``rate_limit.limit_server_calls``.
+        """
+        limiter = state.rate_limiter
+        if limiter is None or current_context() is not None:
+            return None
+        path = concrete_path(template, params or {})
+        try:
+            if in_request:
+                limiter.check_path(path, request.headers, request.remote_addr, request)
+            elif state.options.rate_limit.limit_server_calls:
+                limiter.check_path(path, headers, None)
+        except APIError as refused:
+            error = APIError(429, "TOO_MANY_REQUESTS", refused.message, headers=refused.headers)
+            return Result(error.status, error.to_dict(), Headers(error.headers), error=error)
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -42,6 +43,8 @@ class Context:
         endpoint's tier read it (:attr:`signed_in` raises 401 when there is none).
     :ivar new_session: the session this call created, if any.
     :ivar response_headers: headers to send, every ``Set-Cookie`` included.
+    :ivar deferred: work to run once the response is sent
+        (:mod:`flask_betterauth.after_response`), each with its name for the log.
     """
 
     def __init__(
@@ -82,16 +85,17 @@ class Context:
         self._session_read = endpoint.auth == "none"
         self.new_session: SignedIn | None = None
         self.response_headers = Headers()
+        self.deferred: list[tuple[Callable[[], None], str]] = []
         self.status = 200
         self.returned: Any = None
 
     @property
     def session(self) -> SignedIn | None:
         """The caller's session and user, or ``None``; for an ``optional`` endpoint it is
-        read on first use."""
+        read on first use, from its store (never from the cookie cache)."""
         if not self._session_read:
             self._session_read = True
-            self._session = self.state.sessions.read(self)
+            self._session = self.state.sessions.read(self, disable_cookie_cache=True)
         return self._session
 
     @session.setter

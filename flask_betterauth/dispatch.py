@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field
@@ -14,6 +16,7 @@ from .errors import APIError
 from .origins import check_request_origin
 from .origins import check_url_fields
 from .origins import concrete_path
+from .origins import location_header
 from .origins import path_skipped
 from .storage import WriteRefused
 from .validation import validate
@@ -57,6 +60,16 @@ def current_context() -> Context | None:
     return _current.get()
 
 
+@contextmanager
+def bound(ctx: Context) -> Iterator[None]:
+    """Make ``ctx`` the call under way (for work finished after its answer)."""
+    token = _current.set(ctx)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def dispatch(ctx: Context) -> Result:
     """Run the endpoint of ``ctx``: checks, hooks, session tier, handler; errors become
     results (and reach ``on_api_error``)."""
@@ -96,8 +109,7 @@ def _run(ctx: Context) -> Any:
         ctx.query = validate(endpoint.query, ctx.query, "query")
     # Every redirect field the client sent is checked, declared by the endpoint or not.
     body = ctx.raw_body if isinstance(ctx.raw_body, dict) else {}
-    if not _origin_check_skipped(ctx):
-        check_url_fields(ctx.trusted, body, ctx.query)
+    check_url_fields(ctx.trusted, body, ctx.query, check_trust=not _origin_check_skipped(ctx))
     _read_session(ctx)
     value = _call_handler(ctx)
     after = hooks.after.get(endpoint.name, ())
@@ -110,6 +122,8 @@ def _run(ctx: Context) -> Any:
         value = ctx.returned
     if isinstance(value, APIError):
         raise value
+    if isinstance(value, Redirect):
+        return Redirect(location_header(value.location))
     return value
 
 
@@ -141,7 +155,14 @@ def _check_origin(ctx: Context) -> None:
 
 def _read_session(ctx: Context) -> None:
     """Read the session the endpoint's tier requires (``optional`` reads it lazily, on
-    the handler's first use of ``ctx.session``)."""
+    the handler's first use of ``ctx.session``).
+
+    Sensitive endpoints and every call that may change something (any method but
+    ``GET``/``HEAD``/``OPTIONS``) read the session from its store, never from the cookie
+    cache: a signed-out, revoked or deleted session cannot write, and nothing re-issues
+    a cache entry that storage did not just confirm.
+    """
     tier = ctx.endpoint.auth
     if tier not in ("none", "optional"):
-        ctx.session = ctx.state.sessions.require(ctx, tier)
+        from_store = ctx.method not in _SAFE_METHODS
+        ctx.session = ctx.state.sessions.require(ctx, tier, from_store=from_store)

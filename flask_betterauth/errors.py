@@ -158,6 +158,13 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         ),
         # Ours: a mail (verification, reset, confirmation) could not be handed over.
         "EMAIL_SEND_FAILED": "The email could not be sent. Please try again later.",
+        # Ours: user.image is not an http(s), path or data:image URL.
+        "INVALID_IMAGE_URL": "Invalid image URL: use an http(s) URL, a path or a data:image URL",
+        # Ours: no base URL is set and the Host header is not in advanced.allowed_hosts.
+        "INVALID_HOST": "Invalid host",
+        # ``auth.api`` over its rate limit (the HTTP face answers Better Auth's code-less
+        # 429 body with the same message).
+        "TOO_MANY_REQUESTS": "Too many requests. Please try again later.",
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),

@@ -26,6 +26,8 @@ from .errors import SecondaryStorageUnavailable
 from .errors import define_error_codes
 from .glue import template_context
 from .hooks import HookTable
+from .hosts import HOW_TO_SET_URL
+from .hosts import LOOPBACK_HOSTS
 from .http import RestConverter
 from .http import json_dumps
 from .http import make_blueprint
@@ -109,6 +111,25 @@ def _resolve_urls(app: Flask, options: Options) -> tuple[str | None, str]:
     return origin + base_path, base_path
 
 
+def _allowed_hosts(app: Flask, options: Options, base_url: str | None) -> tuple[str, ...]:
+    """The Host header values the app may build its URLs from (none with a base URL).
+
+    :raises BetterAuthError: outside debug and testing, when there is neither a base URL
+        nor ``advanced.allowed_hosts``.
+    """
+    listed = options.advanced.allowed_hosts
+    if base_url is not None:
+        return ()
+    if listed is not None:
+        return tuple(listed)
+    if not (app.debug or app.testing):
+        raise BetterAuthError(
+            "BetterAuth has no base URL, and will not build the links it mails, or trust "
+            f"an origin, from the Host header of a request. {HOW_TO_SET_URL}"
+        )
+    return LOOPBACK_HOSTS
+
+
 def _engine_getter(app: Flask, db: Any) -> Any:
     def get_engine() -> Any:
         if "sqlalchemy" not in app.extensions:
@@ -160,6 +181,12 @@ def _secure_cookies(opts: Options, base_url: str | None) -> bool | None:
     if secure is None and base_url is not None:
         secure = base_url.startswith("https://")
     return secure
+
+
+def _mail_after_response(app: Flask, opts: Options) -> bool:
+    """``advanced.mail_after_response``: on, except under ``app.testing``, by default."""
+    after = opts.advanced.mail_after_response
+    return (not app.testing) if after is None else after
 
 
 def _error_codes(plugins: list[Plugin]) -> dict[str, str]:
@@ -237,6 +264,7 @@ class BetterAuth:
         secret = _resolve_secret(app, opts)
         key = secret.encode()
         base_url, base_path = _resolve_urls(app, opts)
+        allowed_hosts = _allowed_hosts(app, opts, base_url)
         tables = build_schema(opts, [p.schema for p in plugins])
         models = build_models(db, tables)
         adapter = _adapter(app, db, models, opts, plugins)
@@ -279,6 +307,7 @@ class BetterAuth:
             sessions=sessions,
             users=Users(adapter, accounts, sessions, generate_id),
             mailer=mailer,
+            mail_after_response=_mail_after_response(app, opts),
             rate_limiter=limiter,
             registry=registry,
             hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
@@ -289,6 +318,7 @@ class BetterAuth:
             origin_check=csrf_enabled(opts.advanced, app.testing),
             generate_id=generate_id,
             sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
+            allowed_hosts=allowed_hosts,
             error_codes=_error_codes(plugins),
             plugin_ids=tuple(p.id for p in plugins),
             on_request=tuple(p.on_request for p in plugins if p.on_request),

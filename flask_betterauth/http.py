@@ -14,12 +14,13 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response as BaseResponse
 
+from .after_response import attach
 from .context import Context
 from .cookies import parse_cookie_header
 from .dispatch import Result
 from .dispatch import dispatch
 from .errors import APIError
-from .origins import origin_of
+from .hosts import origin_from_host
 from .ratelimit import rate_limit_hook
 from .registry import Endpoint
 from .state import AuthState
@@ -104,6 +105,9 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
             return empty(404)
         try:
             body = _read_body(endpoint, state.options.max_body_size)
+            origin = state.base_origin or origin_from_host(
+                incoming.host, incoming.host_url, state.allowed_hosts
+            )
         except APIError as error:
             return _error(error)
         environ = incoming.environ
@@ -117,14 +121,14 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
             params=params,
             cookies=parse_cookie_header(environ.get("HTTP_COOKIE")),
             https=incoming.is_secure,
-            request_origin=None if state.base_origin else origin_of(incoming.host_url),
+            request_origin=origin,
             remote_addr=incoming.remote_addr,
             is_http=True,
         )
         result = dispatch(ctx)
         if result.error is not None and state.options.on_api_error.throw:
             raise result.error
-        return to_response(result)
+        return attach(to_response(result), ctx)
 
     view.__name__ = endpoint.name
     return view

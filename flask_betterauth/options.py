@@ -186,9 +186,15 @@ class RateLimitOptions:
     storage, else ``"memory"``. ``custom_rules`` maps a path (or a glob such as
     ``"/two-factor/*"``) to a rule, to ``False`` (no limit), or to a callable
     ``(request, rule) -> rule | False | None``.
+
+    ``auth.api`` calls made while a Flask request is active count against the same
+    rules and buckets as HTTP requests (the client is the request's). Calls with no
+    request (a CLI command, a job) are not limited unless ``limit_server_calls`` is on:
+    then they count under the client IP their ``headers=`` name.
     """
 
     enabled: bool | None = None
+    limit_server_calls: bool = False
     window: int = 10
     max: int = 100
     storage: str | None = None
@@ -335,6 +341,10 @@ class AdvancedOptions:
     kinds, a list of path prefixes turns them off for those paths. ``disable_csrf_check``
     turns off only the Origin/CSRF checks. ``ip_address.ip_address_headers`` is empty by
     default: the socket's address is used, and a proxy header is trusted only when named.
+    ``allowed_hosts`` (host names, or ``name:port``) are the ``Host`` header values the app
+    builds its own URLs from when no base URL is set (any other is a ``400
+    INVALID_HOST``); without a base URL, it is required outside debug and testing.
+    ``mail_after_response`` left at ``None`` means on, except when ``app.testing``.
     """
 
     use_secure_cookies: bool | None = None
@@ -347,6 +357,12 @@ class AdvancedOptions:
     ip_address: IpAddressOptions = field(default_factory=IpAddressOptions)
     generate_id: Callable[[], str] | str | None = None
     skip_trailing_slashes: bool = False
+    allowed_hosts: list[str] | None = None
+    #: Anonymous requests (``request-password-reset``, ``send-verification-email``
+    #: without a session) send their mail after the response: see
+    #: :mod:`flask_betterauth.after_response`. ``None``: on, except under ``app.testing``
+    #: (so a test reads the mail as soon as the call returns).
+    mail_after_response: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import has_request_context
 from flask import request
 from werkzeug.datastructures import Headers
+from werkzeug.urls import iri_to_uri
 
 from .errors import APIError
 from .options import AdvancedOptions
@@ -248,8 +249,39 @@ def build_trusted(
     return TrustedOrigins(tuple(dict.fromkeys(p for p in patterns if p)), dynamic)
 
 
-def check_url_fields(trusted: TrustedOrigins, *sources: Mapping[str, object]) -> None:
-    """Refuse any redirect field in ``sources`` (body, query) that is not a safe target."""
+def written_location(url: str) -> str | None:
+    """``url`` exactly as it goes out in a ``Location`` header, or ``None`` when it cannot
+    be written with the same meaning it was checked with.
+
+    Werkzeug writes ``Location`` through ``iri_to_uri`` (non-ASCII and ``\\`` are
+    percent-encoded, the host goes to IDNA). A backslash, a control character, a value
+    that does not convert, or one whose origin (as a WHATWG parser reads it) changes on
+    the way is refused: ``http://app\\@evil.example`` is on ``app`` as typed but on
+    ``evil.example`` once written as ``http://app%5C@evil.example``.
+    """
+    if "\\" in url or _CONTROL_WIDE.search(url):
+        return None
+    try:
+        written = iri_to_uri(url)
+    except ValueError:
+        return None
+    if _CONTROL_WIDE.search(written) or origin_of(written) != origin_of(url):
+        return None
+    if is_safe_relative(url) and not is_safe_relative(written):
+        return None
+    return written
+
+
+def check_url_fields(
+    trusted: TrustedOrigins, *sources: Mapping[str, object], check_trust: bool = True
+) -> None:
+    """Refuse any redirect field in ``sources`` (body, query) that is not a safe target.
+
+    A value that is not a safe path or on a trusted origin is a 403 with the field's code
+    (unless ``check_trust`` is off: the path is in ``disable_origin_check``); one that
+    cannot be written to ``Location`` with the meaning it was checked with
+    (:func:`written_location`: ``\\``, control characters) is a 400 with that code, always.
+    """
     for source in sources:
         for name, code in URL_FIELDS.items():
             value = source.get(name)
@@ -257,8 +289,28 @@ def check_url_fields(trusted: TrustedOrigins, *sources: Mapping[str, object]) ->
                 continue
             if not isinstance(value, str):
                 raise APIError(400, None, f"Invalid {name}: expected a string")
-            if value and not trusted.allows_redirect(value):
+            if not value:
+                continue
+            if check_trust and not trusted.allows_redirect(value):
                 raise APIError(403, code)
+            written = written_location(value)
+            if written is None:
+                raise APIError(400, code)
+            if check_trust and not trusted.allows_redirect(written):
+                raise APIError(403, code)
+
+
+def location_header(url: str) -> str:
+    """The ``Location`` header for a redirect to ``url``, written once, here, in the form
+    that goes on the wire (so nothing rewrites it after the checks).
+
+    :raises APIError: 400 ``INVALID_CALLBACK_URL`` when ``url`` does not survive the
+        writing (:func:`written_location`).
+    """
+    written = written_location(url)
+    if written is None:
+        raise APIError(400, "INVALID_CALLBACK_URL")
+    return written
 
 
 def check_origin(trusted: TrustedOrigins, headers: Headers) -> None:

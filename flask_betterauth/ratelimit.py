@@ -2,7 +2,8 @@
 
 Every HTTP request to the auth routes is counted before it is routed, so requests that
 end in 404 or 403 count too. The key is ``<client ip>|<path below the base path>``: the
-query string is ignored and each path has its own bucket.
+query string is ignored and each path has its own bucket. ``auth.api`` calls made
+inside a Flask request are counted in the same buckets (:meth:`RateLimiter.check_path`).
 
 The rule of a path is, in order of precedence: a matching ``custom_rules`` entry (a rule,
 ``False`` for no limit, or a callable), the rule of the endpoint served there (a table by
@@ -365,10 +366,22 @@ class RateLimiter:
 
         :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
         """
-        ip = self.key_ip(incoming.headers, incoming.remote_addr)
+        self.check_path(
+            self.path_of(incoming.path), incoming.headers, incoming.remote_addr, incoming
+        )
+
+    def check_path(
+        self, path: str, headers: HeaderSource, remote_addr: str | None, incoming: Any = None
+    ) -> None:
+        """Count one call of ``path`` (below the base path) by the client that
+        ``headers`` and ``remote_addr`` name, in the same bucket as an HTTP request to it;
+        ``incoming`` is the Flask request custom rule callables receive (or ``None``).
+
+        :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
+        """
+        ip = self.key_ip(headers, remote_addr)
         if ip is None:
             return
-        path = self.path_of(incoming.path)
         rule = self.rule_for(path, incoming)
         if rule is None:
             return

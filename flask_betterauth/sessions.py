@@ -44,6 +44,9 @@ logger = logging.getLogger("flask_betterauth")
 
 #: A session made with ``rememberMe: false`` lives one day and is never extended.
 SHORT_SESSION = 24 * 3600
+#: Slack when telling such a session by its stored life (``expiresAt - createdAt``):
+#: Better Auth takes the two times from separate clock reads.
+SHORT_SESSION_SLACK = 60
 #: The cookie cache of a ``rememberMe: false`` session is trusted for one minute.
 SHORT_CACHE = 60
 
@@ -415,7 +418,7 @@ class Sessions:
         session, user = Record(found[0]), Record(found[1])
         stored = dict(session)
         session["token"] = token
-        if self.dont_remember(carrier) or disable_refresh:
+        if disable_refresh or self.dont_remember(carrier) or self.is_short(session):
             return SignedIn(session, user)
         if self._due_for_refresh(session, moment):
             expires = moment + timedelta(seconds=self.options.expires_in)
@@ -442,21 +445,35 @@ class Sessions:
         raw = carrier.cookies.get(carrier.specs.dont_remember.name)
         return raw is not None and decode_signed(self.key, raw) == "true"
 
+    def is_short(self, session: Mapping[str, Any]) -> bool:
+        """Whether ``session`` was made with ``rememberMe: false``, told by the session
+        itself rather than by the ``dont_remember`` cookie (which a stolen session cookie
+        may lack): such a session was given one day from its creation, when this app's
+        sessions live longer, and is never extended. Better Auth's rows qualify alike."""
+        slack = timedelta(seconds=SHORT_SESSION_SLACK)
+        short = timedelta(seconds=SHORT_SESSION)
+        if timedelta(seconds=self.options.expires_in) <= short + slack:
+            return False
+        created, expires = session.get("createdAt"), session.get("expiresAt")
+        if not isinstance(created, datetime) or not isinstance(expires, datetime):
+            return False
+        return bool(expires - created <= short + slack)
+
     def _due_for_refresh(self, session: Record, moment: Any) -> bool:
         if self.options.disable_session_refresh:
             return False
         window = timedelta(seconds=self.options.expires_in - self.options.update_age)
         return bool(session["expiresAt"] - window <= moment)
 
-    def require(self, carrier: Carrier, tier: str) -> SignedIn:
+    def require(self, carrier: Carrier, tier: str, *, from_store: bool = False) -> SignedIn:
         """The caller's session as the tier ``session``, ``sensitive`` (never from the
         cookie cache) or ``fresh`` (younger than ``fresh_age``) asks: for endpoints and
-        ``login_required`` alike.
+        ``login_required`` alike. ``from_store`` skips the cookie cache for any tier.
 
         :raises APIError: 401 ``UNAUTHORIZED`` without a session, 403
             ``SESSION_NOT_FRESH`` for a ``fresh`` tier and an older session.
         """
-        found = self.read(carrier, disable_cookie_cache=tier == "sensitive")
+        found = self.read(carrier, disable_cookie_cache=from_store or tier == "sensitive")
         return self.check(found, tier)
 
     def check(self, found: SignedIn | None, tier: str) -> SignedIn:

@@ -58,6 +58,9 @@ class AuthState:
     users: Users
     #: The mail sender of the account flows (made from the options and ``app.config``).
     mailer: Mailer
+    #: Whether anonymous mail goes out after the response
+    #: (``advanced.mail_after_response`` resolved for this app).
+    mail_after_response: bool
     #: The rate limiter of the HTTP routes; ``None`` when rate limiting is off.
     rate_limiter: RateLimiter | None
     registry: Registry
@@ -69,6 +72,8 @@ class AuthState:
     origin_check: bool
     generate_id: Callable[[], str]
     sign_in_url: str
+    #: The Host header values taken when ``base_url`` is ``None`` (:mod:`.hosts`).
+    allowed_hosts: tuple[str, ...]
     error_codes: Mapping[str, str]
     #: The ids of the app's plugins, in order.
     plugin_ids: tuple[str, ...]

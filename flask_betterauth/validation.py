@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +42,29 @@ class StrictString(fields.String):
         if not is_unicode_text(value):
             raise self.make_error("surrogate")
         return value
+
+
+#: What the user's ``image`` may hold: an ``http(s)://`` URL with a host, a path on the
+#: app (``/avatars/1.png``, not ``//host``), a base64 ``data:image/`` URL of a raster
+#: type (not SVG, which can carry script), or ``""``. Schemes are lower case; no
+#: whitespace, control character or backslash anywhere. ``javascript:`` and every other
+#: scheme are refused, so a template that renders the image as a link cannot run script.
+#: A JSON Schema (ECMA-262) pattern too: the OpenAPI document states it.
+IMAGE_URL_PATTERN = (
+    r"^(?:https?://[^\x00-\x20\x7f\\/?#]+(?:[/?#][^\x00-\x20\x7f\\]*)?"
+    r"|/(?:[^\x00-\x20\x7f\\/][^\x00-\x20\x7f\\]*)?"
+    r"|data:image/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]*={0,2})?$"
+)
+_IMAGE_URL = re.compile(IMAGE_URL_PATTERN)
+
+
+def check_image_url(value: object) -> None:
+    """Refuse an ``image`` that is not ``None`` or a URL of :data:`IMAGE_URL_PATTERN`.
+
+    :raises APIError: ``400 INVALID_IMAGE_URL``.
+    """
+    if isinstance(value, str) and not _IMAGE_URL.fullmatch(value):
+        raise APIError(400, "INVALID_IMAGE_URL")
 
 
 class StrictBoolean(fields.Boolean):

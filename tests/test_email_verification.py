@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -13,7 +12,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from flask_betterauth import jwt
-from flask_betterauth.endpoints import email_verification
 from flask_betterauth.secondary_storage import MemoryStorage
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
@@ -28,12 +26,6 @@ MakeApp = Callable[..., TestApp]
 ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 BOB = {"name": "Bob", "email": "bob@example.com", "password": PASSWORD}
 BASE = "/api/auth"
-
-
-@pytest.fixture(autouse=True)
-def no_floor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The anonymous time floor is tested once, on its own; elsewhere it only slows."""
-    monkeypatch.setattr(email_verification, "ANONYMOUS_FLOOR_SECONDS", 0.0)
 
 
 def follow(client: FlaskClient, link: str) -> Any:
@@ -403,17 +395,6 @@ def test_anonymous_requests_get_one_answer_and_mail_only_unverified_accounts(
 
     assert [(a.status_code, a.json) for a in answers] == [(200, {"status": True})] * 3
     assert [m.rcpt_tos for m in smtp_server.inbox] == [["ann@example.com"]]
-
-
-def test_anonymous_requests_take_at_least_the_floor(
-    mail_app: Callable[..., TestApp], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(email_verification, "ANONYMOUS_FLOOR_SECONDS", 0.3)
-    client = mail_app().app.test_client()
-    started = time.monotonic()
-    response = client.post(f"{BASE}/send-verification-email", json={"email": "x@example.com"})
-    assert response.status_code == 200
-    assert time.monotonic() - started >= 0.3
 
 
 def test_send_verification_email_needs_a_sender(make_app: MakeApp) -> None:

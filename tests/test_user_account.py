@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 
 from flask_betterauth import APIError
 from flask_betterauth.crypto import hash_token
-from flask_betterauth.endpoints import email_verification
 from tests.helpers import PASSWORD
 from tests.helpers import Clock
 from tests.helpers import TestApp
@@ -28,11 +27,6 @@ ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 BOB = {"name": "Bob", "email": "bob@example.com", "password": PASSWORD}
 BASE = "/api/auth"
 NEW_PASSWORD = "another password 2"
-
-
-@pytest.fixture(autouse=True)
-def no_floor(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(email_verification, "ANONYMOUS_FLOOR_SECONDS", 0.0)
 
 
 def signed_up(test_app: TestApp, person: dict[str, str] = ANN) -> FlaskClient:

@@ -9,7 +9,6 @@ address already verified and changes nothing.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from marshmallow import ValidationError
@@ -18,6 +17,7 @@ from marshmallow.validate import Email
 
 from .. import jwt
 from .. import signals
+from ..after_response import after_response
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
@@ -36,9 +36,6 @@ from .lifecycle import reissue_cookies
 
 logger = logging.getLogger("flask_betterauth")
 
-#: A request without a session takes at least this long (seconds), whether or not a
-#: mail went out, so the time does not tell whether the address has an account.
-ANONYMOUS_FLOOR_SECONDS = 0.5
 _is_email = Email()
 
 
@@ -149,18 +146,14 @@ def send_verification_email(ctx: Context) -> dict[str, Any]:
 
 
 def _send_anonymously(ctx: Context, email: str, callback: str | None) -> None:
-    """Send only to an unverified account, and take as long either way."""
-    started = time.monotonic()
-    try:
-        found = ctx.users.find_by_email(email)
-        if found is None or found["emailVerified"]:
-            verification_token(ctx, email, None)
-        else:
-            send_verification_mail(ctx, found, callback)
-    finally:
-        remaining = ANONYMOUS_FLOOR_SECONDS - (time.monotonic() - started)
-        if remaining > 0:
-            time.sleep(remaining)
+    """Send only to an unverified account; the mail goes out after the answer (which
+    is the same either way), and a mail that fails is logged, not answered."""
+    user = ctx.users.find_by_email(email)
+    if user is None or user["emailVerified"]:
+        return
+    after_response(
+        ctx, lambda: send_verification_mail(ctx, user, callback), "the verification mail"
+    )
 
 
 class VerifyEmailQuery(BodySchema):
@@ -234,12 +227,13 @@ def _verify(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | None:
         options.after_email_verification(verified)
     signals.send(signals.email_verified, user=verified)
     current = ctx.session
-    if options.auto_sign_in_after_verification and (
-        current is None or normalise_email(current.user["email"]) != email
-    ):
-        start_session(ctx, verified, remember_me=True)
-    elif current is not None and current.user["id"] == verified["id"]:
+    if current is None:
+        if options.auto_sign_in_after_verification:
+            start_session(ctx, verified, remember_me=True)
+    elif current.user["id"] == verified["id"]:
         reissue_cookies(ctx, current.session, verified)
+    # Someone else is signed in in this browser: the address is verified, but their
+    # session stays (a link can never switch a browser into another account).
     return None
 
 

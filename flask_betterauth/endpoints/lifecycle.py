@@ -85,14 +85,21 @@ def check_current_password(ctx: Context, user_id: str, password: str) -> dict[st
     return account
 
 
-def dont_remember(ctx: Context) -> bool:
-    """Whether the caller's session was made with ``rememberMe: false``."""
-    return ctx.sessions.dont_remember(ctx)
+def dont_remember(ctx: Context, session: Record) -> bool:
+    """Whether the caller's ``session`` was made with ``rememberMe: false``: by its
+    ``dont_remember`` cookie, or by the session's own short life (a stolen session cookie
+    without its ``dont_remember`` companion is still a short session)."""
+    return ctx.sessions.dont_remember(ctx) or ctx.sessions.is_short(session)
 
 
 def reissue_cookies(ctx: Context, session: Record, user: Record) -> None:
-    """Send the session's cookies again, the cookie cache carrying ``user`` as it now is."""
-    ctx.sessions.set_cookies(ctx, SignedIn(session, user), dont_remember=dont_remember(ctx))
+    """Send the session's cookies again, the cookie cache carrying ``user`` as it now is.
+
+    ``session`` must have been read from its store in this call (never from the cookie
+    cache), so a cache entry is only ever re-issued for a session storage confirmed.
+    """
+    short = dont_remember(ctx, session)
+    ctx.sessions.set_cookies(ctx, SignedIn(session, user), dont_remember=short)
 
 
 def merged_user(user: Record, changes: dict[str, Any]) -> Record:

@@ -14,10 +14,11 @@ from typing import Any
 from marshmallow import fields
 
 from .. import signals
+from ..after_response import after_response
 from ..context import Context
-from ..crypto import random_string
 from ..dispatch import Redirect
 from ..errors import APIError
+from ..records import Record
 from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictString
@@ -47,8 +48,9 @@ class RequestPasswordResetBody(BodySchema):
 
 @endpoint("/request-password-reset", body=RequestPasswordResetBody)
 def request_password_reset(ctx: Context) -> dict[str, Any]:
-    """Mail a reset link to the account of this address; the answer is the same whether
-    or not there is one."""
+    """Mail a reset link to the account of this address; the answer is the same, as
+    fast, whether or not there is one (the mail goes out after it, and a mail that fails
+    is logged, not answered)."""
     mailer = ctx.state.mailer
     if not mailer.can_send("reset_password"):
         logger.error(
@@ -57,18 +59,24 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
         )
         raise APIError(400, "RESET_PASSWORD_DISABLED")
     user = ctx.users.find_by_email(ctx.body["email"])
-    if user is None:
-        # The same work as for an account: a token and a lookup, then the same answer.
-        ctx.verifications.find(PREFIX, random_string(TOKEN_LENGTH))
-        return dict(REQUEST_ANSWER)
+    if user is not None:
+        redirect_to = ctx.body.get("redirectTo")
+        after_response(
+            ctx, lambda: _mail_reset_link(ctx, user, redirect_to), "the password-reset mail"
+        )
+    return dict(REQUEST_ANSWER)
+
+
+def _mail_reset_link(ctx: Context, user: Record, redirect_to: str | None) -> None:
+    """Issue a reset token for ``user`` and mail its link (after the answer: the same
+    answer, as fast, whether or not the address has an account)."""
     expires_in = ctx.options.email_and_password.reset_password_token_expires_in
     token, row = ctx.verifications.issue(PREFIX, user["id"], expires_in, length=TOKEN_LENGTH)
-    redirect_to = ctx.body.get("redirectTo")
     callback = js_encode(redirect_to) if redirect_to else ""
     url = f"{ctx.base_url}/reset-password/{token}?callbackURL={callback}"
     mail_token_link(
         ctx,
-        mailer,
+        ctx.state.mailer,
         "reset_password",
         "reset-password",
         user=user,
@@ -77,7 +85,6 @@ def request_password_reset(ctx: Context) -> dict[str, Any]:
         row=row,
         expires_in=expires_in,
     )
-    return dict(REQUEST_ANSWER)
 
 
 class ResetPasswordCallbackQuery(BodySchema):

@@ -10,6 +10,7 @@ from marshmallow.validate import Email
 from .. import signals
 from ..context import Context
 from ..errors import APIError
+from ..origins import location_header
 from ..records import Record
 from ..registry import FORM
 from ..registry import JSON
@@ -69,12 +70,14 @@ def sign_in_email(ctx: Context) -> dict[str, Any]:
     user = _verified_user(ctx, email, password)
     if options.require_email_verification and not user["emailVerified"]:
         refuse_unverified(ctx, user, ctx.body.get("callbackURL"))
+    callback = ctx.body.get("callbackURL")
+    # Written (and refused if it cannot be) before the session row exists.
+    location = location_header(callback) if callback else None
     session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
     signals.send(signals.user_signed_in, user=user, session=session)
-    callback = ctx.body.get("callbackURL")
     result: dict[str, Any] = {"redirect": bool(callback), "token": session["token"]}
-    if callback:
+    if callback and location:
         result["url"] = callback
-        ctx.response_headers["Location"] = callback
+        ctx.response_headers["Location"] = location
     result["user"] = user_json(ctx, user)
     return result

@@ -16,9 +16,11 @@ from ..registry import FORM
 from ..registry import JSON
 from ..registry import endpoint
 from ..storage import ConflictError
+from ..validation import IMAGE_URL_PATTERN
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
+from ..validation import check_image_url
 from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import start_session
@@ -34,7 +36,7 @@ class SignUpEmailBody(BodySchema):
     # PostgreSQL's unique index on user.email (a 500 instead of a 400).
     email = fields.Email(required=True, validate=Length(max=254))
     password = StrictString(required=True, validate=Length(min=1))
-    image = StrictString(allow_none=True)
+    image = StrictString(allow_none=True, metadata={"pattern": IMAGE_URL_PATTERN})
     callbackURL = StrictString()
     rememberMe = StrictBoolean()
 
@@ -47,6 +49,7 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
         raise APIError(400, "EMAIL_PASSWORD_SIGN_UP_DISABLED")
     password = ctx.body["password"]
     check_password_length(options, password)
+    check_image_url(ctx.body.get("image"))
     extra = parse_input(ctx.state.tables["user"], ctx.raw_body, creating=True)
     body = ctx.body
     user = ctx.users.new(body["email"], body["name"], image=body.get("image"), **extra)

@@ -25,6 +25,7 @@ from ..users import normalise_email
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
+from ..validation import check_image_url
 from .credentials import check_new_password
 from .credentials import check_password_length
 from .credentials import user_json
@@ -68,6 +69,7 @@ def update_user(ctx: Context) -> dict[str, Any]:
         if name in body:
             _string_field(body, name, nullable=nullable)
             changes[name] = body[name]
+    check_image_url(changes.get("image"))
     changes.update(parse_input(ctx.state.tables["user"], body, creating=False))
     if not changes:
         raise APIError(400, None, "No fields to update")
@@ -99,7 +101,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     hashed = state.hasher.hash(new_password)
     revoke = bool(ctx.body.get("revokeOtherSessions"))
-    remember = not dont_remember(ctx)
+    remember = not dont_remember(ctx, session)
     with state.adapter.transaction():
         if revoke:
             state.sessions.revoke_user(user["id"])

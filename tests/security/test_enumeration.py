@@ -97,3 +97,9 @@ def test_the_timing_bench_reports_both_medians():
     assert lines[1].startswith("  unknown email   median") and lines[1].endswith(" ms")
     assert lines[2].startswith("  wrong password  median") and lines[2].endswith(" ms")
     assert lines[4] == "  same status and body: yes"
+    assert result["reset_known_ms"] > 0 and result["reset_unknown_ms"] > 0
+    assert result["reset_same_answer"] is True
+    assert lines[5].startswith("request-password-reset timing, 3 attempts each")
+    assert lines[6].startswith("  known address   median") and lines[6].endswith(" ms")
+    assert lines[7].startswith("  unknown address median") and lines[7].endswith(" ms")
+    assert lines[9] == "  same status and body: yes"
