@@ -83,7 +83,7 @@ def mailed(database_url):
             "password": {"bcrypt_rounds": 4},
             "send_reset_password": lambda user, url, token: sent.append(url),
         },
-        advanced={"allowed_hosts": ["app.example.com"]},
+        advanced={"allowed_hosts": ["app.example.com"], "mail_after_response": False},
         rate_limit={"enabled": False},
     )
     client = app.test_client(use_cookies=False)
