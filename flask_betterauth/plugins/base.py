@@ -57,7 +57,7 @@ class Plugin:
         ``<cookie_prefix>.<name>``, ``__Secure-`` over HTTPS, the app's attributes and
         ``advanced.cookies[name]`` overrides; reached as ``ctx.cookie_spec(name)``.
     :param mail_purposes: its own mails (:class:`~flask_betterauth.mailer.MailPurpose`),
-        sent with ``ctx.send_mail(purpose, ...)`` like the core's.
+        sent with ``ctx.mailer.send(purpose, ...)`` like the core's.
     :param token_sources: where else a session token may come from (a bearer header,
         a multi-session cookie), tried in order after the session cookie.
     :param session_fields: ``session_fields(user) -> dict``: fields stored on each new
