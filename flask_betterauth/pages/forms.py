@@ -3,6 +3,7 @@ cookies onto the response, words for error codes and notices, and a safe ``next`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from .kit import PagesOptions
 #: person at a form. Other codes show the catalogue's message.
 MESSAGES = {
     "INVALID_EMAIL_OR_PASSWORD": "The email address or the password is wrong.",
-    "INVALID_EMAIL": "Enter a valid email address.",
+    "INVALID_EMAIL": "Email: Not a valid email address.",
     "INVALID_PASSWORD": "The password is wrong.",
     "PASSWORD_TOO_SHORT": "The password is too short.",
     "PASSWORD_TOO_LONG": "The password is too long.",
@@ -86,10 +87,27 @@ def setup() -> PagesSetup:
     return cast(PagesSetup, current_app.extensions["betterauth_pages"])
 
 
+#: How the pages name the body fields that a ``VALIDATION_ERROR`` message points at.
+FIELD_LABELS = {
+    "name": "Name",
+    "email": "Email",
+    "newEmail": "New email address",
+    "password": "Password",
+    "newPassword": "New password",
+    "currentPassword": "Current password",
+}
+_VALIDATION = re.compile(r"^\[(?:body|query)\.(\w+)\] (.+)$")
+
+
 def message_for(error: APIError) -> str:
     """The words shown next to a form for ``error``."""
     code = error.code or ""
-    return setup().kit.messages.get(code) or MESSAGES.get(code) or error.message
+    found = setup().kit.messages.get(code) or MESSAGES.get(code)
+    if code == "VALIDATION_ERROR":
+        parts = _VALIDATION.match(error.message)
+        if parts and parts.group(1) in FIELD_LABELS:
+            return f"{FIELD_LABELS[parts.group(1)]}: {parts.group(2)}"
+    return found or error.message
 
 
 def notice() -> str | None:
