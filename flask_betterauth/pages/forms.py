@@ -110,6 +110,12 @@ def message_for(error: APIError) -> str:
     return found or error.message
 
 
+def link_error(code: str) -> str:
+    """The words for the ``?error=CODE`` a mailed link's endpoint sent the browser with."""
+    known = setup().kit.messages.get(code) or MESSAGES.get(code)
+    return known or "This link could not be used. Ask for a new one."
+
+
 def notice() -> str | None:
     """The words for this request's ``?notice=``, if it names a known notice."""
     key = request.args.get("notice", "")

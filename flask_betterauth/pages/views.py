@@ -18,6 +18,7 @@ from ..glue import current_user
 from .forms import NOTICES
 from .forms import after_sign_in
 from .forms import call_api
+from .forms import link_error
 from .forms import message_for
 from .forms import notice
 from .forms import redirect_with
@@ -117,8 +118,7 @@ def reset_password() -> View:
     if request.method == "GET":
         code = request.args.get("error") or ("" if token else "INVALID_TOKEN")
         if code:
-            link_error = message_for(APIError(400, code))
-            return render_page("reset_password.html", 400, link_error=link_error)
+            return render_page("reset_password.html", 400, link_error=link_error(code))
         return render_page("reset_password.html", token=token)
     body = {"newPassword": request.form.get("password", ""), "token": token}
     try:
@@ -140,8 +140,7 @@ def verify_email() -> View:
     if request.method == "GET":
         code = request.args.get("error")
         if code:
-            link_error = message_for(APIError(400, code))
-            return render_page("verify_email.html", 400, link_error=link_error, notice=None)
+            return render_page("verify_email.html", 400, link_error=link_error(code), notice=None)
         return render_page("verify_email.html")
     if not current_user:
         return redirect(url_for(".sign_in", next=url_for(".verify_email")), code=303)

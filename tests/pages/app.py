@@ -40,18 +40,19 @@ def create_pages_app(
     testing: bool = True,
     mail_links_from: bool = False,
     config: dict[str, Any] | None = None,
+    template_folder: str | None = None,
     **options: Any,
 ) -> tuple[Flask, SQLAlchemy, BetterAuth]:
     """The app, its ``db`` and ``auth``; ``options`` extend :data:`OPTIONS`."""
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder=template_folder)
     app.config.update(
         TESTING=testing,
         SQLALCHEMY_DATABASE_URI=database_url,
         BETTER_AUTH_SECRET=SECRET,
         BETTER_AUTH_URL=base_url,
-        **smtp.config(),
-        **(config or {}),
     )
+    app.config.update(smtp.config())
+    app.config.update(config or {})
     db = SQLAlchemy()
     db.init_app(app)
     auth = BetterAuth()
