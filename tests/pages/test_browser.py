@@ -69,7 +69,7 @@ def live_server(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[str]:
         base_url,
         smtp_server,
         testing=False,
-        mail_links_from=True,
+        test_routes=True,
         # The flow signs in several times within seconds from one address.
         rate_limit={"enabled": False},
     )
@@ -114,6 +114,7 @@ def test_every_page_and_flow_in_chromium(live_server: str, tmp_path: Path) -> No
     print(f"axe findings below 'serious': {json.dumps(facts['minorViolations'])}")
 
     assert facts["audited"] == PAGES
+    assert {"image-alt", "label"} <= set(facts["auditOfInaccessiblePage"])
     for name in [*PAGES, "sign-in-narrow"]:
         assert (artifacts / f"{name}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 

@@ -44,16 +44,7 @@ class Run {
     const file = join(this.artifacts, `${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     this.facts.screenshots.push(file);
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const results = await page.evaluate(() =>
-      window.axe.run(document, { resultTypes: ['violations'] }),
-    );
-    const found = results.violations.map((v) => ({
-      page: name,
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
+    const found = await audit(page, name);
     const blocking = found.filter((v) => BLOCKING.has(v.impact));
     check(blocking.length === 0, `axe on ${name}: ${JSON.stringify(blocking)}`);
     this.facts.minorViolations.push(...found);
@@ -65,6 +56,18 @@ class Run {
     check(response.ok(), `no mail to ${to}`);
     return (await response.text()).trim();
   }
+}
+
+// The axe-core findings on the page as it is now.
+async function audit(page, name) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations.map((v) => ({
+    page: name,
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
 }
 
 const path = (page) => new URL(page.url()).pathname;
@@ -243,6 +246,11 @@ async function main() {
     const page = await context.newPage();
     const other = await otherContext.newPage();
     for (const each of [page, other]) each.setDefaultTimeout(20_000);
+    // The audit can fail: a page made to break the rules is caught.
+    await page.goto(`${run.baseURL}/test/inaccessible`);
+    run.facts.auditOfInaccessiblePage = (await audit(page, 'inaccessible'))
+      .filter((v) => BLOCKING.has(v.impact))
+      .map((v) => v.id);
     await signUpAndIn(run, page);
     await forgotAndReset(run, page);
     await accountChanges(run, page, other);
