@@ -226,3 +226,20 @@ def test_sign_out_while_the_session_store_is_down_is_a_503_not_a_crash(make_page
     }
     assert "You are not signed in." in response.text
     assert browser.cookie(SESSION_COOKIE) is None
+
+
+def test_the_token_is_bound_to_the_session(ann, pages_app):
+    signed_in_page = ann.get("/auth/sign-out").text
+    token = re.search(r'name="betterauth_csrf" value="([^"]+)"', signed_in_page)[1]
+    session = ann.cookie(SESSION_COOKIE)
+    ann.submit("/auth/sign-out", {})
+    # A token made for a signed-in browser is no good once its session cookie is gone...
+    refused = ann.client.post("/auth/sign-in", data={**ANN, "betterauth_csrf": token})
+    assert refused.status_code == 400
+    # ...nor with someone else's session cookie in its place.
+    other = PageClient(pages_app.test_client())
+    other.sign_up(email="bob@example.com")
+    ann.client.set_cookie(SESSION_COOKIE, other.cookie(SESSION_COOKIE))
+    assert session != other.cookie(SESSION_COOKIE)
+    refused = ann.client.post("/auth/sign-out", data={"betterauth_csrf": token})
+    assert refused.status_code == 400
