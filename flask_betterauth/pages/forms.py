@@ -63,8 +63,7 @@ NOTICES = {
     "password": "Your password was changed.",
     "password-others-signed-out": "Your password was changed and your other devices were "
     "signed out.",
-    "email-sent": "Change asked for: open the link we mailed you to finish it (unless "
-    "the address could be changed at once).",
+    "email-sent": "We sent a link to confirm the new address. Open it to finish the change.",
     "email-changed": "Your email address was changed.",
     "session-revoked": "That device was signed out.",
     "other-sessions-revoked": "Your other devices were signed out.",

@@ -136,6 +136,9 @@ def test_every_page_and_flow_in_chromium(live_server: str, tmp_path: Path) -> No
     assert facts["resetNotice"] == "Your password was reset. Sign in with the new one."
 
     assert facts["profileNotice"] == "Your profile was saved."
+    assert facts["emailSentNotice"].startswith("We sent a link to confirm the new address")
+    assert facts["emailChangedNotice"] == "Your email address was changed."
+    assert facts["accountEmailAfterChange"] == "ann.moved@example.com"
     assert facts["passwordError"] == "The password is wrong."
     assert facts["sessionsListed"] == 2
     assert facts["revokeNotice"] == "That device was signed out."

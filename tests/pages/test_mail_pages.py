@@ -146,3 +146,13 @@ def test_asking_for_a_new_link_signed_out_leads_to_sign_in(browser):
     response = browser.submit("/auth/verify-email", {}, page="/auth/sign-in")
     assert response.status_code == 303
     assert response.headers["Location"] == "/auth/sign-in?next=/auth/verify-email"
+
+
+def test_verified_without_auto_sign_in_asks_to_sign_in(make_pages_app, smtp_server):
+    app = make_pages_app(email_verification={"auto_sign_in_after_verification": False})
+    PageClient(app.test_client()).sign_up()
+    other = PageClient(app.test_client())
+    page = other.get(_open_link(other, smtp_server.last(to=ANN["email"]).link))
+    assert notice(page) == "Your email address is verified."
+    assert "to go on." in page.text
+    assert "Open the link we mailed you" not in page.text

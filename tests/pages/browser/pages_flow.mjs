@@ -26,6 +26,7 @@ const CHROMIUM_ARGS = [
 ];
 const USER = { name: 'Ann Pages', email: 'ann.pages@example.com', password: 'correct horse battery' };
 const NEW_PASSWORD = 'a brand new horse battery';
+const NEW_EMAIL = 'ann.moved@example.com';
 const BLOCKING = new Set(['serious', 'critical']);
 
 function check(condition, message) {
@@ -168,6 +169,13 @@ async function accountChanges(run, page, other) {
   await click(page, 'Save profile', '/auth/account');
   facts.profileNotice = await noticeText(page);
 
+  await page.getByLabel('New email address', { exact: true }).fill(NEW_EMAIL);
+  await click(page, 'Change email', '/auth/account');
+  facts.emailSentNotice = await noticeText(page);
+  await page.goto(await run.lastLink(page, NEW_EMAIL));
+  facts.emailChangedNotice = await noticeText(page);
+  facts.accountEmailAfterChange = await page.getByTestId('account-email').textContent();
+
   await page.getByLabel('Current password', { exact: true }).fill('wrong password');
   await page.getByLabel('New password', { exact: true }).fill('yet another password');
   await page.getByRole('main').getByRole('button', { name: 'Change password', exact: true }).click();
@@ -177,7 +185,7 @@ async function accountChanges(run, page, other) {
 
   // A second device signs in; the first one signs it out from the account page.
   await other.goto(`${run.baseURL}/auth/sign-in`);
-  await other.getByLabel('Email', { exact: true }).fill(USER.email);
+  await other.getByLabel('Email', { exact: true }).fill(NEW_EMAIL);
   await other.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
   await click(other, 'Sign in', '/auth/account');
   await page.goto(`${run.baseURL}/auth/account`);
@@ -193,7 +201,7 @@ async function accountChanges(run, page, other) {
   await page.locator('#delete').getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
   await click(page, 'Delete my account', '/auth/sign-in');
   facts.deletedNotice = await noticeText(page);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
+  await page.getByLabel('Email', { exact: true }).fill(NEW_EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole('main').getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('alert').waitFor();
