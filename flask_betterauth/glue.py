@@ -128,7 +128,7 @@ def _refuse(status: int, code: str, message: str) -> Response:
     if _wants_json():
         body = json_dumps({"message": message, "code": code})
         return Response(body, status, mimetype="application/json")
-    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in")
+    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL") or get_state().sign_in_url
     sep = "&" if "?" in target else "?"
     return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
 
@@ -137,7 +137,8 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
     """Protect a view: only a signed-in user gets through.
 
     Without a session, a request that wants JSON gets ``401`` ``UNAUTHORIZED``; a browser
-    is redirected to ``BETTER_AUTH_SIGN_IN_URL`` (default ``/sign-in``) with ``?next=``.
+    is redirected to ``BETTER_AUTH_SIGN_IN_URL`` (default: the ready-made sign-in page
+    when the pages are mounted, else ``/sign-in``) with ``?next=``.
     With ``fresh=True`` the session must also be younger than ``session.fresh_age``
     (``403`` ``SESSION_NOT_FRESH`` for JSON).
 
