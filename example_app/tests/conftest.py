@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +42,20 @@ def make_test_config(
     }
 
 
+#: The ``Accept`` header of a browser opening a page (``login_required`` redirects such
+#: requests to sign in, and answers others 401).
+PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(autouse=True)
+def instance_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every example app a test makes keeps its instance folder (database, generated
+    secret, mail log) in ``tmp_path``, never in the checkout."""
+    path = tmp_path / "instance"
+    monkeypatch.setenv("EXAMPLE_APP_INSTANCE_PATH", str(path))
+    return path
+
+
 @pytest.fixture
 def app() -> Iterator[Flask]:
     """The example app on an in-memory SQLite database."""
@@ -52,8 +67,10 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client for the app."""
-    return app.test_client()
+    """A test client for the app that asks for pages as a browser does."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT"] = PAGE_ACCEPT
+    return client
 
 
 @pytest.fixture

@@ -37,8 +37,9 @@ def mail_log(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(mail_log: Path) -> Iterator[Flask]:
-    """The example app, its development sender logging to ``mail_log``."""
-    app = create_app({**make_test_config("sqlite://"), "BETTER_AUTH_MAIL_LOG": str(mail_log)})
+    """The example app in debug mode, its development sender logging to ``mail_log``."""
+    config = {**make_test_config("sqlite://"), "BETTER_AUTH_MAIL_LOG": str(mail_log), "DEBUG": True}
+    app = create_app(config)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -221,6 +222,30 @@ def test_the_development_outbox_lists_the_links(
     url = last_mail(mail_log, "verify-email")["url"]
     assert url.replace("&", "&amp;") in page
     assert f'data-testid="mail-to">{EMAIL}<' in page
+    assert "A development tool" in page
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.8.9.10", "::1"])
+def test_the_outbox_answers_loopback_clients(app: Flask, address: str) -> None:
+    client = app.test_client()
+    assert client.get("/dev/mail", environ_base={"REMOTE_ADDR": address}).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["203.0.113.5", "10.0.0.2", "::ffff:203.0.113.5", ""])
+def test_the_outbox_is_hidden_from_other_clients(
+    app: Flask, auth: AuthActions, address: str
+) -> None:
+    auth.sign_up()
+    client = app.test_client()
+    response = client.get("/dev/mail", environ_base={"REMOTE_ADDR": address})
+    assert response.status_code == 404
+    assert "reset" not in response.get_data(as_text=True).lower()
+
+
+def test_the_outbox_is_gone_without_debug(app: Flask, auth: AuthActions) -> None:
+    auth.sign_up()
+    app.debug = False
+    assert app.test_client().get("/dev/mail").status_code == 404
 
 
 def test_the_outbox_is_gone_with_a_real_sender(tmp_path: Path) -> None:

@@ -24,12 +24,13 @@ pytestmark = pytest.mark.browser
 def account_server(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> str:
-    """``live_server`` with its development mail logged to a file, for ``/dev/mail``."""
+    """``live_server`` in debug mode with its development mail logged to a file, for
+    ``/dev/mail`` (which the browser, on this machine, may open)."""
     original = test_browser.make_test_config
     log = str(tmp_path / "mail.log")
 
     def with_mail_log(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**original(*args, **kwargs), "BETTER_AUTH_MAIL_LOG": log}
+        return {**original(*args, **kwargs), "BETTER_AUTH_MAIL_LOG": log, "DEBUG": True}
 
     monkeypatch.setattr(test_browser, "make_test_config", with_mail_log)
     return str(request.getfixturevalue("live_server"))

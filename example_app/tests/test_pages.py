@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +16,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
 
-from example_app import DEVELOPMENT_SECRET
 from example_app import create_app
 from example_app.extensions import db
 
@@ -110,6 +111,13 @@ def test_dashboard_requires_sign_in(client: FlaskClient) -> None:
 
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/sign-in"
+
+
+def test_a_script_asking_for_the_dashboard_gets_401(client: FlaskClient) -> None:
+    response = client.get("/dashboard", headers={"Accept": "*/*", "Sec-Fetch-Mode": "cors"})
+
+    assert response.status_code == 401
+    assert response.get_json()["code"] == "UNAUTHORIZED"
 
 
 @pytest.mark.parametrize(
@@ -262,19 +270,63 @@ def test_secret_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     _dispose(app)
 
 
-def test_missing_secret_falls_back_to_the_development_one(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_missing_secret_is_generated_once_per_instance(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, instance_path: Path
 ) -> None:
     monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
     config = make_test_config("sqlite://")
     del config["BETTER_AUTH_SECRET"]
 
     with caplog.at_level(logging.WARNING, logger="example_app"):
-        app = create_app(config)
+        first = create_app(config)
+    secret = first.config["BETTER_AUTH_SECRET"]
+    kept = instance_path / "secret_key"
 
-    assert app.config["BETTER_AUTH_SECRET"] == DEVELOPMENT_SECRET
+    assert len(secret) == 64 and int(secret, 16) >= 0
+    assert kept.read_text().strip() == secret
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert "BETTER_AUTH_SECRET is not set" in caplog.text
+    # The next start of the same instance signs with the same secret.
+    second = create_app(config)
+    assert second.config["BETTER_AUTH_SECRET"] == secret
+    _dispose(first)
+    _dispose(second)
+
+
+def test_each_instance_has_its_own_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("BETTER_AUTH_SECRET", raising=False)
+    config = make_test_config("sqlite://")
+    del config["BETTER_AUTH_SECRET"]
+    secrets = []
+    for name in ("one", "two"):
+        monkeypatch.setenv("EXAMPLE_APP_INSTANCE_PATH", str(tmp_path / name))
+        app = create_app(config)
+        secrets.append(app.config["BETTER_AUTH_SECRET"])
+        assert app.instance_path == str(tmp_path / name)
+        _dispose(app)
+    assert secrets[0] != secrets[1]
+
+
+def test_base_url_defaults_to_the_local_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BETTER_AUTH_URL", raising=False)
+    monkeypatch.setenv("PORT", "5123")
+    config = make_test_config("sqlite://")
+    del config["BETTER_AUTH_URL"]
+
+    app = create_app(config)
+
+    assert app.config["BETTER_AUTH_URL"] == "http://127.0.0.1:5123"
     _dispose(app)
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/dashboard", "/api/auth/get-session", "/nope"])
+def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def _dispose(app: Flask) -> None:
