@@ -40,6 +40,8 @@ from .options import parse_options
 from .origins import build_trusted
 from .origins import csrf_enabled
 from .origins import origin_of
+from .pages import Pages
+from .pages import parse_pages_option
 from .passwords import PasswordHasher
 from .plugins.base import Plugin
 from .plugins.base import check_plugins
@@ -148,12 +150,15 @@ class BetterAuth:
         self._options: dict[str, Any] = options
         self._last_state: AuthState | None = None
         self.api = API(self)
+        #: The ready-made pages (:class:`~flask_betterauth.pages.Pages`).
+        self.pages = Pages(self)
         if app is not None:
             self.init_app(app, db)
 
     def init_app(self, app: Flask, db: Any = None, **options: Any) -> None:
         """Set the extension up on ``app``: check the options, declare the models on
-        ``db``, register the ``/api/auth`` blueprint and the request hooks.
+        ``db``, register the ``/api/auth`` blueprint and the request hooks; with
+        ``pages=True`` (or ``pages={...}``, see :doc:`/pages`) mount the ready-made pages.
 
         :raises BetterAuthError: for a bad option, a missing secret or a missing ``db``.
         :raises RuntimeError: when ``app`` already has a BetterAuth.
@@ -169,6 +174,7 @@ class BetterAuth:
                 "BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)"
             )
         raw = merge_options(self._options, options)
+        pages = parse_pages_option(raw.pop("pages", None))
         plugins = check_plugins(raw.get("plugins", []))
         for plugin in plugins:
             defaults = plugin.init(raw) if plugin.init else None
@@ -183,6 +189,8 @@ class BetterAuth:
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         self._last_state = state
+        if pages is not None:
+            self.pages.init_app(app, **vars(pages))
         publish_telemetry(app, state)
 
     def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
@@ -227,7 +235,7 @@ class BetterAuth:
             secure_cookies=secure,
             origin_check=origin_check,
             generate_id=id_generator(advanced.generate_id),
-            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
+            sign_in_url="/sign-in",
             hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
             plugins=plugins,
             error_codes=error_codes,

@@ -139,7 +139,7 @@ def _refuse(status: int, code: str, message: str) -> Response:
     if not _is_page_request():
         body = json_dumps({"message": message, "code": code})
         return Response(body, status, mimetype="application/json")
-    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in")
+    target = current_app.config.get("BETTER_AUTH_SIGN_IN_URL") or get_state().sign_in_url
     sep = "&" if "?" in target else "?"
     return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
 
@@ -149,9 +149,10 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
 
     Without a session, a browser opening a page (``Sec-Fetch-Mode: navigate``, or
     ``text/html`` preferred in ``Accept``) is redirected to ``BETTER_AUTH_SIGN_IN_URL``
-    (default ``/sign-in``) with ``?next=``; any other request (``fetch()``, curl, an API
-    client) gets ``401`` JSON ``UNAUTHORIZED``. With ``fresh=True`` the session must also
-    be younger than ``session.fresh_age`` (``403`` ``SESSION_NOT_FRESH`` otherwise).
+    (default: the ready-made sign-in page when the pages are mounted, else ``/sign-in``)
+    with ``?next=``; any other request (``fetch()``, curl, an API client) gets ``401``
+    JSON ``UNAUTHORIZED``. With ``fresh=True`` the session must also be younger than
+    ``session.fresh_age`` (``403`` ``SESSION_NOT_FRESH`` otherwise).
 
     Use as ``@login_required`` or ``@login_required(fresh=True)``.
     """

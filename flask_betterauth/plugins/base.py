@@ -53,6 +53,8 @@ class Plugin:
     :param error_codes: ``{CODE: message}`` merged into ``auth.ERROR_CODES``.
     :param init: ``init(options) -> dict | None``: option defaults under the app's own.
     :param trusted_origins: origins this plugin needs trusted.
+    :param pages: ``pages(kit)``, called when the ready-made pages are mounted, adds the
+        plugin's pages and account sections (a :class:`~flask_betterauth.pages.PageKit`).
     """
 
     id: str
@@ -66,6 +68,7 @@ class Plugin:
     error_codes: Mapping[str, str] = field(default_factory=dict)
     init: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
     trusted_origins: Sequence[str] = ()
+    pages: Callable[[Any], None] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
