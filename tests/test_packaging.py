@@ -1,6 +1,7 @@
 """The built distributions: ``python -m build`` makes an sdist and a wheel (the wheel built
 from the sdist, as pip builds one), and the wheel, installed into a fresh virtual
-environment in a temporary folder, runs a tiny app that signs up and signs in.
+environment in a temporary folder, runs a tiny app that signs up and signs in and shows
+a ready-made page.
 
 Marked ``packaging`` (``-m "not packaging"`` deselects it): it builds in a copy of the
 source tree and installs the library's dependencies from the package index, at the
@@ -61,6 +62,7 @@ SMOKE_APP = textwrap.dedent(
         db,
         email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
         email_verification={"send_on_sign_up": True},
+        pages=True,
     )
     with app.app_context():
         db.create_all()
@@ -74,11 +76,16 @@ SMOKE_APP = textwrap.dedent(
         json={"email": account["email"], "password": account["password"]},
     )
     session = client.get("/api/auth/get-session").get_json()
+    page = client.get("/auth/account")
+    style = client.get("/auth/static/pages.css")
     print(json.dumps({
         "module": flask_betterauth.__file__,
         "sign_up": signed_up.status_code,
         "sign_in": signed_in.status_code,
         "user": session["user"]["email"] if session else None,
+        "account_page": page.status_code,
+        "account_page_shows_user": "ann@example.com" in page.get_data(as_text=True),
+        "stylesheet": style.status_code,
     }))
     """
 )
@@ -112,11 +119,11 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _package_files() -> set[str]:
-    """The package's non-Python files that must ship: templates and ``py.typed``."""
+    """The package's non-Python files that must ship: templates, static files, ``py.typed``."""
     return {
         path.relative_to(ROOT).as_posix()
         for path in PACKAGE.rglob("*")
-        if path.is_file() and (path.name == "py.typed" or "templates" in path.parts)
+        if path.is_file() and path.suffix not in (".py", ".pyc")
     }
 
 
@@ -124,6 +131,7 @@ def test_the_wheel_holds_the_templates_and_py_typed(dists: dict[str, Path]) -> N
     wanted = _package_files()
     assert "flask_betterauth/py.typed" in wanted
     assert any(name.endswith(".html") for name in wanted)
+    assert any(name.endswith(".css") for name in wanted)
     with zipfile.ZipFile(dists["wheel"]) as wheel:
         names = set(wheel.namelist())
     assert wanted <= names, sorted(wanted - names)
@@ -163,6 +171,9 @@ def test_the_wheel_installs_and_signs_in(dists: dict[str, Path], tmp_path: Path)
     assert report["sign_up"] == 200
     assert report["sign_in"] == 200
     assert report["user"] == "ann@example.com"
+    # The ready-made pages render from the wheel's templates and static files.
+    assert report["account_page"] == 200 and report["account_page_shows_user"]
+    assert report["stylesheet"] == 200
     # The verification mail was rendered from the wheel's own templates.
     (mail,) = (json.loads(line) for line in mail_log.read_text().splitlines())
     assert mail["type"] == "verify-email"
