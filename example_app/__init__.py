@@ -1,8 +1,9 @@
 """An example application: Flask's tutorial shape, signed in with flask-betterauth.
 
 Run it with ``./scripts/example`` (or ``flask --app example_app run --debug``). The JSON
-API that the Better Auth clients speak is served under ``/api/auth``; the Jinja pages in
-:mod:`example_app.pages` call the same endpoints in-process through ``auth.api``.
+API that the Better Auth clients speak is served under ``/api/auth``; the sign-in, sign-up
+and account pages are flask-betterauth's ready-made pages under ``/auth``, in this app's
+layout; :mod:`example_app.pages` holds the app's own pages (home and a dashboard).
 
 In production, point it at PostgreSQL and Redis and run several workers::
 
@@ -64,6 +65,8 @@ AUTH_OPTIONS: dict[str, Any] = {
     "session": {"cookie_cache": {"enabled": True}},
     "email_verification": {"send_on_sign_up": True, "auto_sign_in_after_verification": True},
     "user": {"change_email": {"enabled": True}, "delete_user": {"enabled": True}},
+    # The ready-made pages under /auth, in this app's layout; sign-in leads to the dashboard.
+    "pages": {"base_template": "base.html", "after_sign_in_url": "/dashboard"},
 }
 
 
@@ -105,11 +108,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         options["secondary_storage"] = RedisStorage.from_url(redis_url)
     auth.init_app(app, db, **options)
 
-    from . import account_pages
+    from . import dev
     from . import pages
 
     app.register_blueprint(pages.bp)
-    app.register_blueprint(account_pages.bp)
+    app.register_blueprint(dev.bp)
     app.cli.add_command(init_db_command)
 
     with app.app_context():

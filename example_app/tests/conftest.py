@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,31 +80,40 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+_TOKEN = re.compile(r'name="betterauth_csrf" value="([^"]+)"')
+
+
 class AuthActions:
-    """Submit the example app's auth forms as a same-origin browser would."""
+    """Fill in the ready-made pages' forms as a browser would: open the page, then post
+    its form with the CSRF token the page carries."""
 
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
+
+    def submit(self, url: str, data: dict[str, str], page: str | None = None) -> TestResponse:
+        """Open ``page`` (default ``url``), then post ``data`` to ``url`` with its token."""
+        shown = self._client.get(page or url)
+        found = _TOKEN.search(shown.get_data(as_text=True))
+        assert found is not None, f"no CSRF field on {page or url}: {shown.status}"
+        return self._client.post(url, data={"betterauth_csrf": found.group(1), **data})
 
     def sign_up(
         self, name: str = NAME, email: str = EMAIL, password: str = PASSWORD
     ) -> TestResponse:
         """Post the sign-up form."""
         data = {"name": name, "email": email, "password": password}
-        return self._client.post("/sign-up", data=data, headers={"Origin": ORIGIN})
+        return self.submit("/auth/sign-up", data)
 
     def sign_in(
-        self, email: str = EMAIL, password: str = PASSWORD, remember_me: bool = True
+        self, email: str = EMAIL, password: str = PASSWORD, next_url: str | None = None
     ) -> TestResponse:
-        """Post the sign-in form, with the "remember me" box ticked or not."""
-        data = {"email": email, "password": password}
-        if remember_me:
-            data["remember_me"] = "on"
-        return self._client.post("/sign-in", data=data, headers={"Origin": ORIGIN})
+        """Post the sign-in form (from the page ``login_required`` sent us to, if given)."""
+        url = "/auth/sign-in" + (f"?next={next_url}" if next_url else "")
+        return self.submit(url, {"email": email, "password": password, "remember_me": "on"})
 
     def sign_out(self) -> TestResponse:
-        """Press the header's sign-out button."""
-        return self._client.post("/sign-out", headers={"Origin": ORIGIN})
+        """Press the header's sign-out button (on the home page)."""
+        return self.submit("/auth/sign-out", {}, page="/")
 
 
 @pytest.fixture
