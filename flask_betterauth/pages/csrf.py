@@ -1,10 +1,11 @@
 """The pages' CSRF token: a random value in a cookie, its signature in each form.
 
 A browser gets a random value in the ``HttpOnly`` cookie :data:`COOKIE_NAME` the first
-time a page with a form is shown; every form carries ``HMAC(secret, value)`` in the
-hidden field :data:`FIELD_NAME`. A post is accepted only when the field signs the
-cookie. Another site can make a browser post, but it can neither read the cookie nor
-sign a value of its own without the app's secret, so its posts are refused.
+time a page with a form is shown; every form carries ``HMAC(secret, value, session
+cookie)`` in the hidden field :data:`FIELD_NAME`. A post is accepted only when the field
+signs the cookies it came with. Another site can make a browser post, but it can neither
+read the cookies nor sign a value of its own without the app's secret, so its posts are
+refused.
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ _PURPOSE = "betterauth-pages-csrf:"
 
 
 def _signature(value: str) -> str:
-    return b64url(hmac_sha256(get_state().key, _PURPOSE + value))
+    """The token for the browser's random ``value`` and its session cookie, as sent: a
+    value planted in the browser (by a sibling subdomain, say) is of no use without the
+    victim's session cookie, and signing in or out starts new tokens."""
+    state = get_state()
+    session_cookie = state.cookies_for(request.is_secure).session_token.name
+    bound = f"{_PURPOSE}{value}\x00{request.cookies.get(session_cookie, '')}"
+    return b64url(hmac_sha256(state.key, bound))
 
 
 def csrf_token() -> str:

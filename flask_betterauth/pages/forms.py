@@ -144,13 +144,13 @@ def call_api(name: str, body: Any = None, query: Mapping[str, Any] | None = None
     )
 
 
-def redirect_with(url: str, result: APIResponse | None) -> Response:
-    """A 303 to ``url`` carrying every header the endpoint asked to send (its cookies)."""
+def redirect_with(url: str, result: APIResponse | Response | None) -> Response:
+    """A 303 to ``url`` carrying the cookies the endpoint set (``result`` is what
+    ``return_headers=True`` or ``as_response=True`` gave)."""
     response = redirect(url, code=303)
     if result is not None:
-        for name, value in result.headers.items():
-            if name.lower() in ("set-cookie", "cache-control"):
-                response.headers.add(name, value)
+        for cookie in result.headers.getlist("Set-Cookie"):
+            response.headers.add("Set-Cookie", cookie)
     return response
 
 

@@ -8,6 +8,7 @@ cookies the endpoint set, otherwise it shows the form again with the error in wo
 
 from __future__ import annotations
 
+from flask import g
 from flask import redirect
 from flask import request
 from flask import url_for
@@ -24,6 +25,7 @@ from .forms import notice
 from .forms import redirect_with
 from .forms import refuse_without_csrf
 from .forms import render_page
+from .forms import setup
 
 View = Response | tuple[str, int]
 
@@ -87,8 +89,18 @@ def sign_out() -> View:
         return refused
     if request.method == "GET":
         return render_page("sign_out.html")
-    result = call_api("sign_out")
-    return redirect_with(url_for(".sign_in", notice="signed-out"), result)
+    answer = setup().api.sign_out(headers=request.headers, as_response=True)
+    if answer.status_code < 400:
+        return redirect_with(url_for(".sign_in", notice="signed-out"), answer)
+    # Not ended (the session store is down), but this browser's cookies are expired:
+    # say so on a page that carries the expiry, shown as signed out.
+    failed = APIError(answer.status_code, answer.json.get("code"), answer.json.get("message"))
+    g._betterauth_session = None
+    body, status = render_page("sign_out.html", failed.status, error=message_for(failed))
+    page = Response(body, status, mimetype="text/html")
+    for cookie in answer.headers.getlist("Set-Cookie"):
+        page.headers.add("Set-Cookie", cookie)
+    return page
 
 
 def forgot_password() -> View:

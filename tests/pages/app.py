@@ -1,9 +1,9 @@
 """A small app that mounts the ready-made pages, for the page tests and the browser test.
 
 It has a public home page and one protected page, and mails through a real SMTP server
-(the tests' aiosmtpd). With ``mail_links_from`` it also serves ``/test/last-link?to=``,
-the link of the newest mail to an address, so the browser test can follow what the app
-sent.
+(the tests' aiosmtpd). With ``test_routes`` it also serves ``/test/last-link?to=``, the
+link of the newest mail to an address, so the browser test can follow what the app sent,
+and ``/test/inaccessible``, a page the accessibility audit must fail.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def create_pages_app(
     smtp: SMTPServer,
     *,
     testing: bool = True,
-    mail_links_from: bool = False,
+    test_routes: bool = False,
     config: dict[str, Any] | None = None,
     template_folder: str | None = None,
     **options: Any,
@@ -69,7 +69,7 @@ def create_pages_app(
         email = escape(current_user["email"])
         return f"<!doctype html><title>Private</title><h1>Private</h1><p>{email}</p>"
 
-    if mail_links_from:
+    if test_routes:
 
         @app.get("/test/last-link")
         def last_link() -> str:
@@ -78,6 +78,10 @@ def create_pages_app(
                 if to in received.rcpt_tos:
                     return received.link
             abort(404)
+
+        @app.get("/test/inaccessible")
+        def inaccessible() -> str:
+            return '<!doctype html><title>Bad</title><input type="text"><img src="x.png">'
 
     with app.app_context():
         db.create_all()

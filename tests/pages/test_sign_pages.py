@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from flask_betterauth.secondary_storage import MemoryStorage
 from tests.helpers import PASSWORD
 
 from .conftest import ANN
@@ -197,3 +198,48 @@ def test_a_post_without_the_token_cookie_is_refused(pages_app):
     response = browser.client.post("/auth/sign-up", data={**ANN, "betterauth_csrf": token})
     assert response.status_code == 400
     assert browser.cookie(SESSION_COOKIE) is None
+
+
+class _FlakyStorage(MemoryStorage):
+    """Secondary storage whose reads fail while ``down``."""
+
+    down = False
+
+    def get(self, key: str) -> str | None:
+        if self.down:
+            raise ConnectionResetError("the store went away")
+        return super().get(key)
+
+
+def test_sign_out_while_the_session_store_is_down_is_a_503_not_a_crash(make_pages_app):
+    storage = _FlakyStorage()
+    app = make_pages_app(secondary_storage=storage)
+    browser = PageClient(app.test_client())
+    browser.sign_up()
+    page = browser.get("/auth/sign-out")
+    storage.down = True
+    token = re.search(r'name="betterauth_csrf" value="([^"]+)"', page.text)[1]
+    response = browser.client.post("/auth/sign-out", data={"betterauth_csrf": token})
+    assert response.status_code == 503
+    assert alerts(response) == {
+        "sign-out-error": "Session storage is unavailable. Please try again shortly."
+    }
+    assert "You are not signed in." in response.text
+    assert browser.cookie(SESSION_COOKIE) is None
+
+
+def test_the_token_is_bound_to_the_session(ann, pages_app):
+    signed_in_page = ann.get("/auth/sign-out").text
+    token = re.search(r'name="betterauth_csrf" value="([^"]+)"', signed_in_page)[1]
+    session = ann.cookie(SESSION_COOKIE)
+    ann.submit("/auth/sign-out", {})
+    # A token made for a signed-in browser is no good once its session cookie is gone...
+    refused = ann.client.post("/auth/sign-in", data={**ANN, "betterauth_csrf": token})
+    assert refused.status_code == 400
+    # ...nor with someone else's session cookie in its place.
+    other = PageClient(pages_app.test_client())
+    other.sign_up(email="bob@example.com")
+    ann.client.set_cookie(SESSION_COOKIE, other.cookie(SESSION_COOKIE))
+    assert session != other.cookie(SESSION_COOKIE)
+    refused = ann.client.post("/auth/sign-out", data={"betterauth_csrf": token})
+    assert refused.status_code == 400
