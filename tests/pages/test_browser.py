@@ -72,6 +72,8 @@ def live_server(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[str]:
         test_routes=True,
         # The flow signs in several times within seconds from one address.
         rate_limit={"enabled": False},
+        # Mail at once, so the flow reads the reset link as soon as the form answered.
+        advanced={"mail_after_response": False},
     )
     server.app = app
     thread = threading.Thread(target=server.serve_forever, name="pages-app-server")
