@@ -64,6 +64,8 @@ class Plugin:
         session (``activeOrganizationId``), declared in ``schema["session"]``.
     :param state: ``state(options) -> object``: the plugin's per-app state, built once at
         ``init_app`` and read with ``ctx.plugin_state(id, type)``.
+    :param pages: ``pages(kit)``, called when the ready-made pages are mounted, adds the
+        plugin's pages and account sections (a :class:`~flask_betterauth.pages.PageKit`).
     """
 
     id: str
@@ -82,6 +84,7 @@ class Plugin:
     token_sources: Sequence[TokenSource] = ()
     session_fields: SessionFields | None = None
     state: Callable[[Options], object] | None = None
+    pages: Callable[[Any], None] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
