@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from .errors import BetterAuthError
-from .errors import NotBuiltError
-from .security.ip import parse_networks
+from ..errors import BetterAuthError
+from ..errors import NotBuiltError
+from ..security.ip import parse_networks
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "json", "string[]", "number[]")
 #: A mail option: the app's function, ``True`` (the built-in mail sender), or ``False`` /
