@@ -42,7 +42,7 @@ from ..clock import to_ms
 from ..errors import APIError
 from ..errors import BetterAuthError
 from ..options import Options
-from ..options import RateLimitRule
+from ..options.groups import RateLimitRule
 from ..registry import Endpoint
 from ..storage import Adapter
 from ..storage import ConflictError
