@@ -53,15 +53,10 @@ UNAVAILABLE = {
 # -- fixtures ---------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def storage(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh secondary storage of each built-in kind."""
-    if request.param == "memory":
-        yield MemoryStorage()
-        return
-    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
-    yield store
-    store.client.close()
+@pytest.fixture
+def storage(secondary_storage: Any) -> Any:
+    """A fresh secondary storage of each built-in kind (``secondary_storage``)."""
+    return secondary_storage
 
 
 @pytest.fixture

@@ -241,20 +241,6 @@ def test_plugin_session_fields_are_stored_at_creation(plugin_app):
     assert reply.json["session"]["activeOrganizationId"] == "org-Ann"
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def secondary_storage(request):
-    from flask_betterauth.storage.secondary import MemoryStorage
-    from flask_betterauth.storage.secondary import RedisStorage
-
-    if request.param == "memory":
-        yield MemoryStorage()
-        return
-    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
-    yield store
-    store.client.flushdb()
-    store.client.close()
-
-
 def test_user_update_refreshes_the_copies_in_secondary_storage(make_app, secondary_storage):
     test_app = make_app(plugins=[login_history_plugin()], secondary_storage=secondary_storage)
     caller = Caller(test_app, "http")
