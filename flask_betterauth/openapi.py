@@ -41,6 +41,51 @@ _REDIRECTS = {
 #: Endpoints that answer JSON on success only when no callbackURL is given.
 _ONLY_REDIRECTS = {"request_password_reset_callback"}
 _UTF16 = "Counted in UTF-16 code units, as JavaScript's String length."
+_USER = {"$ref": "#/components/schemas/User"}
+_SESSION = {"$ref": "#/components/schemas/Session"}
+
+
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {**required, **(optional or {})},
+        "required": list(required),
+    }
+
+
+_BOOL = {"type": "boolean"}
+_STRING = {"type": "string"}
+_STATUS = _object({"status": _BOOL})
+_SUCCESS_MESSAGE = _object({"success": _BOOL, "message": _STRING})
+_TOKEN_USER = _object({"token": {"type": ["string", "null"]}, "user": _USER})
+#: The ``200`` body of each core endpoint (a plugin's endpoints: any JSON).
+_SUCCESS: dict[str, dict[str, Any]] = {
+    "ok": _object({"ok": _BOOL}),
+    "sign_up_email": _TOKEN_USER,
+    "sign_in_email": _object(
+        {"redirect": _BOOL, "token": _STRING, "user": _USER}, {"url": _STRING}
+    ),
+    "sign_out": _object({"success": _BOOL}),
+    "get_session": {"anyOf": [{"type": "null"}, _object({"session": _SESSION, "user": _USER})]},
+    "list_sessions": {"type": "array", "items": _SESSION},
+    "list_user_accounts": {
+        "type": "array",
+        "items": _object({"scopes": {"type": "array", "items": _STRING}}),
+    },
+    "update_session": _object({"session": _SESSION}),
+    "revoke_session": _STATUS,
+    "revoke_sessions": _STATUS,
+    "revoke_other_sessions": _STATUS,
+    "update_user": _STATUS,
+    "change_password": _TOKEN_USER,
+    "change_email": _STATUS,
+    "delete_user": _SUCCESS_MESSAGE,
+    "delete_user_callback": _SUCCESS_MESSAGE,
+    "request_password_reset": _object({"status": _BOOL, "message": _STRING}),
+    "reset_password": _STATUS,
+    "send_verification_email": _STATUS,
+    "verify_email": _object({"status": _BOOL, "user": {"anyOf": [{"type": "null"}, _USER]}}),
+}
 
 
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +190,7 @@ class _Builder:
                 page = {"text/html": {"schema": {"type": "string"}}}
                 responses["200"] = {"description": "An HTML page with the error", "content": page}
         elif name not in _ONLY_REDIRECTS:
-            responses["200"] = _json("Success", {})
+            responses["200"] = _json("Success", _SUCCESS.get(name, {}))
         if name in _REDIRECTS:
             responses["302"] = _redirect(_REDIRECTS[name])
         responses["4XX"] = _json(
