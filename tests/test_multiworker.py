@@ -89,12 +89,16 @@ class ExampleServer:
             time.sleep(0.05)
 
     def _answers(self) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             connection.request("GET", "/api/auth/ok?probe=ready")
             return connection.getresponse().status == 200
         except OSError:
             return False
+        finally:
+            # A probe that timed out while the workers boot must not leak its socket
+            # (a ResourceWarning, an error under filterwarnings=error).
+            connection.close()
 
     def _error_tail(self) -> str:
         try:
