@@ -96,12 +96,14 @@ class ExampleServer:
             time.sleep(0.05)
 
     def _answers(self) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             connection.request("GET", "/api/auth/ok?probe=ready")
             return connection.getresponse().status == 200
         except OSError:
             return False
+        finally:
+            connection.close()
 
     def _error_tail(self) -> str:
         try:
