@@ -93,7 +93,7 @@ def test_mailed_links_list_their_redirects_and_other_answers(document):
 
 def test_the_rules_handlers_apply_are_in_the_schemas(document):
     test_app, doc = document
-    limits = test_app.auth.state.options.email_and_password
+    limits = test_app.state.options.email_and_password
 
     def body(path, media="application/json"):
         return operation(doc, path, "post")["requestBody"]["content"][media]["schema"]
