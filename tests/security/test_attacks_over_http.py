@@ -78,7 +78,7 @@ class Browser:
     url: str
     origin: str
     jar: dict[str, str] = field(default_factory=dict)
-    ip: str = field(default_factory=lambda: _next_ip())
+    ip: str = field(default_factory=_next_ip)
 
     def send(
         self, method: str, path: str, body: Any = None, *, form: dict[str, str] | None = None
