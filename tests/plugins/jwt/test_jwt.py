@@ -68,9 +68,7 @@ def test_token_is_the_user_signed_with_eddsa(jwt_caller: Caller, clock: Clock) -
         "aud": ORIGIN,
     }
     assert list(payload)[0] == "iat" and list(payload)[-4:] == ["sub", "exp", "iss", "aud"]
-    claims = verify_jwt(
-        token, jwks_of(jwt_caller), issuer=ORIGIN, audience=ORIGIN, now=at(clock)
-    )
+    claims = verify_jwt(token, jwks_of(jwt_caller), issuer=ORIGIN, audience=ORIGIN, now=at(clock))
     assert claims["email"] == ANN["email"]
 
 
