@@ -21,8 +21,10 @@ from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins import symmetric_decrypt
 from flask_betterauth.plugins import symmetric_encrypt
 from flask_betterauth.plugins.jwt_plugin import InvalidJWT
+from flask_betterauth.plugins.jwt_plugin import JWKSUnavailable
 from flask_betterauth.plugins.jwt_plugin import RemoteJWKS
 from flask_betterauth.plugins.jwt_plugin import verify_jwt
+from tests.servers import free_port
 from tests.test_compat import COMPAT_DIR
 from tests.test_compat import TEST_SECRET
 from tests.test_compat import LiveServer
@@ -115,6 +117,14 @@ def test_python_services_verify_with_the_live_jwks(jwt_server: LiveServer) -> No
     assert fetched == [url, url]  # an unknown kid fetches the keys again
     with pytest.raises(InvalidJWT, match="claims"):
         verify_jwt(token, keys, issuer="https://elsewhere.example", audience=origin)
+
+
+def test_an_unreachable_or_wrong_jwks_url_is_not_a_bad_token(jwt_server: LiveServer) -> None:
+    token = _token(jwt_server)
+    origin = jwt_server.url
+    for url in (f"http://127.0.0.1:{free_port()}/jwks", f"{origin}/api/auth/get-session"):
+        with pytest.raises(JWKSUnavailable):
+            verify_jwt(token, url, issuer=origin, audience=origin)
 
 
 _ENVELOPE_SCRIPT = """

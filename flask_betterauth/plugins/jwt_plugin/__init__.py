@@ -34,10 +34,11 @@ from .tokens import sign
 from .tokens import token_for
 from .tokens import verify
 from .verify import InvalidJWT
+from .verify import JWKSUnavailable
 from .verify import RemoteJWKS
 from .verify import verify_jwt
 
-__all__ = ["InvalidJWT", "RemoteJWKS", "jwt", "verify_jwt"]
+__all__ = ["InvalidJWT", "JWKSUnavailable", "RemoteJWKS", "jwt", "verify_jwt"]
 
 PLUGIN_ID = "jwt"
 HEADER = "set-auth-jwt"

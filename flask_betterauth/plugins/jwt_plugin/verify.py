@@ -37,6 +37,10 @@ class InvalidJWT(Exception):
     for this issuer or audience; the message says which."""
 
 
+class JWKSUnavailable(Exception):
+    """The JWKS could not be fetched, or the answer was not a JWKS."""
+
+
 class RemoteJWKS:
     """The JWKS at ``url``, fetched on first use and kept for ``max_age`` seconds; a token
     whose ``kid`` is not listed fetches it again (a rotated key), at most once every
@@ -69,10 +73,13 @@ class RemoteJWKS:
     def _http_get(self, url: str) -> JWKS:
         # The scheme was checked (http or https) when the object was made.
         request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-            data = json.loads(response.read())
-        if not isinstance(data, dict):
-            raise InvalidJWT(f"{url} did not answer a JWKS")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                data = json.loads(response.read())
+        except (OSError, ValueError) as error:
+            raise JWKSUnavailable(f"{url}: {error}") from error
+        if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+            raise JWKSUnavailable(f"{url} did not answer a JWKS")
         return data
 
     def keys(self, kid: str | None = None) -> JWKS:
@@ -130,8 +137,8 @@ def check(
     try:
         key = JWKRegistry.import_key(dict(jwk))
         claims = jose_jwt.decode(token, key, registry=registry_for([alg])).claims
-    except (JoseError, ValueError) as error:
-        raise InvalidJWT(f"the signature does not verify ({error})") from None
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        raise InvalidJWT(f"the signature does not verify ({error!r})") from None
     checks: dict[str, Any] = {"sub": {"essential": True}}
     if issuer is not None:
         checks["iss"] = {"essential": True, "value": issuer}
@@ -163,6 +170,7 @@ def verify_jwt(
     :param now: seconds since the epoch, for tests; the system clock by default.
     :raises InvalidJWT: when it is malformed, signed by no listed key, expired, not yet
         valid, or for another issuer or audience.
+    :raises JWKSUnavailable: when the JWKS URL does not answer a JWKS.
     """
     kid = token_kid(token)
     source = RemoteJWKS(jwks, max_age=0) if isinstance(jwks, str) else jwks
