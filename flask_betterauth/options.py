@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import BetterAuthError
 from .errors import NotBuiltError
-from .ip import parse_networks
+from .security.ip import parse_networks
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "json", "string[]", "number[]")
 #: A mail option: the app's function, ``True`` (the built-in mail sender), or ``False`` /
@@ -440,7 +440,7 @@ class Options:
         default_factory=lambda: EmailVerificationOptions()
     )
     mail_sender: Any = None
-    #: A key-value store for sessions (see :mod:`flask_betterauth.secondary_storage`).
+    #: A key-value store for sessions (see :mod:`flask_betterauth.storage.secondary`).
     secondary_storage: Any = None
     rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
     plugins: list[Any] = field(default_factory=list)
