@@ -15,6 +15,7 @@ import json
 import threading
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -68,20 +69,29 @@ def registry_for(algorithms: list[str]) -> SigningRegistry:
     return SigningRegistry(algorithms=algorithms)
 
 
+#: How long the signing key is reused before the table is read again: a key another
+#: worker made, or rows an operator removed, are seen within this time.
+RECHECK_SECONDS = 60
+
+
 @dataclass(frozen=True)
 class SigningKey:
-    """A private key ready to sign: its ``kid`` (the row id) and algorithm."""
+    """A private key ready to sign: its ``kid`` (the row id) and algorithm, and until
+    when it is reused without reading the table (never past the key's expiry)."""
 
     kid: str
     alg: str
     key: Key
+    reuse_until: datetime
 
 
 @dataclass
 class KeyCache:
-    """Private keys already decrypted, by row id (rows never change once written)."""
+    """The plugin's per-app state: private keys already decrypted, by row id (rows never
+    change once written), and the current signing key."""
 
     keys: dict[str, Key] = field(default_factory=dict)
+    signing: SigningKey | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -167,9 +177,21 @@ def private_key(ctx: Context, options: JwtOptions, row: Record) -> Key:
 
 
 def signing_key(ctx: Context, options: JwtOptions) -> SigningKey:
-    """The key new tokens are signed with, made first if needed."""
+    """The key new tokens are signed with, made first if needed; the table is read again
+    after :data:`RECHECK_SECONDS` or when the key expires."""
+    cache = ctx.plugin_state("jwt", KeyCache)
+    moment = now()
+    current = cache.signing
+    if current is not None and moment < current.reuse_until:
+        return current
     row = _signing_row(ctx, options)
-    return SigningKey(row["id"], row.get("alg") or options.alg, private_key(ctx, options, row))
+    until = moment + timedelta(seconds=RECHECK_SECONDS)
+    if row.get("expiresAt") is not None:
+        until = min(until, row["expiresAt"])
+    alg = row.get("alg") or options.alg
+    current = SigningKey(row["id"], alg, private_key(ctx, options, row), until)
+    cache.signing = current
+    return current
 
 
 def published_keys(ctx: Context, options: JwtOptions) -> list[dict[str, Any]]:

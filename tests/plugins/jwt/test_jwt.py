@@ -20,6 +20,7 @@ from tests.helpers import SECRET
 from tests.helpers import Caller
 from tests.helpers import Clock
 from tests.helpers import rows
+from tests.helpers import sql
 
 ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 ORIGIN = "http://localhost"
@@ -290,3 +291,27 @@ def test_custom_jwks_path(make_app: Any) -> None:
     client = test_app.app.test_client()
     assert client.get("/api/auth/.well-known/jwks.json").json["keys"][0]["kty"] == "OKP"
     assert client.get("/api/auth/jwks").status_code == 404
+
+
+def test_the_signing_key_is_reread_after_a_minute(make_app: Any, clock: Clock) -> None:
+    test_app = make_app(plugins=[jwt()])
+    caller = Caller(test_app, "http")
+    caller.call("sign_up_email", ANN)
+    first = part(caller.call("get_token").json["token"], 0)["kid"]
+    sql(test_app, "DELETE FROM jwks")  # an operator removes the keys (a new secret, say)
+    clock.advance(seconds=59)
+    assert part(caller.call("get_token").json["token"], 0)["kid"] == first
+    clock.advance(seconds=1)
+    second = part(caller.call("get_token").json["token"], 0)["kid"]
+    assert second != first
+    assert [k["kid"] for k in jwks_of(caller)["keys"]] == [second]
+
+
+def test_openapi_lists_the_routes_not_the_server_only_calls(make_app: Any) -> None:
+    from flask_betterauth.plugins import open_api
+
+    test_app = make_app(plugins=[jwt(), open_api()])
+    paths = test_app.app.test_client().get("/api/auth/open-api/generate-schema").json["paths"]
+    assert {"/api/auth/token", "/api/auth/jwks"} <= set(paths)
+    assert list(paths["/api/auth/token"]) == ["get"]
+    assert not {"/api/auth/sign-jwt", "/api/auth/verify-jwt"} & set(paths)
