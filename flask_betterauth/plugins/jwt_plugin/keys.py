@@ -19,6 +19,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 from joserfc.jwk import JWKRegistry
 from joserfc.jwk import Key
@@ -28,6 +29,7 @@ from joserfc.jws import JWSRegistry
 
 from flask_betterauth import BetterAuthError
 from flask_betterauth.plugins import Context
+from flask_betterauth.plugins import DecryptionError
 from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import now
 from flask_betterauth.plugins import symmetric_decrypt
@@ -166,7 +168,7 @@ def private_key(ctx: Context, options: JwtOptions, row: Record) -> Key:
         if not options.disable_private_key_encryption:
             text = symmetric_decrypt(ctx.state.secret, json.loads(text))
         key = JWKRegistry.import_key(json.loads(text))
-    except Exception as error:  # a wrong secret, or a row that is not a key
+    except (DecryptionError, JoseError, ValueError, TypeError, KeyError) as error:
         raise BetterAuthError(
             f"jwt: the private key {row['id']!r} does not decrypt: the secret is not the one "
             "it was stored with (remove the jwks rows, or keep the old secret)"
