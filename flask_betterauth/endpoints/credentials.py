@@ -8,7 +8,7 @@ from typing import Any
 from .. import signals
 from ..context import Context
 from ..errors import APIError
-from ..options import EmailAndPasswordOptions
+from ..options.groups import EmailAndPasswordOptions
 from ..records import Record
 from ..records import to_wire
 from ..security.breach import check_breached

@@ -27,8 +27,8 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
-from ..sessions.service import Carrier as Carrier
-from ..sessions.service import TokenSource as TokenSource
+from ..sessions.values import Carrier as Carrier
+from ..sessions.values import TokenSource as TokenSource
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt

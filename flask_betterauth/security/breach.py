@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 from ..errors import APIError
-from ..options import BreachedPasswordOptions
+from ..options.groups import BreachedPasswordOptions
 
 logger = logging.getLogger("flask_betterauth")
 
