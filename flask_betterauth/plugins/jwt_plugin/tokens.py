@@ -46,9 +46,14 @@ def sign(ctx: Context, options: JwtOptions, payload: Mapping[str, Any]) -> str:
     claims = dict(payload)
     started = claims.get("iat")
     base = started if isinstance(started, int) and not isinstance(started, bool) else _seconds()
-    claims.setdefault("exp", base + options.expiration_time)
-    claims.setdefault("iss", issuer(ctx, options))
-    claims.setdefault("aud", audience(ctx, options))
+    defaults = {
+        "exp": base + options.expiration_time,
+        "iss": issuer(ctx, options),
+        "aud": audience(ctx, options),
+    }
+    for name, value in defaults.items():
+        if claims.get(name) is None:
+            claims[name] = value
     key = signing_key(ctx, options)
     header = {"alg": key.alg, "kid": key.kid}
     return jose_jwt.encode(

@@ -252,6 +252,13 @@ def test_sign_and_verify_are_server_only(jwt_caller: Caller) -> None:
         api = jwt_caller.app.auth.api
         token = api.sign_jwt(body={"payload": {"sub": "service-1", "scope": "read"}})["token"]
         assert "iat" not in part(token, 1)
+        assert part(token, 1)["iss"] == ORIGIN
+        custom = api.sign_jwt(body={"payload": {"sub": "s", "iss": None, "aud": "svc", "exp": 5}})
+        assert {k: part(custom["token"], 1)[k] for k in ("iss", "aud", "exp")} == {
+            "iss": ORIGIN,
+            "aud": "svc",
+            "exp": 5,
+        }
         assert api.verify_jwt(body={"token": token})["payload"]["scope"] == "read"
         with pytest.raises(Exception) as raised:
             api.sign_jwt(body={"payload": "not an object"})
