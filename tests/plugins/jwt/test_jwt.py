@@ -322,3 +322,13 @@ def test_openapi_lists_the_routes_not_the_server_only_calls(make_app: Any) -> No
     assert {"/api/auth/token", "/api/auth/jwks"} <= set(paths)
     assert list(paths["/api/auth/token"]) == ["get"]
     assert not {"/api/auth/sign-jwt", "/api/auth/verify-jwt"} & set(paths)
+
+
+def test_the_factory_is_not_hidden_by_its_package() -> None:
+    import types
+
+    import flask_betterauth.plugins.jwt_plugin.verify  # noqa: F401  (sets the package attribute)
+    from flask_betterauth import plugins
+
+    assert isinstance(plugins.jwt, types.FunctionType)
+    assert "jwt" in plugins.__all__
