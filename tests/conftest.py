@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from flask_betterauth.storage.secondary import MemoryStorage
+from flask_betterauth.storage.secondary import RedisStorage
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import Clock
@@ -17,6 +23,12 @@ from tests.helpers import build_app
 from tests.helpers import set_clock
 
 pytest_plugins = ["tests.servers", "tests.mailserver"]
+
+# Hypothesis (the fuzz tests) keeps its caches in a temporary folder, not the checkout.
+if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    _hypothesis_home = tempfile.mkdtemp(prefix="fba-hypothesis-")
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _hypothesis_home
+    atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -114,3 +126,15 @@ def signed_up(caller: Caller) -> dict[str, Any]:
     )
     assert reply.status == 200, reply.json
     return dict(reply.json)
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def secondary_storage(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh secondary storage of each built-in kind: in memory, and the test Redis."""
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
+    yield store
+    store.client.flushdb()
+    store.client.close()
