@@ -15,14 +15,14 @@ from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins import symmetric_decrypt
 from flask_betterauth.plugins.jwt_plugin import InvalidJWT
 from flask_betterauth.plugins.jwt_plugin import verify_jwt
-from tests.helpers import PASSWORD
+from tests.factories import ANN
+from tests.factories import sign_up
 from tests.helpers import SECRET
 from tests.helpers import Caller
 from tests.helpers import Clock
 from tests.helpers import rows
 from tests.helpers import sql
 
-ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 ORIGIN = "http://localhost"
 
 
@@ -38,9 +38,9 @@ def at(clock: Clock) -> Any:
 
 
 @pytest.fixture
-def jwt_caller(make_app: Any, via: str) -> Caller:
-    caller = Caller(make_app(plugins=[jwt()]), via)
-    assert caller.call("sign_up_email", ANN).status == 200
+def jwt_caller(plugin_app: Any) -> Caller:
+    caller: Caller = plugin_app(jwt()).caller()
+    sign_up(caller)
     return caller
 
 
@@ -73,15 +73,16 @@ def test_token_is_the_user_signed_with_eddsa(jwt_caller: Caller, clock: Clock) -
     assert claims["email"] == ANN["email"]
 
 
-def test_token_needs_a_session(make_app: Any, via: str) -> None:
-    reply = Caller(make_app(plugins=[jwt()]), via).call("get_token")
+def test_token_needs_a_session(plugin_app: Any) -> None:
+    reply = plugin_app(jwt()).caller().call("get_token")
     assert reply.status == 401 and reply.json["code"] == "UNAUTHORIZED"
 
 
-def test_jwks_makes_the_first_key_and_stores_it_encrypted(make_app: Any, via: str) -> None:
-    test_app = make_app(plugins=[jwt()])
+def test_jwks_makes_the_first_key_and_stores_it_encrypted(plugin_app: Any) -> None:
+    served = plugin_app(jwt())
+    test_app = served.app
     assert rows(test_app, "jwks") == []
-    keys = jwks_of(Caller(test_app, via))["keys"]
+    keys = jwks_of(served.caller())["keys"]
     [row] = rows(test_app, "jwks")
     assert keys == [
         {"alg": "EdDSA", "crv": "Ed25519", "x": keys[0]["x"], "kty": "OKP", "kid": row["id"]}
@@ -93,14 +94,14 @@ def test_jwks_makes_the_first_key_and_stores_it_encrypted(make_app: Any, via: st
     private = json.loads(symmetric_decrypt(SECRET, envelope))
     assert private["x"] == keys[0]["x"] and len(private["d"]) == 43
     # A second request lists the same key, makes no other.
-    assert jwks_of(Caller(test_app, via))["keys"] == keys
+    assert jwks_of(served.caller())["keys"] == keys
     assert len(rows(test_app, "jwks")) == 1
 
 
-def test_private_key_stored_plain_when_encryption_is_off(make_app: Any, via: str) -> None:
-    test_app = make_app(plugins=[jwt(jwks={"disable_private_key_encryption": True})])
-    caller = Caller(test_app, via)
-    caller.call("sign_up_email", ANN)
+def test_private_key_stored_plain_when_encryption_is_off(plugin_app: Any) -> None:
+    served = plugin_app(jwt(jwks={"disable_private_key_encryption": True}))
+    test_app, caller = served.app, served.caller()
+    sign_up(caller)
     token = caller.call("get_token").json["token"]
     [row] = rows(test_app, "jwks")
     assert json.loads(row["privateKey"])["kty"] == "OKP"
@@ -115,10 +116,10 @@ def test_get_session_carries_the_token_in_a_header(jwt_caller: Caller, clock: Cl
     assert claims["sub"] == reply.json["user"]["id"]
 
 
-def test_no_header_without_a_session_or_when_turned_off(make_app: Any, via: str) -> None:
-    assert "set-auth-jwt" not in Caller(make_app(plugins=[jwt()]), via).call("get_session").headers
-    caller = Caller(make_app(plugins=[jwt(disable_setting_jwt_header=True)]), via)
-    caller.call("sign_up_email", ANN)
+def test_no_header_without_a_session_or_when_turned_off(plugin_app: Any) -> None:
+    assert "set-auth-jwt" not in plugin_app(jwt()).caller().call("get_session").headers
+    caller = plugin_app(jwt(disable_setting_jwt_header=True)).caller()
+    sign_up(caller)
     reply = caller.call("get_session")
     assert reply.json["user"]["email"] == ANN["email"]
     assert "set-auth-jwt" not in reply.headers
@@ -170,13 +171,11 @@ def test_tampered_or_foreign_tokens_are_refused(jwt_caller: Caller, clock: Clock
     assert server_verify(jwt_caller, token)["email"] == ANN["email"]
 
 
-def test_rotation_signs_with_a_new_key_and_lists_the_old_one(
-    make_app: Any, via: str, clock: Clock
-) -> None:
+def test_rotation_signs_with_a_new_key_and_lists_the_old_one(plugin_app: Any, clock: Clock) -> None:
     options = {"rotation_interval": 3600, "grace_period": 7200}
-    test_app = make_app(plugins=[jwt(jwks=options, jwt={"expiration_time": "2h"})])
-    caller = Caller(test_app, via)
-    caller.call("sign_up_email", ANN)
+    served = plugin_app(jwt(jwks=options, jwt={"expiration_time": "2h"}))
+    test_app, caller = served.app, served.caller()
+    sign_up(caller)
     first = caller.call("get_token").json["token"]
     [row] = rows(test_app, "jwks")
     assert row["expiresAt"] == clock.now.replace(microsecond=0) + _hours(1)
@@ -211,7 +210,7 @@ def _hours(count: int) -> Any:
 def test_other_algorithms(make_app: Any, alg: str, kty: str, crv: str | None) -> None:
     test_app = make_app(plugins=[jwt(jwks={"key_pair_config": {"alg": alg}})])
     caller = Caller(test_app, "http")
-    caller.call("sign_up_email", ANN)
+    sign_up(caller)
     token = caller.call("get_token").json["token"]
     [key] = jwks_of(caller)["keys"]
     assert (part(token, 0)["alg"], key["alg"], key["kty"], key.get("crv")) == (alg, alg, kty, crv)
@@ -219,7 +218,7 @@ def test_other_algorithms(make_app: Any, alg: str, kty: str, crv: str | None) ->
     assert server_verify(caller, token)["sub"] == part(token, 1)["id"]
 
 
-def test_payload_subject_issuer_audience_and_lifetime_options(make_app: Any, via: str) -> None:
+def test_payload_subject_issuer_audience_and_lifetime_options(plugin_app: Any) -> None:
     plugin = jwt(
         jwt={
             "issuer": "https://issuer.example",
@@ -229,8 +228,8 @@ def test_payload_subject_issuer_audience_and_lifetime_options(make_app: Any, via
             "get_subject": lambda s: "user:" + s["user"]["id"],
         }
     )
-    caller = Caller(make_app(plugins=[plugin]), via)
-    caller.call("sign_up_email", ANN)
+    caller = plugin_app(plugin).caller()
+    sign_up(caller)
     session = caller.call("get_session").json
     payload = part(caller.call("get_token").json["token"], 1)
     assert payload == {
@@ -303,7 +302,7 @@ def test_custom_jwks_path(make_app: Any) -> None:
 def test_the_signing_key_is_reread_after_a_minute(make_app: Any, clock: Clock) -> None:
     test_app = make_app(plugins=[jwt()])
     caller = Caller(test_app, "http")
-    caller.call("sign_up_email", ANN)
+    sign_up(caller)
     first = part(caller.call("get_token").json["token"], 0)["kid"]
     sql(test_app, "DELETE FROM jwks")  # an operator removes the keys (a new secret, say)
     clock.advance(seconds=59)
