@@ -23,11 +23,15 @@ from ..hooks import Hook as Hook
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
 from ..records import Record as Record
+from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import TokenSource as TokenSource
+from ..symmetric import DecryptionError as DecryptionError
+from ..symmetric import symmetric_decrypt as symmetric_decrypt
+from ..symmetric import symmetric_encrypt as symmetric_encrypt
 from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
 from ..validation import StrictString as StrictString
@@ -41,6 +45,7 @@ __all__ = [
     "Carrier",
     "Context",
     "CookieSpec",
+    "DecryptionError",
     "Endpoint",
     "EndpointRateLimit",
     "Hook",
@@ -59,9 +64,13 @@ __all__ = [
     "encode_signed",
     "endpoint",
     "iso",
+    "jwt",
     "now",
     "open_api",
     "openapi_document",
+    "symmetric_decrypt",
+    "symmetric_encrypt",
+    "to_wire",
 ]
 
 
@@ -71,4 +80,8 @@ def __getattr__(name: str) -> Any:
         from .openapi import open_api
 
         return open_api
+    if name == "jwt":
+        from .jwt_plugin import jwt
+
+        return jwt
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,6 +34,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 import { createAuthClient } from "better-auth/client";
 
@@ -101,7 +102,7 @@ function parseSetCookie(line) {
 /**
  * One simulated browser: an official client with its own cookie jar and request log.
  */
-class Agent {
+export class Agent {
   constructor(baseURL, jar = new CookieJar()) {
     this.baseURL = baseURL;
     this.jar = jar;
@@ -175,11 +176,11 @@ function datePaths(value, prefix = "") {
 }
 
 /** A fresh, mixed-case address, so each scenario has its own user and lower-casing shows. */
-function freshEmail() {
+export function freshEmail() {
   return `Ann.${randomUUID().slice(0, 8)}@Example.COM`;
 }
 
-const signUp = (email) => (c) => c.signUp.email({ name: "Ann Example", email, password: PASSWORD });
+export const signUp = (email) => (c) => c.signUp.email({ name: "Ann Example", email, password: PASSWORD });
 const signIn = (email, extra = {}) => (c) =>
   c.signIn.email({ email, password: PASSWORD, ...extra });
 const getSession = (query) => (c) => (query ? c.getSession({ query }) : c.getSession());
@@ -564,4 +565,7 @@ async function main(argv) {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run only as a script, so that the per-plugin scripts (jwt.mjs, ...) can import the agent.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
