@@ -17,6 +17,8 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..endpoints.sign_in import check_credential as check_credential
+from ..endpoints.sign_in import finish_sign_in as finish_sign_in
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
@@ -54,14 +56,18 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "bearer",
+    "check_credential",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "finish_sign_in",
     "iso",
     "now",
     "open_api",
     "openapi_document",
+    "username",
 ]
 
 
@@ -71,4 +77,16 @@ def __getattr__(name: str) -> Any:
         from .openapi import open_api
 
         return open_api
+    # A plugin package named like its factory: importing the package sets the package
+    # as this module's attribute, so the factory is put back over it.
+    if name == "username":
+        from .username import username
+
+        globals()["username"] = username
+        return username
+    if name == "bearer":
+        from .bearer import bearer
+
+        globals()["bearer"] = bearer
+        return bearer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
