@@ -33,15 +33,15 @@
  * Exit status: 0 when every scenario ran (whatever the server answered), 2 on bad usage.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 
 import { createAuthClient } from "better-auth/client";
 
-const PASSWORD = "correct horse battery staple";
+export const PASSWORD = "correct horse battery staple";
 const MAX_BODY_CHARS = 4000;
 
 /** A minimal cookie store for one host: name -> value. */
-class CookieJar {
+export class CookieJar {
   constructor(entries = []) {
     this.cookies = new Map(entries);
   }
@@ -161,12 +161,12 @@ class Agent {
 }
 
 /** JSON-safe copy of a client result: Dates become ISO strings, undefined keys vanish. */
-function toPlain(value) {
+export function toPlain(value) {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
 /** Dotted paths of every Date inside `value` (array items use their index). */
-function datePaths(value, prefix = "") {
+export function datePaths(value, prefix = "") {
   if (value instanceof Date) return [prefix];
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, item]) =>
@@ -175,7 +175,7 @@ function datePaths(value, prefix = "") {
 }
 
 /** A fresh, mixed-case address, so each scenario has its own user and lower-casing shows. */
-function freshEmail() {
+export function freshEmail() {
   return `Ann.${randomUUID().slice(0, 8)}@Example.COM`;
 }
 
@@ -564,4 +564,7 @@ async function main(argv) {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run only as a script, not when another scenario file imports from this one.
+if (import.meta.filename === realpathSync(process.argv[1] ?? "")) {
+  process.exitCode = await main(process.argv.slice(2));
+}
