@@ -7,6 +7,7 @@ cookie also carries the token in a ``set-auth-token`` header that CORS clients m
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import unquote
 
 from flask_betterauth.plugins import Carrier
@@ -24,6 +25,13 @@ AUTH_TOKEN_HEADER = "set-auth-token"  # noqa: S105 (a header name)
 _SCHEME = "bearer "
 
 
+@lru_cache(maxsize=1024)
+def _verified(key: bytes, value: str) -> str | None:
+    """The token of a signed bearer value, or ``None``; remembered, as the session
+    cookie's check is, so that a client's repeated requests pay for one HMAC."""
+    return decode_signed(key, value)
+
+
 def bearer_token_source(require_signature: bool) -> TokenSource:
     """The token source reading ``Authorization: Bearer <token>.<signature>`` (and, unless
     ``require_signature``, a bare ``<token>``). Anything else, a bad signature included,
@@ -37,7 +45,7 @@ def bearer_token_source(require_signature: bool) -> TokenSource:
         if not value:
             return None
         if "." in value:
-            return decode_signed(key, value)
+            return _verified(key, value)
         return None if require_signature else value
 
     return source

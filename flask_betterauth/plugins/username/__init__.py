@@ -18,6 +18,7 @@ from .endpoints import sign_in_username
 from .hooks import check_sign_up
 from .hooks import check_update
 from .hooks import database_hooks
+from .pages import add_pages
 from .rules import ERROR_CODES
 from .rules import PLUGIN_ID
 from .rules import POST
@@ -93,4 +94,5 @@ def username(
         database_hooks=database_hooks(rules),
         error_codes=ERROR_CODES,
         state=lambda options: rules,
+        pages=add_pages,
     )
