@@ -37,18 +37,18 @@ from typing import Protocol
 
 from flask import request
 
-from .clock import now
-from .clock import to_ms
-from .errors import APIError
-from .errors import BetterAuthError
+from ..clock import now
+from ..clock import to_ms
+from ..errors import APIError
+from ..errors import BetterAuthError
+from ..options import Options
+from ..options.groups import RateLimitRule
+from ..registry import Endpoint
+from ..storage import Adapter
+from ..storage import ConflictError
+from ..storage import Op
 from .ip import HeaderSource
 from .ip import client_ip
-from .options import Options
-from .options import RateLimitRule
-from .registry import Endpoint
-from .storage import Adapter
-from .storage import ConflictError
-from .storage import Op
 
 logger = logging.getLogger("flask_betterauth")
 

@@ -1,7 +1,7 @@
 """Where sessions are kept: the database, the secondary storage, or both (spec 9.6).
 
 A store deals in *stored* tokens (the value of ``session.token``: our hash, or a raw
-token in rows Better Auth wrote); :mod:`flask_betterauth.sessions` turns the cookie's raw
+token in rows Better Auth wrote); :mod:`flask_betterauth.sessions.service` turns the cookie's raw
 token into the candidates to look up.
 
 With a secondary storage the keys are Better Auth's:
@@ -30,16 +30,16 @@ from datetime import datetime
 from typing import Any
 from typing import Protocol
 
-from .clock import iso
-from .clock import now
-from .clock import to_ms
-from .errors import SecondaryStorageUnavailable
-from .records import from_wire
-from .schema import Table
-from .secondary_storage import GuardedStorage
-from .storage import Adapter
-from .storage import Op
-from .storage.base import Row
+from ..clock import iso
+from ..clock import now
+from ..clock import to_ms
+from ..errors import SecondaryStorageUnavailable
+from ..records import from_wire
+from ..schema import Table
+from ..storage import Adapter
+from ..storage import Op
+from ..storage.base import Row
+from ..storage.secondary import GuardedStorage
 
 logger = logging.getLogger("flask_betterauth")
 

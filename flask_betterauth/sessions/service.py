@@ -13,32 +13,32 @@ from typing import Any
 from typing import NamedTuple
 from typing import Protocol
 
+from ..clock import now
+from ..clock import to_ms
+from ..cookies import AuthCookies
+from ..cookies import CookieSpec
+from ..cookies import decode_signed
+from ..cookies import encode_signed
+from ..crypto import HASHED_TOKEN_LENGTH
+from ..crypto import hash_token
+from ..crypto import random_string
+from ..errors import APIError
+from ..errors import SecondaryStorageUnavailable
+from ..memo import Memo
+from ..options import Options
+from ..records import Record
+from ..records import WireRecord
+from ..records import from_wire
+from ..records import to_wire
+from ..schema import Table
+from ..security.ip import HeaderSource
+from ..storage import Adapter
+from ..storage.secondary import GuardedStorage
+from ..storage.secondary import check_secondary_storage
 from . import cookie_cache
-from .clock import now
-from .clock import to_ms
-from .cookies import AuthCookies
-from .cookies import CookieSpec
-from .cookies import decode_signed
-from .cookies import encode_signed
-from .crypto import HASHED_TOKEN_LENGTH
-from .crypto import hash_token
-from .crypto import random_string
-from .errors import APIError
-from .errors import SecondaryStorageUnavailable
-from .ip import HeaderSource
-from .memo import Memo
-from .options import Options
-from .records import Record
-from .records import WireRecord
-from .records import from_wire
-from .records import to_wire
-from .schema import Table
-from .secondary_storage import GuardedStorage
-from .secondary_storage import check_secondary_storage
-from .session_store import DatabaseSessionStore
-from .session_store import SecondarySessionStore
-from .session_store import SessionStore
-from .storage import Adapter
+from .store import DatabaseSessionStore
+from .store import SecondarySessionStore
+from .store import SessionStore
 
 logger = logging.getLogger("flask_betterauth")
 
