@@ -22,7 +22,7 @@ from .registry import Endpoint
 from .security.ip import client_ip
 from .security.origins import TrustedOrigins
 from .sessions.service import Sessions
-from .sessions.service import SignedIn
+from .sessions.values import SignedIn
 from .state import AuthState
 from .storage import Adapter
 from .users import Users
@@ -39,7 +39,7 @@ class Context:
 
     :ivar body: the validated body (after the schema ran; the raw body before).
     :ivar raw_body: the body as sent, for additional fields.
-    :ivar session: the caller's :class:`~flask_betterauth.sessions.service.SignedIn` when the
+    :ivar session: the caller's :class:`~flask_betterauth.sessions.values.SignedIn` when the
         endpoint's tier read it (:attr:`signed_in` raises 401 when there is none).
     :ivar new_session: the session this call created, if any.
     :ivar response_headers: headers to send, every ``Set-Cookie`` included.

@@ -29,7 +29,7 @@ from .errors import APIError
 from .http import json_dumps
 from .records import Record
 from .security.ip import HeaderSource
-from .sessions.service import SignedIn
+from .sessions.values import SignedIn
 from .state import AuthState
 from .state import current_state
 

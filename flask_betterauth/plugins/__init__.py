@@ -28,8 +28,8 @@ from ..records import Record as Record
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
-from ..sessions.service import Carrier as Carrier
-from ..sessions.service import TokenSource as TokenSource
+from ..sessions.values import Carrier as Carrier
+from ..sessions.values import TokenSource as TokenSource
 from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
 from ..validation import StrictString as StrictString

@@ -27,7 +27,7 @@ from ..options import Options
 from ..records import Record
 from ..registry import Endpoint
 from ..security.ratelimit import EndpointRateLimit
-from ..sessions.service import TokenSource
+from ..sessions.values import TokenSource
 
 OnRequest = Callable[[Request], Response | None]
 OnResponse = Callable[[Request, Response], Response | None]
