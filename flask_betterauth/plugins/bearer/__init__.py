@@ -93,5 +93,6 @@ def bearer(require_signature: bool = False) -> Plugin:
     return Plugin(
         id=PLUGIN_ID,
         hooks={"after": [Hook(expose_auth_token)]},
-        token_sources=[bearer_token_source(require_signature)],
+        # Better Auth writes the bearer token over the session cookie: it wins.
+        overriding_token_sources=[bearer_token_source(require_signature)],
     )

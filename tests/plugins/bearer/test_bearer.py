@@ -166,3 +166,15 @@ def test_existing_expose_headers_are_kept(make_app, via):
     app = make_app(plugins=[extra, bearer()])
     reply = sign_up(app, via)
     assert reply.headers["Access-Control-Expose-Headers"] == "x-one, set-auth-token"
+
+
+def test_bearer_wins_over_the_session_cookie(app_, via):
+    cookie_caller = Caller(app_, via)
+    first = cookie_caller.call("sign_up_email", ANN).json["token"]
+    second = Caller(app_, via).call("sign_in_email", {"email": ANN["email"], "password": PASSWORD})
+    signed = second.headers["set-auth-token"]
+    both = cookie_caller.call("get_session", headers=auth(signed))
+    assert both.json["session"]["token"] == second.json["token"] != first
+    assert cookie_caller.call("get_session").json["session"]["token"] == first
+    bad = cookie_caller.call("get_session", headers=auth("not.signed"))
+    assert bad.json["session"]["token"] == first
