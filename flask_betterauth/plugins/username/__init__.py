@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_betterauth.plugins import EndpointRateLimit
 from flask_betterauth.plugins import Hook
 from flask_betterauth.plugins import Plugin
 
@@ -92,6 +93,8 @@ def username(
             ]
         },
         database_hooks=database_hooks(rules),
+        # Better Auth's core rule for every ``/sign-in*`` path: 3 tries in 10 s.
+        rate_limit=[EndpointRateLimit(frozenset({"sign_in_username"}), 10, 3)],
         error_codes=ERROR_CODES,
         state=lambda options: rules,
         pages=add_pages,

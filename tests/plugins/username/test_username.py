@@ -261,3 +261,13 @@ def test_username_column_is_unique(app_):
             i for i in inspector.get_indexes("user") if i.get("unique")
         ]
         assert any(c["column_names"] == ["username"] for c in uniques)
+
+
+def test_sign_in_by_username_has_the_sign_in_rate_limit(make_app, clock):
+    app = make_app(plugins=[username()], rate_limit={"enabled": True})
+    caller = Caller(app, "http")
+    body = {"username": "nobody", "password": PASSWORD}
+    statuses = [caller.call("sign_in_username", body).status for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    clock.advance(seconds=11)
+    assert caller.call("sign_in_username", body).status == 401
