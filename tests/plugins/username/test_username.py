@@ -271,3 +271,13 @@ def test_sign_in_by_username_has_the_sign_in_rate_limit(make_app, clock):
     assert statuses == [401, 401, 401, 429]
     clock.advance(seconds=11)
     assert caller.call("sign_in_username", body).status == 401
+
+
+def test_endpoints_are_in_the_openapi_document(make_app):
+    from flask_betterauth.plugins import open_api
+
+    app = make_app(plugins=[username(), open_api()])
+    response = app.app.test_client().get("/api/auth/open-api/generate-schema")
+    assert response.status_code == 200
+    paths = response.get_json()["paths"]
+    assert {"/api/auth/sign-in/username", "/api/auth/is-username-available"} <= set(paths)
