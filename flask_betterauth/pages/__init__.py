@@ -31,6 +31,8 @@ from .kit import AccountSection
 from .kit import Done
 from .kit import PageKit
 from .kit import PagesOptions
+from .kit import SignInIdentifier
+from .kit import SignUpField
 from .views import forgot_password
 from .views import reset_password
 from .views import sign_in
@@ -44,6 +46,8 @@ __all__ = [
     "PageKit",
     "Pages",
     "PagesOptions",
+    "SignInIdentifier",
+    "SignUpField",
     "call_api",
     "csrf_valid",
     "redirect_with",

@@ -7,6 +7,7 @@ A plugin imports from here (and from :mod:`flask_betterauth`) only::
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ..clock import iso as iso
@@ -17,6 +18,8 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..endpoints.sign_in import check_credential as check_credential
+from ..endpoints.sign_in import finish_sign_in as finish_sign_in
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
@@ -59,10 +62,13 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "bearer",
+    "check_credential",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "finish_sign_in",
     "iso",
     "jwt",
     "now",
@@ -71,17 +77,28 @@ __all__ = [
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
+    "username",
 ]
 
 
+#: The shipped plugins: factory name -> the module (under this package) that defines it.
+_SHIPPED = {
+    "open_api": ".openapi",
+    "jwt": ".jwt_plugin",
+    "username": ".username",
+    "bearer": ".bearer",
+}
+
+
 def __getattr__(name: str) -> Any:
-    """The shipped plugins' factories, imported on first use (they use this kit)."""
-    if name == "open_api":
-        from .openapi import open_api
+    """The shipped plugins' factories, imported on first use (they use this kit).
 
-        return open_api
-    if name == "jwt":
-        from .jwt_plugin import jwt
-
-        return jwt
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    The factory is then kept as this module's attribute: importing a plugin package
+    named like its factory (``username``) sets the package there, which this replaces.
+    """
+    module = _SHIPPED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    factory = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = factory
+    return factory

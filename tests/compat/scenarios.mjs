@@ -38,11 +38,11 @@ import { pathToFileURL } from "node:url";
 
 import { createAuthClient } from "better-auth/client";
 
-const PASSWORD = "correct horse battery staple";
+export const PASSWORD = "correct horse battery staple";
 const MAX_BODY_CHARS = 4000;
 
 /** A minimal cookie store for one host: name -> value. */
-class CookieJar {
+export class CookieJar {
   constructor(entries = []) {
     this.cookies = new Map(entries);
   }
@@ -162,12 +162,12 @@ export class Agent {
 }
 
 /** JSON-safe copy of a client result: Dates become ISO strings, undefined keys vanish. */
-function toPlain(value) {
+export function toPlain(value) {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
 /** Dotted paths of every Date inside `value` (array items use their index). */
-function datePaths(value, prefix = "") {
+export function datePaths(value, prefix = "") {
   if (value instanceof Date) return [prefix];
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, item]) =>
