@@ -15,10 +15,8 @@ The Node dependencies must be installed first: ``npm ci --prefix tests/better_au
 
 from __future__ import annotations
 
-import json
-import shutil
 import sqlite3
-import subprocess
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,59 +25,43 @@ import pytest
 
 from flask_betterauth import migrations
 from flask_betterauth.passwords import BCRYPT_PREFIX
+from tests.better_auth_made import SECRET
+from tests.better_auth_made import MadeDatabase
+from tests.better_auth_made import app_on
+from tests.better_auth_made import copy_database
+from tests.better_auth_made import make_database
 from tests.cli_support import build_bare_app
 from tests.cli_support import engine_of
 from tests.helpers import TestApp
 
-NODE_DIR = Path(__file__).parent / "better_auth_db"
-#: The secret both Better Auth and the Flask app sign cookies with.
-SECRET = "moving-from-better-auth-secret-0123456789"
 COOKIE = "better-auth.session_token"
 
 
 @pytest.fixture(scope="module")
-def better_auth_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """A SQLite file Better Auth made, and what its script printed. Fails (never skips)
-    when Node or the pinned packages are missing."""
-    if shutil.which("node") is None:
-        raise RuntimeError("Node.js is needed: apt-get install nodejs npm")
-    if not (NODE_DIR / "node_modules" / "better-auth" / "package.json").is_file():
-        raise RuntimeError("run `npm ci --prefix tests/better_auth_db` first")
-    path = tmp_path_factory.mktemp("better-auth") / "better-auth.sqlite"
-    result = subprocess.run(
-        ["node", "make_db.mjs", str(path), SECRET],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return path, json.loads(result.stdout)
+def better_auth_db(tmp_path_factory: pytest.TempPathFactory) -> MadeDatabase:
+    """A SQLite file Better Auth made, and what its script printed."""
+    return make_database("make_db.mjs", tmp_path_factory)
 
 
 @pytest.fixture
-def made(better_auth_db: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+def made(better_auth_db: MadeDatabase) -> dict[str, Any]:
     """The users Better Auth made, with their passwords and session cookies."""
     return better_auth_db[1]
 
 
 @pytest.fixture
-def db_path(better_auth_db: tuple[Path, dict[str, Any]], tmp_path: Path) -> Path:
+def db_path(better_auth_db: MadeDatabase, tmp_path: Path) -> Path:
     """A copy of Better Auth's database for this test alone."""
-    copy = tmp_path / "app.sqlite"
-    shutil.copyfile(better_auth_db[0], copy)
-    return copy
+    return copy_database(better_auth_db, tmp_path)
 
 
 @pytest.fixture
-def flask_app(db_path: Path) -> Any:
+def flask_app(db_path: Path) -> Iterator[TestApp]:
     """The Flask app on Better Auth's database, same secret, after ``flask auth migrate``."""
-    test_app = build_bare_app(f"sqlite:///{db_path}", {"BETTER_AUTH_SECRET": SECRET})
-    result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    yield test_app
-    engine_of(test_app).dispose()
+    with app_on(db_path) as test_app:
+        result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
+        assert result.exit_code == 0, result.output
+        yield test_app
 
 
 def _rows(path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,50 +23,32 @@ import pytest
 from flask_betterauth import migrations
 from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins.jwt_plugin import verify_jwt
-from tests.cli_support import build_bare_app
+from tests.better_auth_made import MadeDatabase
+from tests.better_auth_made import app_on
+from tests.better_auth_made import copy_database
+from tests.better_auth_made import make_database
 from tests.cli_support import engine_of
 from tests.helpers import TestApp
 
-NODE_DIR = Path(__file__).parent / "better_auth_db"
-SECRET = "moving-from-better-auth-secret-0123456789"
 ORIGIN = "http://localhost"
 
 
 @pytest.fixture(scope="module")
-def better_auth_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def better_auth_db(tmp_path_factory: pytest.TempPathFactory) -> MadeDatabase:
     """A SQLite file Better Auth made with ``jwt()``, and what its script printed."""
-    if shutil.which("node") is None:
-        raise RuntimeError("Node.js is needed: apt-get install nodejs npm")
-    if not (NODE_DIR / "node_modules" / "better-auth" / "package.json").is_file():
-        raise RuntimeError("run `npm ci --prefix tests/better_auth_db` first")
-    path = tmp_path_factory.mktemp("better-auth-jwt") / "better-auth.sqlite"
-    result = subprocess.run(
-        ["node", "make_jwt_db.mjs", str(path), SECRET],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return path, json.loads(result.stdout)
+    return make_database("make_jwt_db.mjs", tmp_path_factory)
 
 
 @pytest.fixture
-def made(better_auth_db: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+def made(better_auth_db: MadeDatabase) -> dict[str, Any]:
     return better_auth_db[1]
 
 
 @pytest.fixture
-def flask_app(better_auth_db: tuple[Path, dict[str, Any]], tmp_path: Path) -> Any:
+def flask_app(better_auth_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
     """The Flask app with ``jwt()`` on a copy of Better Auth's database, same secret."""
-    copy = tmp_path / "app.sqlite"
-    shutil.copyfile(better_auth_db[0], copy)
-    test_app = build_bare_app(
-        f"sqlite:///{copy}", {"BETTER_AUTH_SECRET": SECRET}, plugins=[jwt()]
-    )
-    yield test_app
-    engine_of(test_app).dispose()
+    with app_on(copy_database(better_auth_db, tmp_path), plugins=[jwt()]) as test_app:
+        yield test_app
 
 
 def _header(token: str) -> dict[str, Any]:

@@ -11,54 +11,30 @@ The Node dependencies must be installed first: ``npm ci --prefix tests/better_au
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from flask_betterauth.plugins import bearer
 from flask_betterauth.plugins import username
-from tests.cli_support import build_bare_app
-from tests.cli_support import engine_of
+from tests.better_auth_made import MadeDatabase
+from tests.better_auth_made import app_on
+from tests.better_auth_made import copy_database
+from tests.better_auth_made import make_database
 from tests.helpers import TestApp
-
-NODE_DIR = Path(__file__).parent / "better_auth_db"
-SECRET = "moving-from-better-auth-secret-0123456789"
 
 
 @pytest.fixture(scope="module")
-def made_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The SQLite file Better Auth made, and what its script printed. Fails (never
-    skips) when Node or the pinned packages are missing."""
-    if shutil.which("node") is None:
-        raise RuntimeError("Node.js is needed: apt-get install nodejs npm")
-    if not (NODE_DIR / "node_modules" / "better-auth" / "package.json").is_file():
-        raise RuntimeError("run `npm ci --prefix tests/better_auth_db` first")
-    path = tmp_path_factory.mktemp("better-auth-username") / "better-auth.sqlite"
-    result = subprocess.run(
-        ["node", "make_username_db.mjs", str(path), SECRET],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return path, json.loads(result.stdout)
+def made_db(tmp_path_factory: pytest.TempPathFactory) -> MadeDatabase:
+    """The SQLite file Better Auth made, and what its script printed."""
+    return make_database("make_username_db.mjs", tmp_path_factory)
 
 
 @pytest.fixture
-def flask_app(made_db: tuple[Path, dict[str, Any]], tmp_path: Path) -> Any:
-    copy = tmp_path / "app.sqlite"
-    shutil.copyfile(made_db[0], copy)
-    test_app = build_bare_app(
-        f"sqlite:///{copy}", {"BETTER_AUTH_SECRET": SECRET}, plugins=[username(), bearer()]
-    )
-    yield test_app
-    engine_of(test_app).dispose()
+def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
+    with app_on(copy_database(made_db, tmp_path), plugins=[username(), bearer()]) as test_app:
+        yield test_app
 
 
 def test_migrate_finds_the_plugin_columns_in_place(flask_app: TestApp) -> None:
@@ -68,7 +44,7 @@ def test_migrate_finds_the_plugin_columns_in_place(flask_app: TestApp) -> None:
 
 
 def test_better_auths_username_user_signs_in_by_username(
-    flask_app: TestApp, made_db: tuple[Path, dict[str, Any]]
+    flask_app: TestApp, made_db: MadeDatabase
 ) -> None:
     person = made_db[1]
     assert person["stored"] == person["username"].lower()
@@ -89,7 +65,7 @@ def test_better_auths_username_user_signs_in_by_username(
 
 
 def test_better_auths_set_auth_token_is_a_bearer_here(
-    flask_app: TestApp, made_db: tuple[Path, dict[str, Any]]
+    flask_app: TestApp, made_db: MadeDatabase
 ) -> None:
     person = made_db[1]
     client = flask_app.app.test_client(use_cookies=False)

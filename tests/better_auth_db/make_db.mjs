@@ -6,27 +6,9 @@
 // with passwords and signs one of them in a second time, so the database holds users,
 // scrypt password hashes and several sessions. It prints, as JSON on stdout, each
 // user with the password it chose and the session cookies Better Auth minted for it.
-import Database from "better-sqlite3";
-import { betterAuth } from "better-auth";
-import { getMigrations } from "better-auth/db/migration";
+import { finish, openBetterAuth } from "./lib.mjs";
 
-const [path, secret] = process.argv.slice(2);
-if (!path || !secret) {
-  console.error("usage: node make_db.mjs <database path> <secret>");
-  process.exit(2);
-}
-
-const database = new Database(path);
-const auth = betterAuth({
-  baseURL: "http://localhost",
-  secret,
-  database,
-  emailAndPassword: { enabled: true },
-  telemetry: { enabled: false },
-});
-
-const { runMigrations } = await getMigrations(auth.options);
-await runMigrations();
+const { auth, database } = await openBetterAuth(import.meta.url);
 
 const COOKIE = "better-auth.session_token";
 
@@ -70,5 +52,4 @@ for (const person of people) {
   });
 }
 
-database.close();
-process.stdout.write(JSON.stringify({ cookieName: COOKIE, users }) + "\n");
+finish(database, { cookieName: COOKIE, users });

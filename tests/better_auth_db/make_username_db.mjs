@@ -5,29 +5,10 @@
 // Better Auth migrates its tables (with the plugin's username and displayUsername
 // columns), signs a user up with a username and signs them in by username. It prints, as
 // JSON on stdout, the user, the password, and the set-auth-token of that sign-in.
-import Database from "better-sqlite3";
-import { betterAuth } from "better-auth";
-import { getMigrations } from "better-auth/db/migration";
 import { bearer, username } from "better-auth/plugins";
+import { finish, openBetterAuth } from "./lib.mjs";
 
-const [path, secret] = process.argv.slice(2);
-if (!path || !secret) {
-  console.error("usage: node make_username_db.mjs <database path> <secret>");
-  process.exit(2);
-}
-
-const database = new Database(path);
-const auth = betterAuth({
-  baseURL: "http://localhost",
-  secret,
-  database,
-  emailAndPassword: { enabled: true },
-  telemetry: { enabled: false },
-  plugins: [username(), bearer()],
-});
-
-const { runMigrations } = await getMigrations(auth.options);
-await runMigrations();
+const { auth, database } = await openBetterAuth(import.meta.url, [username(), bearer()]);
 
 const person = {
   name: "Cat Cooper",
@@ -48,12 +29,9 @@ const signIn = await auth.api.signInUsername({
   returnHeaders: true,
 });
 
-database.close();
-process.stdout.write(
-  JSON.stringify({
-    ...person,
-    id: signUp.user.id,
-    stored: signIn.response.user.username,
-    authToken: signIn.headers.get("set-auth-token"),
-  }) + "\n",
-);
+finish(database, {
+  ...person,
+  id: signUp.user.id,
+  stored: signIn.response.user.username,
+  authToken: signIn.headers.get("set-auth-token"),
+});
