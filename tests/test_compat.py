@@ -164,6 +164,20 @@ def serving(tmp_path: Path, **auth_options: Any) -> Iterator[LiveServer]:
 # --------------------------------------------------------------------------- running node
 
 
+def run_node(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``node *args`` in tests/compat; fails the test when node exits non-zero."""
+    proc = subprocess.run(
+        ["node", *args],
+        cwd=COMPAT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=NODE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def run_scenarios(base_url: str, *names: str) -> dict[str, Report]:
     """Run the named scenarios with the official client; return their reports by name.
 

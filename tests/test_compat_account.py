@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ from flask_betterauth.mail.dev import DevSender
 from flask_betterauth.mail.dev import read_log
 from tests import test_compat
 from tests.test_compat import ALNUM_32
-from tests.test_compat import COMPAT_DIR
 from tests.test_compat import SESSION_DATA
 from tests.test_compat import SESSION_TOKEN
 from tests.test_compat import TEST_SECRET
@@ -43,12 +41,12 @@ from tests.test_compat import compat_client_installed  # noqa: F401  (compat_ser
 from tests.test_compat import compat_server  # noqa: F401  (used by name below)
 from tests.test_compat import exchange
 from tests.test_compat import ok
+from tests.test_compat import run_node
 from tests.test_compat import run_scenario
 from tests.test_compat import set_cookies
 
 pytestmark = pytest.mark.compat
 
-NODE_TIMEOUT_SECONDS = 60
 RESET_ANSWER = {
     "status": True,
     "message": "If this email exists in our system, check your email for the reset link",
@@ -270,24 +268,9 @@ def test_verification_tokens_are_better_auths_jwts(
         {"email": "ann@example.com", "userId": user["id"]}, TEST_SECRET.encode(), 3600
     )
 
-    proc = subprocess.run(
-        [
-            "node",
-            "--input-type=module",
-            "-e",
-            _JWT_SCRIPT,
-            TEST_SECRET,
-            ours,
-            "ann@example.com",
-            user["id"],
-        ],
-        cwd=COMPAT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=NODE_TIMEOUT_SECONDS,
-        check=False,
+    proc = run_node(
+        "--input-type=module", "-e", _JWT_SCRIPT, TEST_SECRET, ours, "ann@example.com", user["id"]
     )
-    assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
 
     assert result["header"] == {"alg": "HS256"}

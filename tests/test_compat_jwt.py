@@ -9,7 +9,6 @@ Needs ``npm ci --prefix tests/compat``.
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,17 +24,14 @@ from flask_betterauth.plugins.jwt_plugin import JWKSUnavailable
 from flask_betterauth.plugins.jwt_plugin import RemoteJWKS
 from flask_betterauth.plugins.jwt_plugin import verify_jwt
 from tests.servers import free_port
-from tests.test_compat import COMPAT_DIR
 from tests.test_compat import TEST_SECRET
 from tests.test_compat import LiveServer
 from tests.test_compat import compat_client_installed  # noqa: F401  (jwt_server needs it)
 from tests.test_compat import ok
+from tests.test_compat import run_node
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
-
-NODE_TIMEOUT_SECONDS = 60
-
 
 @pytest.fixture
 def jwt_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
@@ -45,21 +41,8 @@ def jwt_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveS
         yield server
 
 
-def node(*args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        ["node", *args],
-        cwd=COMPAT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=NODE_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc
-
-
 def test_jwt_client_and_jose_verify_our_tokens(jwt_server: LiveServer) -> None:
-    report = json.loads(node("jwt.mjs", jwt_server.url, "jwt").stdout)
+    report = json.loads(run_node("jwt.mjs", jwt_server.url, "jwt").stdout)
     assert not report.get("crashed"), report.get("exception")
     steps = report["steps"]
     user = ok(steps["signUp"])["user"]
@@ -141,7 +124,7 @@ process.stdout.write(JSON.stringify({ theirs, read }));
 def test_better_auth_reads_our_envelope_and_we_read_theirs() -> None:
     ours = symmetric_encrypt(TEST_SECRET, '{"kty":"OKP","x":"ü"}')
     result = json.loads(
-        node("--input-type=module", "-e", _ENVELOPE_SCRIPT, TEST_SECRET, ours).stdout
+        run_node("--input-type=module", "-e", _ENVELOPE_SCRIPT, TEST_SECRET, ours).stdout
     )
     assert result["read"] == '{"kty":"OKP","x":"ü"}'
     assert symmetric_decrypt(TEST_SECRET, result["theirs"]) == '{"kty":"OKP","d":"é"}'

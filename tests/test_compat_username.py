@@ -5,7 +5,6 @@ session in ``set-auth-token`` / ``Authorization: Bearer`` with no cookie jar."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,8 @@ import pytest
 
 from flask_betterauth.plugins import bearer
 from flask_betterauth.plugins import username
-from tests.test_compat import NODE_TIMEOUT_SECONDS
 from tests.test_compat import compat_client_installed  # noqa: F401 (a fixture)
+from tests.test_compat import run_node
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -24,14 +23,7 @@ SCRIPT = Path(__file__).parent / "compat" / "username.mjs"
 
 def run(base_url: str, name: str) -> dict[str, Any]:
     """Run one scenario of ``username.mjs``; its report."""
-    proc = subprocess.run(
-        ["node", str(SCRIPT), base_url, name],
-        capture_output=True,
-        text=True,
-        timeout=NODE_TIMEOUT_SECONDS,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_node(str(SCRIPT), base_url, name)
     report: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
     assert not report.get("crashed"), report
     return report

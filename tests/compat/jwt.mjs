@@ -12,7 +12,7 @@ import { createAuthClient } from "better-auth/client";
 import { jwtClient } from "better-auth/client/plugins";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 
-import { Agent, freshEmail, signUp } from "./scenarios.mjs";
+import { Agent, freshEmail, runScenarios, signUp } from "./scenarios.mjs";
 
 /** An agent whose client has `jwtClient()`, and that keeps the last `set-auth-jwt`. */
 class JwtAgent extends Agent {
@@ -78,14 +78,4 @@ const SCENARIOS = {
   },
 };
 
-const [baseURL, ...names] = process.argv.slice(2);
-for (const name of names) {
-  const report = { scenario: name, steps: {} };
-  try {
-    await SCENARIOS[name](baseURL, report);
-  } catch (error) {
-    report.crashed = true;
-    report.exception = String(error?.stack ?? error);
-  }
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-}
+process.exitCode = await runScenarios(SCENARIOS, process.argv.slice(2));

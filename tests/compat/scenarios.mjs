@@ -34,6 +34,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { createAuthClient } from "better-auth/client";
@@ -541,21 +542,26 @@ const SCENARIOS = {
   },
 };
 
-async function main(argv) {
+/**
+ * The command line every driver script shares: `<baseURL> <scenario>...`. Runs each named
+ * scenario of `scenarios` and prints one JSON line per scenario ({scenario, steps}, or
+ * {scenario, crashed, exception, steps}). Returns the exit code (2 on a bad command line).
+ */
+export async function runScenarios(scenarios, argv) {
   const [baseURL, ...names] = argv;
-  const unknown = names.filter((name) => !(name in SCENARIOS));
+  const unknown = names.filter((name) => !(name in scenarios));
   if (!baseURL || !/^https?:\/\//.test(baseURL) || names.length === 0 || unknown.length) {
     process.stderr.write(
-      `usage: node scenarios.mjs <baseURL> <scenario>...\n` +
+      `usage: node ${basename(process.argv[1] ?? "scenarios.mjs")} <baseURL> <scenario>...\n` +
         (unknown.length ? `unknown scenario(s): ${unknown.join(", ")}\n` : "") +
-        `scenarios: ${Object.keys(SCENARIOS).join(", ")}\n`,
+        `scenarios: ${Object.keys(scenarios).join(", ")}\n`,
     );
     return 2;
   }
   for (const name of names) {
     const report = { scenario: name, steps: {} };
     try {
-      await SCENARIOS[name](baseURL, report);
+      await scenarios[name](baseURL, report);
     } catch (error) {
       report.crashed = true;
       report.exception = String(error?.stack ?? error);
@@ -567,5 +573,5 @@ async function main(argv) {
 
 // Run only as a script, so that the per-plugin scripts (jwt.mjs, ...) can import the agent.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await runScenarios(SCENARIOS, process.argv.slice(2));
 }

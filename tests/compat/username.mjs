@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import { createAuthClient } from "better-auth/client";
 import { usernameClient } from "better-auth/client/plugins";
 
-import { CookieJar, PASSWORD, freshEmail, toPlain } from "./scenarios.mjs";
+import { CookieJar, PASSWORD, freshEmail, runScenarios, toPlain } from "./scenarios.mjs";
 
 /** An official client with `usernameClient`; with `bearer`, it keeps no cookies and
  * carries its session in `Authorization: Bearer`, read from `set-auth-token`. */
@@ -137,24 +137,4 @@ const SCENARIOS = {
   },
 };
 
-async function main(argv) {
-  const [baseURL, ...names] = argv;
-  const unknown = names.filter((name) => !(name in SCENARIOS));
-  if (!baseURL || names.length === 0 || unknown.length) {
-    process.stderr.write(`usage: node username.mjs <baseURL> <scenario>...\n`);
-    return 2;
-  }
-  for (const name of names) {
-    const report = { scenario: name, steps: {} };
-    try {
-      await SCENARIOS[name](baseURL, report);
-    } catch (error) {
-      report.crashed = true;
-      report.exception = String(error?.stack ?? error);
-    }
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-  }
-  return 0;
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runScenarios(SCENARIOS, process.argv.slice(2));
