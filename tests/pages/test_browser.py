@@ -4,28 +4,16 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import threading
-from collections.abc import Iterable
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
-from werkzeug.serving import BaseWSGIServer
-from werkzeug.serving import make_server
 
 from tests.mailserver import SMTPServer
 
-from .app import create_pages_app
+from .live import run_flow
+from .live import serving_pages
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse
-    from _typeshed.wsgi import WSGIEnvironment
-
-BROWSER_DIR = Path(__file__).parent / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
 FLOW_TIMEOUT = 300
 PAGES = [
     "sign-up",
@@ -43,75 +31,18 @@ PAGES = [
 pytestmark = pytest.mark.browser
 
 
-def _missing_tools() -> str | None:
-    """Say how to install what the browser test needs, or ``None`` when all is there."""
-    if not CHROMIUM.exists():
-        return "Chromium is missing: apt-get install -y chromium"
-    if shutil.which("node") is None:
-        return "Node.js is missing: apt-get install -y nodejs npm"
-    for package in ("playwright-core", "axe-core"):
-        if not (BROWSER_DIR / "node_modules" / package).is_dir():
-            return f"{package} is missing: npm ci --prefix tests/pages/browser"
-    return None
-
-
-def _refuse(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    raise RuntimeError("the pages app is not attached to the server yet")
-
-
 @pytest.fixture
 def live_server(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[str]:
-    """Serve the pages app as deployed (origin checks on) on a free local port."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, _refuse, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app, db, _ = create_pages_app(
-        f"sqlite:///{tmp_path / 'pages.sqlite'}",
-        base_url,
-        smtp_server,
-        testing=False,
-        test_routes=True,
-        # The flow signs in several times within seconds from one address.
-        rate_limit={"enabled": False},
-        # Mail at once, so the flow reads the reset link as soon as the form answered.
-        advanced={"mail_after_response": False},
-    )
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, name="pages-app-server")
-    thread.start()
-    try:
+    """Serve the pages app as deployed, with its test routes, on a free local port."""
+    with serving_pages(tmp_path, smtp_server, test_routes=True) as base_url:
         yield base_url
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_every_page_and_flow_in_chromium(live_server: str, tmp_path: Path) -> None:
-    missing = _missing_tools()
-    if missing:
-        pytest.fail(f"The browser test cannot run. {missing}", pytrace=False)
     artifacts = tmp_path / "artifacts"
     artifacts.mkdir()
     print(f"\nscreenshots of the pages: {artifacts}")
-    node = shutil.which("node")
-    assert node is not None
-
-    # Fixed arguments: our own script, our own server's URL, a folder under tmp_path.
-    completed = subprocess.run(  # noqa: S603
-        [node, "pages_flow.mjs", live_server, str(artifacts)],
-        cwd=BROWSER_DIR,
-        capture_output=True,
-        text=True,
-        timeout=FLOW_TIMEOUT,
-        check=False,
-    )
-
-    lines = completed.stdout.strip().splitlines()
-    assert lines, f"pages_flow.mjs printed nothing; stderr:\n{completed.stderr}"
-    facts = json.loads(lines[-1])
-    assert facts["ok"], f"{facts.get('error')}\nstderr:\n{completed.stderr}"
+    facts, completed = run_flow("pages_flow.mjs", live_server, str(artifacts), timeout=FLOW_TIMEOUT)
     assert completed.returncode == 0
     print(f"axe findings below 'serious': {json.dumps(facts['minorViolations'])}")
 

@@ -3,6 +3,9 @@
 It runs each test on SQLite and PostgreSQL (through ``make_app``) and over HTTP and
 ``auth.api`` (through ``via``), so a plugin's suite proves both faces on both databases
 by asking for this one fixture.
+
+The plugins' page tests also get ``make_pages_app``, the ready-made pages app factory of
+``tests/pages``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 from flask_betterauth.plugins import Plugin
 from tests.helpers import Caller
 from tests.helpers import TestApp
+from tests.pages.conftest import make_pages_app  # noqa: F401  (for the plugins' page tests)
 
 
 @dataclass

@@ -3,40 +3,18 @@ account section."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from flask_betterauth.plugins import username
 from tests.helpers import PASSWORD
-from tests.mailserver import SMTPServer
-from tests.pages.app import create_pages_app
 from tests.pages.conftest import ANN
-from tests.pages.conftest import ORIGIN
 from tests.pages.conftest import PageClient
 from tests.pages.conftest import alerts
 from tests.pages.conftest import notice
 
 SESSION_COOKIE = "better-auth.session_token"
-
-
-@pytest.fixture
-def make_pages_app(database_url: str, smtp_server: SMTPServer) -> Iterator[Callable[..., Flask]]:
-    """Pages apps on :func:`database_url` (as ``tests/pages`` makes them)."""
-    made: list[Any] = []
-
-    def factory(**options: Any) -> Flask:
-        app, db, _ = create_pages_app(database_url, ORIGIN, smtp_server, **options)
-        made.append((app, db))
-        return app
-
-    yield factory
-    for app, db in made:
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture
