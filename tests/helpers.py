@@ -60,14 +60,25 @@ def build_app(
         BETTER_AUTH_URL="http://localhost",
     )
     app.config.update(config or {})
+    db, auth = attach_auth(
+        app, create_tables=create_tables, **merge_options(FAST_HASHING, options)
+    )
+    return TestApp(app, db, auth)
+
+
+def attach_auth(
+    app: Flask, *, create_tables: bool = True, **options: Any
+) -> tuple[SQLAlchemy, BetterAuth]:
+    """A new ``db`` and the extension with ``options`` on the configured ``app``, its
+    tables created unless ``create_tables`` is false."""
     db = SQLAlchemy()
     db.init_app(app)
     auth = BetterAuth()
-    auth.init_app(app, db, **merge_options(FAST_HASHING, options))
+    auth.init_app(app, db, **options)
     if create_tables:
         with app.app_context():
             db.create_all()
-    return TestApp(app, db, auth)
+    return db, auth
 
 
 class Clock:

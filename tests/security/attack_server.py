@@ -22,10 +22,9 @@ from typing import Any
 
 from flask import Flask
 from flask import request
-from flask_sqlalchemy import SQLAlchemy
 
 from flask_betterauth import APIError
-from flask_betterauth import BetterAuth
+from tests.helpers import attach_auth
 
 #: The app's public URL (``BETTER_AUTH_URL``); requests reach it on 127.0.0.1.
 APP_URL = "http://app.example:8080"
@@ -42,7 +41,7 @@ def create_app() -> Flask:
         del app.config["BETTER_AUTH_URL"]
         if hosts:
             advanced["allowed_hosts"] = hosts.split(",")
-    _init_auth(
+    attach_auth(
         app,
         email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
         email_verification={"send_on_sign_up": True},
@@ -56,7 +55,7 @@ def create_app() -> Flask:
 def create_replay_app() -> Flask:
     """The app of the HTTP replays (see the module docstring); its tables are made on start."""
     app = _configured_app()
-    auth = _init_auth(
+    _, auth = attach_auth(
         app,
         email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
         email_verification={"send_on_sign_up": True, "auto_sign_in_after_verification": True},
@@ -97,13 +96,3 @@ def _configured_app() -> Flask:
         MAIL_TIMEOUT=10,
     )
     return app
-
-
-def _init_auth(app: Flask, **options: Any) -> BetterAuth:
-    db = SQLAlchemy()
-    db.init_app(app)
-    auth = BetterAuth()
-    auth.init_app(app, db, **options)
-    with app.app_context():
-        db.create_all()
-    return auth

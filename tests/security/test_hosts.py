@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
 
 from bench.server import gunicorn
 from flask_betterauth import APIError
@@ -25,6 +24,7 @@ from flask_betterauth import BetterAuth
 from flask_betterauth import BetterAuthError
 from flask_betterauth.security.hosts import host_allowed
 from tests.helpers import SECRET
+from tests.helpers import attach_auth
 from tests.mailserver import SMTPServer
 from tests.mailserver import running_smtp_server
 from tests.security.conftest import ANN
@@ -35,12 +35,7 @@ def production_app(database_url: str, **options: Any) -> tuple[Flask, BetterAuth
     """An app neither in debug nor in testing mode, without a base URL."""
     app = Flask("hosts")
     app.config.update(SQLALCHEMY_DATABASE_URI=database_url, BETTER_AUTH_SECRET=SECRET)
-    db = SQLAlchemy()
-    db.init_app(app)
-    auth = BetterAuth()
-    auth.init_app(app, db, **options)
-    with app.app_context():
-        db.create_all()
+    _, auth = attach_auth(app, **options)
     return app, auth
 
 
