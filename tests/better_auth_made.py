@@ -59,12 +59,16 @@ def copy_database(made: MadeDatabase, tmp_path: Path) -> Path:
 
 
 @contextmanager
-def app_on(path: Path, plugins: Sequence[Any] = ()) -> Iterator[TestApp]:
+def app_on(path: Path, plugins: Sequence[Any] = (), *, migrate: bool = False) -> Iterator[TestApp]:
     """A Flask app (tables not created) on the SQLite file ``path``, Better Auth's secret
-    and ``plugins``; its engine is disposed of afterwards."""
+    and ``plugins``, after ``flask auth migrate --yes`` when ``migrate``; its engine is
+    disposed of afterwards."""
     options: dict[str, Any] = {"plugins": list(plugins)} if plugins else {}
     test_app = build_bare_app(f"sqlite:///{path}", {"BETTER_AUTH_SECRET": SECRET}, **options)
     try:
+        if migrate:
+            result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
+            assert result.exit_code == 0, result.output
         yield test_app
     finally:
         engine_of(test_app).dispose()

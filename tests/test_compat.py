@@ -164,11 +164,13 @@ def serving(tmp_path: Path, **auth_options: Any) -> Iterator[LiveServer]:
 # --------------------------------------------------------------------------- running node
 
 
-def run_node(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``node *args`` in tests/compat; fails the test when node exits non-zero."""
+def run_node(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``node *args`` in tests/compat (with ``env`` as its whole environment, if given);
+    fails the test when node exits non-zero."""
     proc = subprocess.run(
         ["node", *args],
         cwd=COMPAT_DIR,
+        env=env,
         capture_output=True,
         text=True,
         timeout=NODE_TIMEOUT_SECONDS,

@@ -58,9 +58,7 @@ def db_path(better_auth_db: MadeDatabase, tmp_path: Path) -> Path:
 @pytest.fixture
 def flask_app(db_path: Path) -> Iterator[TestApp]:
     """The Flask app on Better Auth's database, same secret, after ``flask auth migrate``."""
-    with app_on(db_path) as test_app:
-        result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-        assert result.exit_code == 0, result.output
+    with app_on(db_path, migrate=True) as test_app:
         yield test_app
 
 

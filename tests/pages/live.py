@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import make_server
 
@@ -48,11 +50,16 @@ def _refuse(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable
 
 
 @contextmanager
-def serving_pages(tmp_path: Path, smtp_server: SMTPServer, **options: Any) -> Iterator[str]:
+def serving_pages(
+    tmp_path: Path,
+    smtp_server: SMTPServer,
+    prepare: Callable[[Flask], object] | None = None,
+    **options: Any,
+) -> Iterator[str]:
     """Serve the pages app as deployed (origin checks on) on a free local port; yields its
     base URL. Rate limits are off (a flow signs in several times within seconds from one
     address) and mail goes out at once (a flow reads a link as soon as the form answered);
-    ``options`` add to these."""
+    ``options`` add to these. ``prepare`` gets the app before it serves (to add routes)."""
     server: BaseWSGIServer = make_server("127.0.0.1", 0, _refuse, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app, db, _ = create_pages_app(
@@ -64,6 +71,8 @@ def serving_pages(tmp_path: Path, smtp_server: SMTPServer, **options: Any) -> It
         advanced={"mail_after_response": False},
         **options,
     )
+    if prepare is not None:
+        prepare(app)
     server.app = app
     thread = threading.Thread(target=server.serve_forever, name="pages-app-server")
     thread.start()
