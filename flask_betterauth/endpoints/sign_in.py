@@ -58,7 +58,13 @@ def _verified_user(ctx: Context, email: str, password: str) -> Record:
     return user
 
 
-@endpoint("/sign-in/email", body=SignInEmailBody, media_types=(JSON, FORM), form_csrf=True)
+@endpoint(
+    "/sign-in/email",
+    body=SignInEmailBody,
+    media_types=(JSON, FORM),
+    form_csrf=True,
+    sign_in=True,
+)
 def sign_in_email(ctx: Context) -> dict[str, Any]:
     """Sign in with an email and a password; starts a new session and sets its cookies."""
     options = ctx.options.email_and_password

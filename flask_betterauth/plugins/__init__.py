@@ -17,6 +17,8 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..endpoints.credentials import start_session as start_session
+from ..endpoints.credentials import user_json as user_json
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
@@ -27,6 +29,7 @@ from ..records import Record as Record
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..sessions import Carrier as Carrier
+from ..sessions import SignedIn as SignedIn
 from ..sessions import TokenSource as TokenSource
 from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
@@ -50,6 +53,7 @@ __all__ = [
     "Record",
     "Redirect",
     "SessionFields",
+    "SignedIn",
     "StrictBoolean",
     "StrictString",
     "TokenSource",
@@ -62,6 +66,9 @@ __all__ = [
     "now",
     "open_api",
     "openapi_document",
+    "start_session",
+    "two_factor",
+    "user_json",
 ]
 
 
@@ -71,4 +78,8 @@ def __getattr__(name: str) -> Any:
         from .openapi import open_api
 
         return open_api
+    if name == "two_factor":
+        from .twofactor import two_factor
+
+        return two_factor
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
