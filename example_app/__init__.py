@@ -1,26 +1,35 @@
 """An example application: Flask's tutorial shape, signed in with flask-betterauth.
 
-Run it with ``flask --app example_app run --debug``. The JSON API that the Better Auth
-clients speak is served under ``/api/auth``; the Jinja pages in :mod:`example_app.pages`
-call the same endpoints in-process through ``auth.api``.
+Run it with ``./scripts/example`` (or ``flask --app example_app run --debug``). The JSON
+API that the Better Auth clients speak is served under ``/api/auth``; the sign-in, sign-up
+and account pages are flask-betterauth's ready-made pages under ``/auth``, in this app's
+layout; :mod:`example_app.pages` holds the app's own pages (home and a dashboard).
 
 In production, point it at PostgreSQL and Redis and run several workers::
 
     DATABASE_URL=postgresql://... REDIS_URL=redis://localhost:6379/0 \
         BETTER_AUTH_SECRET=... BETTER_AUTH_URL=https://example.com \
         gunicorn -w 4 'example_app:create_app()'
+
+The environment it reads: ``BETTER_AUTH_SECRET`` (else a random one kept in
+``instance/secret_key``), ``BETTER_AUTH_URL`` (else ``http://127.0.0.1:$PORT``, ``PORT``
+defaulting to 5000), ``DATABASE_URL``, ``REDIS_URL`` and ``EXAMPLE_APP_INSTANCE_PATH``
+(the instance folder, for the database, the secret and the mail log; tests point it at a
+temporary folder).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from werkzeug.wrappers import Response
 
 from flask_betterauth.options import merge_options
 
@@ -29,17 +38,35 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 
-#: Used only when neither the config nor the environment gives ``BETTER_AUTH_SECRET``.
-#: It is public, so sessions signed with it are forgeable: set a real one in production.
-DEVELOPMENT_SECRET = "example-app-development-secret-do-not-use-in-production"
+#: The file in the instance folder that keeps the secret generated when none is set.
+SECRET_FILE = "secret_key"
+
+#: The environment variable naming the instance folder (default: ``instance/`` beside
+#: the package).
+INSTANCE_PATH_VARIABLE = "EXAMPLE_APP_INSTANCE_PATH"
+
+#: Headers every response carries unless the view set them: no framing by other sites
+#: (clickjacking), no MIME sniffing, no full URLs (which can hold a reset token) sent
+#: as the referrer to other sites, and only this site's own scripts, styles and forms.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 #: The options the example app passes to ``auth.init_app``; ``BETTER_AUTH_OPTIONS`` in
 #: the config is merged over them (tests use it to make password hashing fast).
 AUTH_OPTIONS: dict[str, Any] = {
+    "app_name": "Example app",
     "email_and_password": {"enabled": True},
     "session": {"cookie_cache": {"enabled": True}},
     "email_verification": {"send_on_sign_up": True, "auto_sign_in_after_verification": True},
     "user": {"change_email": {"enabled": True}, "delete_user": {"enabled": True}},
+    # The ready-made pages under /auth, in this app's layout; sign-in leads to the dashboard.
+    "pages": {"base_template": "base.html", "after_sign_in_url": "/dashboard"},
 }
 
 
@@ -48,7 +75,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     :param test_config: config values that replace ``instance/config.py``.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = os.environ.get(INSTANCE_PATH_VARIABLE)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+    )
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "example.sqlite"),
         # Mail goes to flask-betterauth's development sender unless the config says
@@ -62,8 +94,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _configure_secret(app)
+    _configure_base_url(app)
     if test_config is None:
         _configure_mail(app)
+    app.after_request(add_security_headers)
 
     db.init_app(app)
     options = merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {}))
@@ -74,11 +108,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         options["secondary_storage"] = RedisStorage.from_url(redis_url)
     auth.init_app(app, db, **options)
 
-    from . import account_pages
+    from . import dev
     from . import pages
 
     app.register_blueprint(pages.bp)
-    app.register_blueprint(account_pages.bp)
+    app.register_blueprint(dev.bp)
     app.cli.add_command(init_db_command)
 
     with app.app_context():
@@ -104,21 +138,56 @@ def _configure_from_environment(app: Flask) -> None:
 
 
 def _configure_secret(app: Flask) -> None:
-    """Always give the extension a secret: config first, then the environment, then a dev one.
+    """Always give the extension a secret: the config, the environment, or this instance's.
 
-    The extension refuses to start without a secret outside debug and testing, and the
-    example app must run with a bare ``flask run``.
+    With neither, a random secret is generated once and kept in ``instance/secret_key``
+    (readable by its owner only), so that the example app runs with a bare ``flask run``
+    and yet no two installations share a secret anyone could read in this repository.
     """
     if app.config.get("BETTER_AUTH_SECRET"):
         return
-    secret = os.environ.get("BETTER_AUTH_SECRET")
-    if not secret:
-        log.warning(
-            "BETTER_AUTH_SECRET is not set; using the public development secret."
-            " Set BETTER_AUTH_SECRET before deploying this app."
-        )
-        secret = DEVELOPMENT_SECRET
+    secret = os.environ.get("BETTER_AUTH_SECRET") or instance_secret(app.instance_path)
     app.config["BETTER_AUTH_SECRET"] = secret
+
+
+def instance_secret(instance_path: str) -> str:
+    """This instance's secret, read from ``secret_key`` or made there on first use."""
+    path = os.path.join(instance_path, SECRET_FILE)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            kept = handle.read().strip()
+    except FileNotFoundError:
+        kept = ""
+    if kept:
+        return kept
+    secret = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    log.warning(
+        "BETTER_AUTH_SECRET is not set; generated a random secret for this instance in %s."
+        " Set BETTER_AUTH_SECRET before deploying this app.",
+        path,
+    )
+    return secret
+
+
+def _configure_base_url(app: Flask) -> None:
+    """The app's public URL: the config, the environment, else ``http://127.0.0.1:$PORT``.
+
+    The extension builds mailed links from it and trusts it as an origin; outside debug it
+    refuses to start without one.
+    """
+    if app.config.get("BETTER_AUTH_URL") or os.environ.get("BETTER_AUTH_URL"):
+        return
+    app.config["BETTER_AUTH_URL"] = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+
+
+def add_security_headers(response: Response) -> Response:
+    """``after_request``: the :data:`SECURITY_HEADERS` a view did not set itself."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _configure_mail(app: Flask) -> None:

@@ -91,9 +91,9 @@ def _record_sign_in(ctx: Context) -> None:
     )
     ctx.users.update(user, {"lastSignInAt": moment})
     ctx.set_signed_cookie(ctx.cookie_spec(LAST_SIGN_IN_COOKIE), iso(moment), 400 * 24 * 3600)
-    if not known and ctx.can_send_mail("new_sign_in"):
+    if not known and ctx.mailer.can_send("new_sign_in"):
         url = ctx.base_url + "/login-history"
-        ctx.send_mail("new_sign_in", "new-sign-in", user=user, url=url, token="", expires_in=0)
+        ctx.mailer.send("new_sign_in", "new-sign-in", user=user, url=url, token="", expires_in=0)
 
 
 def header_token(carrier: Carrier, key: bytes) -> str | None:

@@ -18,8 +18,8 @@ from .cookies import encode_signed
 from .cookies import parse_cookie_header
 from .errors import APIError
 from .ip import client_ip
+from .mailer import Mailer
 from .origins import TrustedOrigins
-from .records import Record
 from .registry import Endpoint
 from .sessions import Sessions
 from .sessions import SignedIn
@@ -134,6 +134,12 @@ class Context:
         return self.state.sessions
 
     @property
+    def mailer(self) -> Mailer:
+        """Sends the mail of every purpose, the core's and the plugins'
+        (``ctx.mailer.can_send(purpose)``, ``ctx.mailer.send(purpose, kind, ...)``)."""
+        return self.state.mailer
+
+    @property
     def adapter(self) -> Adapter:
         """The storage adapter, for a plugin's own tables (core tables have services)."""
         return self.state.adapter
@@ -170,33 +176,6 @@ class Context:
         if not isinstance(found, kind):
             raise TypeError(f"plugin {plugin_id!r} has no state of type {kind.__name__}")
         return found
-
-    def can_send_mail(self, purpose: str) -> bool:
-        """Whether mail of ``purpose`` has someone to send it."""
-        return self.state.mailer.can_send(purpose)
-
-    def send_mail(
-        self,
-        purpose: str,
-        kind: str,
-        *,
-        user: Record,
-        url: str,
-        token: str,
-        expires_in: int,
-        new_email: str | None = None,
-    ) -> None:
-        """Send the ``purpose`` mail (template ``kind``) about ``user``, the core's way
-        (see :meth:`~flask_betterauth.mailer.Mailer.send`)."""
-        self.state.mailer.send(
-            purpose,
-            kind,
-            user=user,
-            url=url,
-            token=token,
-            expires_in=expires_in,
-            new_email=new_email,
-        )
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
         """Send ``spec``'s cookie with ``value`` (``max_age=None``: a browser-session cookie)."""

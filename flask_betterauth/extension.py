@@ -43,6 +43,8 @@ from .origins import TrustedOrigins
 from .origins import build_trusted
 from .origins import csrf_enabled
 from .origins import origin_of
+from .pages import Pages
+from .pages import parse_pages_option
 from .passwords import PasswordHasher
 from .plugins.base import Plugin
 from .plugins.base import check_plugins
@@ -221,12 +223,15 @@ class BetterAuth:
         self._db = db
         self._options: dict[str, Any] = options
         self.api = API()
+        #: The ready-made pages (:class:`~flask_betterauth.pages.Pages`).
+        self.pages = Pages(self.api)
         if app is not None:
             self.init_app(app, db)
 
     def init_app(self, app: Flask, db: Any = None, **options: Any) -> None:
         """Set the extension up on ``app``: check the options, declare the models on
-        ``db``, register the ``/api/auth`` blueprint and the request hooks.
+        ``db``, register the ``/api/auth`` blueprint and the request hooks; with
+        ``pages=True`` (or ``pages={...}``, see :doc:`/pages`) mount the ready-made pages.
 
         :raises BetterAuthError: for a bad option, a missing secret or a missing ``db``.
         :raises RuntimeError: when ``app`` already has a BetterAuth.
@@ -242,6 +247,7 @@ class BetterAuth:
                 "BetterAuth needs the Flask-SQLAlchemy db: auth.init_app(app, db)"
             )
         raw = merge_options(self._options, options)
+        pages = parse_pages_option(raw.pop("pages", None))
         plugins = check_plugins(raw.get("plugins", []))
         for plugin in plugins:
             defaults = plugin.init(raw) if plugin.init else None
@@ -255,6 +261,8 @@ class BetterAuth:
         app.context_processor(template_context)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
+        if pages is not None:
+            self.pages.init_app(app, **vars(pages))
         publish_telemetry(app, state)
 
     def _build_state(self, app: Flask, db: Any, opts: Options, plugins: list[Plugin]) -> AuthState:
@@ -317,12 +325,13 @@ class BetterAuth:
             secure_cookies=_secure_cookies(opts, base_url),
             origin_check=csrf_enabled(opts.advanced, app.testing),
             generate_id=generate_id,
-            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL", "/sign-in"),
+            sign_in_url=app.config.get("BETTER_AUTH_SIGN_IN_URL"),
             allowed_hosts=allowed_hosts,
             error_codes=_error_codes(plugins),
             plugin_ids=tuple(p.id for p in plugins),
             on_request=tuple(p.on_request for p in plugins if p.on_request),
             on_response=tuple(p.on_response for p in plugins if p.on_response),
+            plugin_pages=tuple(p.pages for p in plugins if p.pages is not None),
             plugin_states={p.id: p.state(opts) for p in plugins if p.state is not None},
         )
 

@@ -34,6 +34,8 @@ from .state import AuthState
 from .state import current_state
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Where ``login_required`` sends a browser without ``BETTER_AUTH_SIGN_IN_URL`` or pages.
+DEFAULT_SIGN_IN_URL = "/sign-in"
 _MISSING = object()
 
 
@@ -117,17 +119,38 @@ def template_context() -> dict[str, Any]:
     return {"current_user": current_user, "current_session": current_session}
 
 
-def _wants_json() -> bool:
+def _is_page_request() -> bool:
+    """Whether a browser is opening a page (then sign-in is a redirect away).
+
+    A browser says so with ``Sec-Fetch-Mode: navigate``; any other mode (``fetch()``,
+    ``XMLHttpRequest``, an image) is a script's request. Without that header (an older
+    browser, curl, an HTTP library), a page request names ``text/html`` in ``Accept`` and
+    prefers it to JSON, so ``Accept: */*`` (curl's and ``fetch()``'s default) is not one.
+    A request with no ``Accept`` at all (Flask's test client) is taken for a page, as
+    before this rule, so that existing tests of redirects keep their meaning.
+    """
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode is not None:
+        return mode == "navigate"
     if request.is_json:
+        return False
+    if "Accept" not in request.headers:
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+    accept = request.accept_mimetypes
+    html = max((q for kind, q in accept if kind == "text/html"), default=0)
+    return html > 0 and html >= accept.quality("application/json")
+
+
+def _pages_sign_in_url() -> str | None:
+    """The sign-in page of the ready-made pages, when they are mounted."""
+    pages = current_app.extensions.get("betterauth_pages")
+    return pages.sign_in_url if pages is not None else None
 
 
 def _refuse(error: APIError) -> Response:
-    if _wants_json():
+    if not _is_page_request():
         return Response(json_dumps(error.to_dict()), error.status, mimetype="application/json")
-    target = current_state().sign_in_url
+    target = current_state().sign_in_url or _pages_sign_in_url() or DEFAULT_SIGN_IN_URL
     sep = "&" if "?" in target else "?"
     return redirect(f"{target}{sep}next={quote(request.full_path.rstrip('?'), safe='/')}")
 
@@ -135,10 +158,12 @@ def _refuse(error: APIError) -> Response:
 def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
     """Protect a view: only a signed-in user gets through.
 
-    Without a session, a request that wants JSON gets ``401`` ``UNAUTHORIZED``; a browser
-    is redirected to ``BETTER_AUTH_SIGN_IN_URL`` (default ``/sign-in``) with ``?next=``.
-    With ``fresh=True`` the session must also be younger than ``session.fresh_age``
-    (``403`` ``SESSION_NOT_FRESH`` for JSON).
+    Without a session, a browser opening a page (``Sec-Fetch-Mode: navigate``, or
+    ``text/html`` preferred in ``Accept``) is redirected to ``BETTER_AUTH_SIGN_IN_URL``
+    (default: the ready-made sign-in page when the pages are mounted, else ``/sign-in``)
+    with ``?next=``; any other request (``fetch()``, curl, an API client) gets ``401``
+    JSON ``UNAUTHORIZED``. With ``fresh=True`` the session must also be younger than
+    ``session.fresh_age`` (``403`` ``SESSION_NOT_FRESH`` otherwise).
 
     Use as ``@login_required`` or ``@login_required(fresh=True)``.
     """

@@ -71,7 +71,8 @@ class AuthState:
     secure_cookies: bool | None
     origin_check: bool
     generate_id: Callable[[], str]
-    sign_in_url: str
+    #: ``BETTER_AUTH_SIGN_IN_URL``, read once at ``init_app`` (``None`` when not set).
+    sign_in_url: str | None
     #: The Host header values taken when ``base_url`` is ``None`` (:mod:`.hosts`).
     allowed_hosts: tuple[str, ...]
     error_codes: Mapping[str, str]
@@ -80,6 +81,8 @@ class AuthState:
     #: The plugins' ``on_request`` and ``on_response`` functions, in plugin order.
     on_request: tuple[OnRequest, ...]
     on_response: tuple[OnResponse, ...]
+    #: The plugins' ``pages(kit)`` functions, for the ready-made pages.
+    plugin_pages: tuple[Callable[[Any], None], ...]
     #: Each plugin's own state (``Plugin(state=...)``), by plugin id.
     plugin_states: Mapping[str, object]
     #: Values computed on first use and kept (the OpenAPI document).

@@ -13,13 +13,14 @@ import pytest
 
 from flask_betterauth.plugins import two_factor
 from tests.test_compat import COMPAT_DIR
-from tests.test_compat import compat_client_installed  # noqa: F401 (a fixture)
+from tests.test_compat import compat_client_installed as compat_client_installed
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
 
 
-def test_two_factor_client_flows(tmp_path: Path, compat_client_installed: None) -> None:
+@pytest.mark.usefixtures("compat_client_installed")
+def test_two_factor_client_flows(tmp_path: Path) -> None:
     log = tmp_path / "otp.jsonl"
 
     def send_otp(user: Any, otp: str) -> None:

@@ -136,6 +136,36 @@ def test_browser_without_session_is_redirected_with_next(site):
     assert response.headers["Location"] == "/sign-in?next=/me"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Accept": "*/*"},  # fetch()'s default, curl's default
+        {"Accept": "text/html;q=0.5, application/json"},
+        {"Accept": "text/html", "Sec-Fetch-Mode": "cors"},  # a fetch() that asks for HTML
+        {"Accept": "text/html", "Sec-Fetch-Mode": "no-cors"},
+    ],
+)
+def test_script_request_without_session_gets_401(site, headers):
+    response = site.app.test_client().get("/me", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json() == UNAUTHORIZED
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # no Accept (a test client): a page, as before the Accept rule
+        {"Accept": "*/*", "Sec-Fetch-Mode": "navigate"},
+        {"Accept": "text/html"},  # a browser without Sec-Fetch-* headers
+        {"Accept": "application/json;q=0.9, text/html"},
+    ],
+)
+def test_page_request_without_session_is_redirected(site, headers):
+    response = site.app.test_client().get("/me", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/me"
+
+
 def test_configured_sign_in_page(glue_app):
     test_app = glue_app({"BETTER_AUTH_SIGN_IN_URL": "/login?from=app"})
     response = test_app.app.test_client().get("/me", headers=HTML)

@@ -50,7 +50,8 @@ class ExampleServer:
     """``gunicorn -w 2 'example_app:create_app()'`` on a free port, in its own process group.
 
     :param env: extra environment (``DATABASE_URL``, ``REDIS_URL``).
-    :param logs: directory for the access and error logs.
+    :param logs: directory for the access and error logs, and the app's instance folder
+        (its mail log), so nothing is written into the checkout.
     """
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
@@ -59,7 +60,13 @@ class ExampleServer:
         self.access_log = logs / "access.log"
         self.error_log = logs / "error.log"
         base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-        self.env = {**base, **env, "BETTER_AUTH_SECRET": SECRET, "BETTER_AUTH_URL": self.url}
+        self.env = {
+            **base,
+            **env,
+            "BETTER_AUTH_SECRET": SECRET,
+            "BETTER_AUTH_URL": self.url,
+            "EXAMPLE_APP_INSTANCE_PATH": str(logs / "instance"),
+        }
         self.process: subprocess.Popen[bytes] | None = None
         self.holds: list[Hold] = []
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,6 +43,20 @@ def make_test_config(
     }
 
 
+#: The ``Accept`` header of a browser opening a page (``login_required`` redirects such
+#: requests to sign in, and answers others 401).
+PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(autouse=True)
+def instance_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every example app a test makes keeps its instance folder (database, generated
+    secret, mail log) in ``tmp_path``, never in the checkout."""
+    path = tmp_path / "instance"
+    monkeypatch.setenv("EXAMPLE_APP_INSTANCE_PATH", str(path))
+    return path
+
+
 @pytest.fixture
 def app() -> Iterator[Flask]:
     """The example app on an in-memory SQLite database."""
@@ -52,8 +68,10 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client for the app."""
-    return app.test_client()
+    """A test client for the app that asks for pages as a browser does."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT"] = PAGE_ACCEPT
+    return client
 
 
 @pytest.fixture
@@ -62,31 +80,40 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+_TOKEN = re.compile(r'name="betterauth_csrf" value="([^"]+)"')
+
+
 class AuthActions:
-    """Submit the example app's auth forms as a same-origin browser would."""
+    """Fill in the ready-made pages' forms as a browser would: open the page, then post
+    its form with the CSRF token the page carries."""
 
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
+
+    def submit(self, url: str, data: dict[str, str], page: str | None = None) -> TestResponse:
+        """Open ``page`` (default ``url``), then post ``data`` to ``url`` with its token."""
+        shown = self._client.get(page or url)
+        found = _TOKEN.search(shown.get_data(as_text=True))
+        assert found is not None, f"no CSRF field on {page or url}: {shown.status}"
+        return self._client.post(url, data={"betterauth_csrf": found.group(1), **data})
 
     def sign_up(
         self, name: str = NAME, email: str = EMAIL, password: str = PASSWORD
     ) -> TestResponse:
         """Post the sign-up form."""
         data = {"name": name, "email": email, "password": password}
-        return self._client.post("/sign-up", data=data, headers={"Origin": ORIGIN})
+        return self.submit("/auth/sign-up", data)
 
     def sign_in(
-        self, email: str = EMAIL, password: str = PASSWORD, remember_me: bool = True
+        self, email: str = EMAIL, password: str = PASSWORD, next_url: str | None = None
     ) -> TestResponse:
-        """Post the sign-in form, with the "remember me" box ticked or not."""
-        data = {"email": email, "password": password}
-        if remember_me:
-            data["remember_me"] = "on"
-        return self._client.post("/sign-in", data=data, headers={"Origin": ORIGIN})
+        """Post the sign-in form (from the page ``login_required`` sent us to, if given)."""
+        url = "/auth/sign-in" + (f"?next={next_url}" if next_url else "")
+        return self.submit(url, {"email": email, "password": password, "remember_me": "on"})
 
     def sign_out(self) -> TestResponse:
-        """Press the header's sign-out button."""
-        return self._client.post("/sign-out", headers={"Origin": ORIGIN})
+        """Press the header's sign-out button (on the home page)."""
+        return self.submit("/auth/sign-out", {}, page="/")
 
 
 @pytest.fixture

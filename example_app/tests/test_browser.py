@@ -96,7 +96,11 @@ def test_sign_up_sign_out_sign_in_in_chromium(live_server: str, tmp_path: Path) 
     assert summary["expires"].endswith(" UTC")
     assert "better-auth.session_token" in summary["cookiesAfterSignUp"]
     assert "better-auth.session_token" not in summary["cookiesAfterSignOut"]
-    assert summary["dashboardSignedOut"] == "/sign-in"
-    assert summary["wrongPasswordError"] == "Invalid email or password"
+    assert summary["signUpTitle"] == "Create an account · Example app"
+    assert summary["dashboardSignedOut"] == "/auth/sign-in"
+    assert summary["wrongPasswordError"] == "The email address or the password is wrong."
     assert summary["signedInAgainEmail"] == email
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert summary["notFoundStatus"] == 404
+    assert summary["notFoundHeading"] == "Page not found"
+    assert summary["notFoundStyled"] == "solid"  # the app's stylesheet applies

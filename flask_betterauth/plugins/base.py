@@ -57,13 +57,15 @@ class Plugin:
         ``<cookie_prefix>.<name>``, ``__Secure-`` over HTTPS, the app's attributes and
         ``advanced.cookies[name]`` overrides; reached as ``ctx.cookie_spec(name)``.
     :param mail_purposes: its own mails (:class:`~flask_betterauth.mailer.MailPurpose`),
-        sent with ``ctx.send_mail(purpose, ...)`` like the core's.
+        sent with ``ctx.mailer.send(purpose, ...)`` like the core's.
     :param token_sources: where else a session token may come from (a bearer header,
         a multi-session cookie), tried in order after the session cookie.
     :param session_fields: ``session_fields(user) -> dict``: fields stored on each new
         session (``activeOrganizationId``), declared in ``schema["session"]``.
     :param state: ``state(options) -> object``: the plugin's per-app state, built once at
         ``init_app`` and read with ``ctx.plugin_state(id, type)``.
+    :param pages: ``pages(kit)``, called when the ready-made pages are mounted, adds the
+        plugin's pages and account sections (a :class:`~flask_betterauth.pages.PageKit`).
     """
 
     id: str
@@ -82,6 +84,7 @@ class Plugin:
     token_sources: Sequence[TokenSource] = ()
     session_fields: SessionFields | None = None
     state: Callable[[Options], object] | None = None
+    pages: Callable[[Any], None] | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -83,6 +83,7 @@ def mailed(database_url):
             "password": {"bcrypt_rounds": 4},
             "send_reset_password": lambda user, url, token: sent.append(url),
         },
+        # Mail at once (not after the response), so the test reads what was sent.
         advanced={"allowed_hosts": ["app.example.com"], "mail_after_response": False},
         rate_limit={"enabled": False},
     )

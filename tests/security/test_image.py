@@ -60,7 +60,7 @@ def test_update_user_refuses_an_unsafe_image_and_keeps_the_old_one(browser, stri
 
 
 def test_auth_api_refuses_an_unsafe_image_too(strict_app):
-    with pytest.raises(APIError) as refused:
+    with strict_app.app.app_context(), pytest.raises(APIError) as refused:
         strict_app.auth.api.sign_up_email(body={**ANN, "image": "javascript:alert(1)"})
     assert refused.value.code == "INVALID_IMAGE_URL"
     assert rows(strict_app, "user") == []

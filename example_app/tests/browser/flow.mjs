@@ -1,5 +1,6 @@
-// Drive the example app in Debian's Chromium as a person would: sign up, see the
-// dashboard, sign out, fail a sign-in, sign in again, and take a screenshot.
+// Drive the example app in Debian's Chromium as a person would: sign up on the ready-made
+// pages, see the dashboard, sign out, fail a sign-in, sign in again, take a screenshot,
+// and open an unknown page (the app's styled 404).
 //
 // usage: node flow.mjs BASE_URL SCREENSHOT.png
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
@@ -39,7 +40,8 @@ async function run(page, baseURL, screenshot) {
 
   await page.goto(`${baseURL}/`);
   await page.getByRole('link', { name: 'Create an account' }).click();
-  check(path() === '/sign-up', `home link led to ${path()}`);
+  check(path() === '/auth/sign-up', `home link led to ${path()}`);
+  facts.signUpTitle = await page.title();
 
   await page.getByLabel('Name').fill(USER.name);
   await page.getByLabel('Email').fill(USER.email);
@@ -50,7 +52,7 @@ async function run(page, baseURL, screenshot) {
   facts.expires = await page.getByTestId('expires').textContent();
   facts.cookiesAfterSignUp = (await page.context().cookies()).map((c) => c.name).sort();
 
-  await submitAndWait(page, 'Sign out', '/');
+  await submitAndWait(page, 'Sign out', '/auth/sign-in');
   facts.cookiesAfterSignOut = (await page.context().cookies()).map((c) => c.name).sort();
   await page.goto(`${baseURL}/dashboard`);
   facts.dashboardSignedOut = path();
@@ -67,6 +69,13 @@ async function run(page, baseURL, screenshot) {
 
   await page.screenshot({ path: screenshot, fullPage: true });
   facts.screenshot = screenshot;
+
+  const missing = await page.goto(`${baseURL}/no/such/page`);
+  facts.notFoundStatus = missing.status();
+  facts.notFoundHeading = await page.getByRole('heading', { level: 1 }).textContent();
+  facts.notFoundStyled = await page.evaluate(
+    () => getComputedStyle(document.querySelector('.site-header')).borderBottomStyle,
+  );
   return facts;
 }
 

@@ -56,7 +56,7 @@ def send_two_factor_otp(ctx: Context) -> dict[str, Any]:
     stored = codes.stored_otp(ctx.state.secret, otp, options.store_otp)
     row = ctx.verifications.put(OTP_PREFIX, who.otp_key, f"{stored}:0", options.period * 60)
     try:
-        ctx.send_mail(
+        ctx.mailer.send(
             OTP_MAIL, OTP_TEMPLATE, user=who.user, url="", token=otp, expires_in=options.period * 60
         )
     except APIError:

@@ -1,0 +1,132 @@
+"""What the pages are made of, and what a plugin may add to them.
+
+A plugin adds pages with ``Plugin(pages=register)``: when the pages are mounted,
+``register(kit)`` receives a :class:`PageKit` and may add a page (a view on the
+``betterauth_pages`` blueprint), a section of the account page, notices and error
+messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from ..api import APIResponse
+from ..errors import BetterAuthError
+
+
+@dataclass(frozen=True)
+class PagesOptions:
+    """The ``pages`` option: ``pages=True`` or ``pages={...}`` with these keys.
+
+    :param url_prefix: where the pages are mounted.
+    :param base_template: the app's layout template the pages extend (it must define
+        the blocks ``title`` and ``content``); ``None`` uses the package's own layout.
+    :param after_sign_in_url: where sign-in and sign-up lead without a ``next``; ``None``
+        means the account page.
+    """
+
+    url_prefix: str = "/auth"
+    base_template: str | None = None
+    after_sign_in_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.url_prefix.startswith("/"):
+            raise BetterAuthError(f"pages.url_prefix must start with '/', not {self.url_prefix!r}")
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an account action did: the notice to show and the API's answer (its cookies
+    go onto the response). ``redirect_to`` replaces the account page as the next page."""
+
+    notice: str
+    result: APIResponse | None = None
+    redirect_to: str | None = None
+
+
+#: An account action: reads the posted form, calls ``auth.api``, answers :class:`Done`;
+#: raises :class:`~flask_betterauth.APIError`, shown next to its section's forms.
+Action = Callable[[MultiDict[str, str]], Done]
+
+
+@dataclass(frozen=True)
+class AccountSection:
+    """One section of the account page.
+
+    :param id: the section's HTML id (``#id`` links to it); unique.
+    :param title: its heading (an ``h2``).
+    :param template: the template included for it; it sees ``section``, ``error`` (the
+        words of its last failed action, else ``None``), ``form`` and ``data``.
+    :param actions: ``{name: action}``; a form posts ``action=name`` to the account page.
+    :param data: ``data()`` loads what the template shows (called on each render);
+        an :class:`~flask_betterauth.APIError` it raises is shown as the section's error.
+    :param order: sections are shown by increasing ``order``.
+    """
+
+    id: str
+    title: str
+    template: str
+    actions: Mapping[str, Action] = field(default_factory=dict)
+    data: Callable[[], Any] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ExtraPage:
+    """A page a plugin adds to the blueprint (``url_for("betterauth_pages.<endpoint>")``)."""
+
+    rule: str
+    endpoint: str
+    view: Callable[..., Any]
+    methods: Sequence[str] = ("GET",)
+
+
+class PageKit:
+    """What a plugin's ``pages`` callback may add to the pages (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.sections: dict[str, AccountSection] = {}
+        self.pages: list[ExtraPage] = []
+        self.notices: dict[str, str] = {}
+        self.messages: dict[str, str] = {}
+
+    def add_account_section(self, section: AccountSection) -> None:
+        """Show ``section`` on the account page.
+
+        :raises BetterAuthError: when a section with its id exists, or an action name
+            is taken by another section.
+        """
+        if section.id in self.sections:
+            raise BetterAuthError(f"the account page already has a section {section.id!r}")
+        taken = {name for known in self.sections.values() for name in known.actions}
+        clash = taken & set(section.actions)
+        if clash:
+            raise BetterAuthError(f"account actions {sorted(clash)} are already taken")
+        self.sections[section.id] = section
+
+    def add_page(
+        self, rule: str, endpoint: str, view: Callable[..., Any], methods: Sequence[str] = ("GET",)
+    ) -> None:
+        """Serve ``view`` at ``rule`` under the pages' prefix. The view should render a
+        template that extends ``betterauth/pages/layout.html`` and check
+        :func:`~flask_betterauth.pages.csrf_valid` on a post."""
+        self.pages.append(ExtraPage(rule, endpoint, view, tuple(methods)))
+
+    def add_notice(self, key: str, text: str) -> None:
+        """A notice a page shows for ``?notice=key`` (after a redirect)."""
+        self.notices[key] = text
+
+    def add_messages(self, messages: Mapping[str, str]) -> None:
+        """Words shown for API error codes (``{code: words}``)."""
+        self.messages.update(messages)
+
+    def ordered_sections(self) -> list[AccountSection]:
+        """The sections in the order the account page shows them."""
+        return sorted(self.sections.values(), key=lambda section: section.order)
