@@ -29,6 +29,7 @@ from .code_endpoints import send_two_factor_otp
 from .code_endpoints import verify_backup_code
 from .code_endpoints import verify_two_factor_otp
 from .code_endpoints import view_backup_codes
+from .pages import register as register_pages
 from .rows import SCHEMA
 from .settings import ERROR_CODES
 from .settings import PLUGIN_ID
@@ -122,4 +123,5 @@ def two_factor(
             )
         ],
         state=lambda options: settings,
+        pages=register_pages,
     )
