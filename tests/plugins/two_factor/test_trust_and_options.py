@@ -208,3 +208,27 @@ def test_sign_in_form_post_is_held_too(tf_app, clock):
     assert reply.status_code == 200 and reply.json["twoFactorRedirect"] is True
     assert "Location" not in reply.headers
     assert enrolled.key
+
+
+def test_two_factor_paths_allow_three_requests_in_ten_seconds(make_app, outbox, clock):
+    plugin = two_factor(otp_options={"send_otp": outbox})
+    test_app = make_app(rate_limit={"enabled": True}, plugins=[plugin])
+    caller = Caller(test_app, "http")
+    caller.call("sign_up_email", ANN)
+    statuses = [caller.call("send_two_factor_otp", {}).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    clock.advance(seconds=11)
+    assert caller.call("send_two_factor_otp", {}).status == 200
+
+
+def test_openapi_document_lists_the_plugin(make_app):
+    from openapi_spec_validator import validate
+
+    from flask_betterauth.plugins import open_api
+
+    test_app = make_app(plugins=[two_factor(), open_api()])
+    doc = test_app.app.test_client().get("/api/auth/open-api/generate-schema").get_json()
+    validate(doc)
+    paths = {path.removeprefix("/api/auth") for path in doc["paths"]}
+    assert {"/two-factor/enable", "/two-factor/verify-totp", "/two-factor/send-otp"} <= paths
+    assert "/two-factor/view-backup-codes" not in paths
