@@ -103,7 +103,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     options = merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {}))
     redis_url = app.config.get("REDIS_URL")
     if redis_url and "secondary_storage" not in options:
-        from flask_betterauth.secondary_storage import RedisStorage
+        from flask_betterauth.storage.secondary import RedisStorage
 
         options["secondary_storage"] = RedisStorage.from_url(redis_url)
     auth.init_app(app, db, **options)

@@ -18,10 +18,10 @@ from .dispatch import Result
 from .dispatch import current_context
 from .dispatch import dispatch
 from .errors import APIError
-from .hosts import origin_from_host
 from .http import to_response
-from .origins import concrete_path
-from .origins import origin_of
+from .security.hosts import origin_from_host
+from .security.origins import concrete_path
+from .security.origins import origin_of
 from .state import AuthState
 from .state import current_state
 

@@ -282,7 +282,7 @@ def _cleanup_rate_limits(state: AuthState) -> int:
     """Delete ``rateLimit`` rows idle for longer than the longest window, if kept."""
     if "rateLimit" not in state.models.tables:
         return 0
-    from .ratelimit import longest_window
+    from .security.ratelimit import longest_window
 
     cutoff = to_ms(now()) - longest_window(state.options) * 1000
     return state.adapter.delete_many("rateLimit", {"lastRequest": Op("<", cutoff)})

@@ -17,12 +17,12 @@ from .cookies import decode_signed
 from .cookies import encode_signed
 from .cookies import parse_cookie_header
 from .errors import APIError
-from .ip import client_ip
-from .mailer import Mailer
-from .origins import TrustedOrigins
+from .mail.mailer import Mailer
 from .registry import Endpoint
-from .sessions import Sessions
-from .sessions import SignedIn
+from .security.ip import client_ip
+from .security.origins import TrustedOrigins
+from .sessions.service import Sessions
+from .sessions.values import SignedIn
 from .state import AuthState
 from .storage import Adapter
 from .users import Users
@@ -39,7 +39,7 @@ class Context:
 
     :ivar body: the validated body (after the schema ran; the raw body before).
     :ivar raw_body: the body as sent, for additional fields.
-    :ivar session: the caller's :class:`~flask_betterauth.sessions.SignedIn` when the
+    :ivar session: the caller's :class:`~flask_betterauth.sessions.values.SignedIn` when the
         endpoint's tier read it (:attr:`signed_in` raises 401 when there is none).
     :ivar new_session: the session this call created, if any.
     :ivar response_headers: headers to send, every ``Set-Cookie`` included.
@@ -217,7 +217,7 @@ class Context:
     @property
     def client_ip(self) -> str:
         """The client IP from the configured headers, else the socket address, else ``""``
-        (rules in :mod:`flask_betterauth.ip`)."""
+        (rules in :mod:`flask_betterauth.security.ip`)."""
         ip_options = self.options.advanced.ip_address
         if ip_options.disable_ip_tracking:
             return ""

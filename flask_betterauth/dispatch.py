@@ -13,11 +13,11 @@ from werkzeug.datastructures import Headers
 
 from .context import Context
 from .errors import APIError
-from .origins import check_request_origin
-from .origins import check_url_fields
-from .origins import concrete_path
-from .origins import location_header
-from .origins import path_skipped
+from .security.origins import check_request_origin
+from .security.origins import check_url_fields
+from .security.origins import concrete_path
+from .security.origins import location_header
+from .security.origins import path_skipped
 from .storage import WriteRefused
 from .validation import validate
 

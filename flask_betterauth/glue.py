@@ -27,9 +27,9 @@ from .cookies import CookieSpec
 from .cookies import parse_cookie_header
 from .errors import APIError
 from .http import json_dumps
-from .ip import HeaderSource
 from .records import Record
-from .sessions import SignedIn
+from .security.ip import HeaderSource
+from .sessions.values import SignedIn
 from .state import AuthState
 from .state import current_state
 

@@ -20,9 +20,9 @@ from .cookies import parse_cookie_header
 from .dispatch import Result
 from .dispatch import dispatch
 from .errors import APIError
-from .hosts import origin_from_host
-from .ratelimit import rate_limit_hook
 from .registry import Endpoint
+from .security.hosts import origin_from_host
+from .security.ratelimit import rate_limit_hook
 from .state import AuthState
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from .options import LoggerOptions
+from .options.advanced import LoggerOptions
 
 logger = logging.getLogger("flask_betterauth")
 

@@ -84,3 +84,9 @@ def from_wire(table: Table, data: dict[str, Any]) -> Record:
         if column.type == "date" and isinstance(row.get(name), str):
             row[name] = parse_iso(row[name])
     return row
+
+
+def copy_record(record: Record) -> Record:
+    """A copy of a remembered record for one request (a caller may change its copy)."""
+    wire = getattr(record, "wire", None)
+    return WireRecord(record, wire) if wire is not None else Record(record)

@@ -16,8 +16,8 @@ from functools import cached_property
 from typing import Any
 
 from .errors import BetterAuthError
-from .options import FieldOptions
 from .options import Options
+from .options.groups import FieldOptions
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 
 from .cookies import encode_signed
 from .records import Record
-from .sessions import SignedIn
+from .sessions.values import SignedIn
 from .state import current_state
 
 #: Options that make password hashing as cheap as bcrypt allows (cost 4): for tests

@@ -15,7 +15,7 @@ from flask import Response
 from flask_sqlalchemy import SQLAlchemy
 
 from flask_betterauth import BetterAuth
-from flask_betterauth.secondary_storage import RedisStorage
+from flask_betterauth.storage.secondary import RedisStorage
 
 OK_MAX = 20
 

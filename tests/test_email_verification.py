@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from flask_betterauth import jwt
-from flask_betterauth.secondary_storage import MemoryStorage
+from flask_betterauth.storage.secondary import MemoryStorage
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Clock

@@ -243,8 +243,8 @@ def test_plugin_session_fields_are_stored_at_creation(make_app, via):
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def secondary_storage(request):
-    from flask_betterauth.secondary_storage import MemoryStorage
-    from flask_betterauth.secondary_storage import RedisStorage
+    from flask_betterauth.storage.secondary import MemoryStorage
+    from flask_betterauth.storage.secondary import RedisStorage
 
     if request.param == "memory":
         yield MemoryStorage()

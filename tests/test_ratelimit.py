@@ -18,17 +18,17 @@ import pytest
 import sqlalchemy as sa
 
 from flask_betterauth.errors import BetterAuthError
-from flask_betterauth.ip import client_ip
-from flask_betterauth.ip import ip_from_header
 from flask_betterauth.plugins import EndpointRateLimit
 from flask_betterauth.plugins import Plugin
-from flask_betterauth.ratelimit import MESSAGE
-from flask_betterauth.ratelimit import MemoryStorage
-from flask_betterauth.ratelimit import Rule
-from flask_betterauth.ratelimit import endpoint_rules
-from flask_betterauth.ratelimit import glob_matcher
-from flask_betterauth.secondary_storage import MemoryStorage as MemorySecondaryStorage
-from flask_betterauth.secondary_storage import RedisStorage
+from flask_betterauth.security.counters import MemoryStorage
+from flask_betterauth.security.ip import client_ip
+from flask_betterauth.security.ip import ip_from_header
+from flask_betterauth.security.ratelimit import MESSAGE
+from flask_betterauth.security.ratelimit import Rule
+from flask_betterauth.security.ratelimit import endpoint_rules
+from flask_betterauth.security.ratelimit import glob_matcher
+from flask_betterauth.storage.secondary import MemoryStorage as MemorySecondaryStorage
+from flask_betterauth.storage.secondary import RedisStorage
 from tests.helpers import build_app
 from tests.servers import free_port
 from tests.workers import Hold

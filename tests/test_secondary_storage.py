@@ -25,9 +25,9 @@ from flask_betterauth.clock import to_ms
 from flask_betterauth.cookies import encode_signed
 from flask_betterauth.crypto import hash_token
 from flask_betterauth.crypto import random_string
-from flask_betterauth.secondary_storage import MemoryStorage
-from flask_betterauth.secondary_storage import RedisStorage
-from flask_betterauth.secondary_storage import SecondaryStorage
+from flask_betterauth.storage.secondary import MemoryStorage
+from flask_betterauth.storage.secondary import RedisStorage
+from flask_betterauth.storage.secondary import SecondaryStorage
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Caller

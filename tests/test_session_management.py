@@ -21,8 +21,8 @@ from flask_betterauth.clock import now
 from flask_betterauth.cookies import encode_signed
 from flask_betterauth.crypto import hash_token
 from flask_betterauth.options import merge_options
-from flask_betterauth.secondary_storage import MemoryStorage
-from flask_betterauth.secondary_storage import RedisStorage
+from flask_betterauth.storage.secondary import MemoryStorage
+from flask_betterauth.storage.secondary import RedisStorage
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Caller

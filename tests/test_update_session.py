@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from flask_betterauth.secondary_storage import MemoryStorage
+from flask_betterauth.storage.secondary import MemoryStorage
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
 

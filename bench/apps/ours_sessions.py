@@ -32,7 +32,7 @@ def create_app() -> tuple[Flask, SQLAlchemy]:
     options: dict[str, Any] = {"rate_limit": {"storage": "memory"}}
     redis_url = os.environ.get("BENCH_REDIS_URL")
     if redis_url:
-        from flask_betterauth.secondary_storage import RedisStorage
+        from flask_betterauth.storage.secondary import RedisStorage
 
         options["secondary_storage"] = RedisStorage.from_url(redis_url)
     return _create_app(cookie_cache_on(), **options)

@@ -21,7 +21,13 @@ from sphinx.util.docutils import SphinxDirective
 def _type_name(tp: Any) -> str:
     text = getattr(tp, "__name__", None) if not typing.get_args(tp) else None
     text = text or str(tp)
-    for noise in ("typing.", "collections.abc.", "flask_betterauth.options."):
+    for noise in (
+        "typing.",
+        "collections.abc.",
+        "flask_betterauth.options.groups.",
+        "flask_betterauth.options.advanced.",
+        "flask_betterauth.options.",
+    ):
         text = text.replace(noise, "")
     return text.replace("NoneType", "None")
 

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import signals
-from ..breach import check_breached
 from ..context import Context
 from ..errors import APIError
-from ..options import EmailAndPasswordOptions
+from ..options.groups import EmailAndPasswordOptions
 from ..records import Record
 from ..records import to_wire
+from ..security.breach import check_breached
 
 
 def js_length(text: str) -> int:

@@ -14,7 +14,7 @@ from ..context import Context
 from ..cookies import JS_URI_SAFE
 from ..errors import APIError
 from ..records import Record
-from ..sessions import SignedIn
+from ..sessions.values import SignedIn
 from .credentials import check_password_length
 
 

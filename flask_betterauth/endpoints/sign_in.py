@@ -10,11 +10,11 @@ from marshmallow.validate import Email
 from .. import signals
 from ..context import Context
 from ..errors import APIError
-from ..origins import location_header
 from ..records import Record
 from ..registry import FORM
 from ..registry import JSON
 from ..registry import endpoint
+from ..security.origins import location_header
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from ..api import API
 from ..api import APIResponse
 from ..errors import APIError
-from ..origins import is_safe_relative
+from ..security.origins import is_safe_relative
 from .csrf import csrf_valid
 from .kit import PageKit
 from .kit import PagesOptions

@@ -22,12 +22,12 @@ from werkzeug.wrappers import Response
 from ..errors import BetterAuthError
 from ..errors import define_error_codes
 from ..hooks import Hook
-from ..mailer import MailPurpose
+from ..mail.mailer import MailPurpose
 from ..options import Options
-from ..ratelimit import EndpointRateLimit
 from ..records import Record
 from ..registry import Endpoint
-from ..sessions import TokenSource
+from ..security.ratelimit import EndpointRateLimit
+from ..sessions.values import TokenSource
 
 OnRequest = Callable[[Request], Response | None]
 OnResponse = Callable[[Request, Response], Response | None]
@@ -56,7 +56,7 @@ class Plugin:
     :param cookies: names of its own cookies (``"last_method"``), built like the core's:
         ``<cookie_prefix>.<name>``, ``__Secure-`` over HTTPS, the app's attributes and
         ``advanced.cookies[name]`` overrides; reached as ``ctx.cookie_spec(name)``.
-    :param mail_purposes: its own mails (:class:`~flask_betterauth.mailer.MailPurpose`),
+    :param mail_purposes: its own mails (:class:`~flask_betterauth.mail.mailer.MailPurpose`),
         sent with ``ctx.mailer.send(purpose, ...)`` like the core's.
     :param token_sources: where else a session token may come from (a bearer header,
         a multi-session cookie), tried in order after the session cookie.

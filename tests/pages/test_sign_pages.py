@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from flask_betterauth.secondary_storage import MemoryStorage
+from flask_betterauth.storage.secondary import MemoryStorage
 from tests.helpers import PASSWORD
 
 from .conftest import ANN

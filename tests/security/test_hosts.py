@@ -23,7 +23,7 @@ from bench.server import gunicorn
 from flask_betterauth import APIError
 from flask_betterauth import BetterAuth
 from flask_betterauth import BetterAuthError
-from flask_betterauth.hosts import host_allowed
+from flask_betterauth.security.hosts import host_allowed
 from tests.helpers import SECRET
 from tests.mailserver import SMTPServer
 from tests.mailserver import running_smtp_server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flask_betterauth.origins import matches_pattern
+from flask_betterauth.security.origins import matches_pattern
 from tests.helpers import PASSWORD
 from tests.security.conftest import ANN
 from tests.security.conftest import APP_ORIGIN

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from flask_betterauth.breach import count_in_range
-from flask_betterauth.breach import sha1_parts
 from flask_betterauth.errors import ERROR_CODES
+from flask_betterauth.security.breach import count_in_range
+from flask_betterauth.security.breach import sha1_parts
 from tests.helpers import PASSWORD
 from tests.security.conftest import ANN
 from tests.security.conftest import APP_ORIGIN

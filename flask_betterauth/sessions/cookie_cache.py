@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .crypto import b64url
-from .crypto import b64url_decode
-from .crypto import hmac_sha256
+from ..crypto import b64url
+from ..crypto import b64url_decode
+from ..crypto import hmac_sha256
 
 #: A ``Set-Cookie`` line longer than this is split over ``name.0``, ``name.1``, ...
 CHUNK_LIMIT = 4050

@@ -3,7 +3,7 @@
 Give one to the extension as ``secondary_storage=`` and sessions live there (spec 9.6),
 so every worker and every host sees the same sessions without a query per request::
 
-    from flask_betterauth.secondary_storage import RedisStorage
+    from flask_betterauth.storage.secondary import RedisStorage
 
     auth.init_app(app, db, secondary_storage=RedisStorage.from_url("redis://localhost:6379/0"))
 
@@ -32,9 +32,9 @@ from typing import Protocol
 from typing import TypeVar
 from typing import runtime_checkable
 
-from .clock import now
-from .errors import BetterAuthError
-from .errors import SecondaryStorageUnavailable
+from ..clock import now
+from ..errors import BetterAuthError
+from ..errors import SecondaryStorageUnavailable
 
 logger = logging.getLogger("flask_betterauth")
 

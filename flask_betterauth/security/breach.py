@@ -18,8 +18,8 @@ import logging
 import urllib.error
 import urllib.request
 
-from .errors import APIError
-from .options import BreachedPasswordOptions
+from ..errors import APIError
+from ..options.groups import BreachedPasswordOptions
 
 logger = logging.getLogger("flask_betterauth")
 

@@ -10,35 +10,32 @@ from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
-from typing import NamedTuple
-from typing import Protocol
 
+from ..clock import now
+from ..clock import to_ms
+from ..cookies import decode_signed
+from ..cookies import encode_signed
+from ..crypto import hash_token
+from ..crypto import random_string
+from ..errors import APIError
+from ..errors import SecondaryStorageUnavailable
+from ..memo import Memo
+from ..options import Options
+from ..records import Record
+from ..records import WireRecord
+from ..records import copy_record
+from ..records import from_wire
+from ..records import to_wire
+from ..schema import Table
+from ..storage import Adapter
 from . import cookie_cache
-from .clock import now
-from .clock import to_ms
-from .cookies import AuthCookies
-from .cookies import CookieSpec
-from .cookies import decode_signed
-from .cookies import encode_signed
-from .crypto import HASHED_TOKEN_LENGTH
-from .crypto import hash_token
-from .crypto import random_string
-from .errors import APIError
-from .errors import SecondaryStorageUnavailable
-from .ip import HeaderSource
-from .memo import Memo
-from .options import Options
-from .records import Record
-from .records import WireRecord
-from .records import from_wire
-from .records import to_wire
-from .schema import Table
-from .secondary_storage import GuardedStorage
-from .secondary_storage import check_secondary_storage
-from .session_store import DatabaseSessionStore
-from .session_store import SecondarySessionStore
-from .session_store import SessionStore
-from .storage import Adapter
+from .secondary import build_store
+from .store import SessionStore
+from .values import Carrier
+from .values import SignedIn
+from .values import TokenSource
+from .values import listed_token_candidates
+from .values import stored_token_candidates
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -49,96 +46,6 @@ SHORT_SESSION = 24 * 3600
 SHORT_SESSION_SLACK = 60
 #: The cookie cache of a ``rememberMe: false`` session is trusted for one minute.
 SHORT_CACHE = 60
-
-
-class SignedIn(NamedTuple):
-    """A session and its user, as one value (``ctx.session``, ``ctx.new_session``)."""
-
-    #: The session row (its ``token`` the raw token the client holds).
-    session: Record
-    #: The user row.
-    user: Record
-
-
-class Carrier(Protocol):
-    """Where a session read or write finds the request's cookies and headers, and puts
-    its own cookies."""
-
-    @property
-    def cookies(self) -> Mapping[str, str]: ...
-
-    @property
-    def headers(self) -> HeaderSource: ...
-
-    @property
-    def specs(self) -> AuthCookies: ...
-
-    def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None: ...
-
-    def expire_cookie(self, spec: CookieSpec, name: str | None = None) -> None: ...
-
-
-class TokenSource(Protocol):
-    """Where a session token may come from besides the session cookie (a bearer header,
-    a multi-session cookie): ``source(carrier, key)`` returns the raw token or ``None``.
-
-    ``key`` is the app's signing key, for sources that carry signed tokens
-    (:func:`~flask_betterauth.cookies.decode_signed`).
-    """
-
-    def __call__(self, carrier: Carrier, key: bytes) -> str | None: ...
-
-
-def stored_token_candidates(token: str) -> list[str]:
-    """The values a session's ``token`` column may hold for the cookie's raw ``token``.
-
-    We store the hash. A 32-character token may also be a Better Auth row, stored raw;
-    a hash-length value is never looked up raw, so a leaked hash is no cookie.
-    """
-    hashed = hash_token(token)
-    return [hashed] if len(token) == HASHED_TOKEN_LENGTH else [hashed, token]
-
-
-def listed_token_candidates(token: str) -> list[str]:
-    """The stored values a token given to ``revoke-session`` may name.
-
-    ``list-sessions`` shows the caller's other sessions by their stored value (a hash
-    is all we keep), so a hash-length value also names the row that holds it. Only the
-    session's owner can revoke with it, and it is never accepted as a cookie.
-    """
-    candidates = stored_token_candidates(token)
-    return [*candidates, token] if len(token) == HASHED_TOKEN_LENGTH else candidates
-
-
-def build_store(options: Options, tables: dict[str, Table], adapter: Adapter) -> SessionStore:
-    """The session store the options ask for: the database, a secondary storage, or both."""
-    session = options.session
-    storage = options.secondary_storage
-    if storage is None:
-        if session.preserve_session_in_database:
-            logger.warning(
-                "session.preserve_session_in_database has no effect without "
-                "secondary_storage and session.store_session_in_database"
-            )
-        return DatabaseSessionStore(lambda: adapter)
-    check_secondary_storage(storage)
-    if session.preserve_session_in_database and not session.store_session_in_database:
-        logger.warning(
-            "session.preserve_session_in_database has no effect without "
-            "session.store_session_in_database"
-        )
-    database = (
-        DatabaseSessionStore(lambda: adapter, preserve=session.preserve_session_in_database)
-        if session.store_session_in_database
-        else None
-    )
-    return SecondarySessionStore(
-        GuardedStorage(storage),
-        tables,
-        adapter=lambda: adapter,
-        database=database,
-        expires_in=session.expires_in,
-    )
 
 
 class Sessions:
@@ -384,7 +291,7 @@ class Sessions:
                 and session["token"] == token
                 and session["expiresAt"] > moment
             ):
-                return SignedIn(_wire_copy(session), _wire_copy(user))
+                return SignedIn(copy_record(session), copy_record(user))
             return None
         payload = cookie_cache.decode(self.key, value, now_ms)
         if payload is None or payload.get("version") != self.options.cookie_cache.version:
@@ -402,7 +309,7 @@ class Sessions:
         session = WireRecord(session, payload["session"])
         user = WireRecord(user, payload["user"])
         self._caches.put(value, (session, user, cookie_cache.expires_at(value)))
-        return SignedIn(_wire_copy(session), _wire_copy(user))
+        return SignedIn(copy_record(session), copy_record(user))
 
     def _from_storage(
         self, carrier: Carrier, token: str, disable_refresh: bool
@@ -490,9 +397,3 @@ class Sessions:
         if fresh_age == 0:
             return True
         return bool(now() - session["createdAt"] < timedelta(seconds=fresh_age))
-
-
-def _wire_copy(record: Record) -> Record:
-    """A copy of a remembered record for one request (a caller may change its copy)."""
-    wire = getattr(record, "wire", None)
-    return WireRecord(record, wire) if wire is not None else Record(record)

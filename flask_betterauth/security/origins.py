@@ -17,8 +17,8 @@ from flask import request
 from werkzeug.datastructures import Headers
 from werkzeug.urls import iri_to_uri
 
-from .errors import APIError
-from .options import AdvancedOptions
+from ..errors import APIError
+from ..options.advanced import AdvancedOptions
 
 #: Body or query fields that name a place to send the browser, and the code for each.
 URL_FIELDS = {

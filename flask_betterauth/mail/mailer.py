@@ -39,13 +39,13 @@ from jinja2 import ChoiceLoader
 from jinja2 import Environment
 from jinja2 import PackageLoader
 
-from .errors import APIError
-from .errors import BetterAuthError
-from .mail import Mail
-from .mail import MailSender
-from .mail import build_sender
-from .options import Options
-from .records import Record
+from ..errors import APIError
+from ..errors import BetterAuthError
+from ..options import Options
+from ..records import Record
+from . import Mail
+from . import MailSender
+from . import build_sender
 
 logger = logging.getLogger("flask_betterauth")
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .errors import APIError
+from ..errors import APIError
 from .origins import origin_of
 
 logger = logging.getLogger("flask_betterauth")

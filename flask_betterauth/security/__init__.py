@@ -1,0 +1,1 @@
+"""The security room: import its modules by their full path."""

@@ -1,0 +1,1 @@
+"""The sessions room: import its modules by their full path."""
