@@ -18,6 +18,8 @@ from .cookies import encode_signed
 from .cookies import parse_cookie_header
 from .errors import APIError
 from .mail.mailer import Mailer
+from .records import Record
+from .records import to_wire
 from .registry import Endpoint
 from .security.ip import client_ip
 from .security.origins import TrustedOrigins
@@ -112,6 +114,10 @@ class Context:
         if self.session is None:
             raise APIError(401, "UNAUTHORIZED")
         return self.session
+
+    def user_json(self, user: Record) -> dict[str, object]:
+        """``user`` in its wire form (the fields the schema returns)."""
+        return to_wire(self.state.tables["user"], user)
 
     @property
     def users(self) -> Users:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -90,3 +91,8 @@ def copy_record(record: Record) -> Record:
     """A copy of a remembered record for one request (a caller may change its copy)."""
     wire = getattr(record, "wire", None)
     return WireRecord(record, wire) if wire is not None else Record(record)
+
+
+def merged(record: Record, changes: Mapping[str, Any]) -> Record:
+    """``record`` with ``changes`` applied, as a new record."""
+    return Record({**record, **changes})

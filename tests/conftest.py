@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from flask_betterauth.storage.secondary import MemoryStorage
+from flask_betterauth.storage.secondary import RedisStorage
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import Clock
@@ -114,3 +116,15 @@ def signed_up(caller: Caller) -> dict[str, Any]:
     )
     assert reply.status == 200, reply.json
     return dict(reply.json)
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def secondary_storage(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh secondary storage of each built-in kind: in memory, and the test Redis."""
+    if request.param == "memory":
+        yield MemoryStorage()
+        return
+    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
+    yield store
+    store.client.flushdb()
+    store.client.close()

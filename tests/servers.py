@@ -378,14 +378,8 @@ class RedisServer:
     def stop(self) -> None:
         """Stop the server (no-op if it is stopped) and wait for it to exit."""
         process, self._process = self._process, None
-        if process is not None:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        if process is not None and process.poll() is None:
+            stop_process(process)
         self._close_log()
 
     def _close_log(self) -> None:
@@ -416,3 +410,13 @@ def redis_url(redis_server: RedisServer) -> str:
     redis_server.start()
     redis_server.flushall()
     return redis_server.url
+
+
+def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """Terminate ``process`` and wait for it; kill it if it has not gone in 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

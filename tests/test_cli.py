@@ -34,6 +34,7 @@ from tests.helpers import PASSWORD
 from tests.helpers import TestApp
 from tests.servers import START_TIMEOUT
 from tests.servers import free_port
+from tests.servers import stop_process
 
 HEX_SECRET = re.compile(r"^[0-9a-f]{64}$")
 #: Values that must never appear in what ``info`` prints.
@@ -346,12 +347,7 @@ def server_process() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
     yield started
     for process in started:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if process.stderr is not None:
             process.stderr.close()
 

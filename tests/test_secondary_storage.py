@@ -28,6 +28,8 @@ from flask_betterauth.crypto import random_string
 from flask_betterauth.storage.secondary import MemoryStorage
 from flask_betterauth.storage.secondary import RedisStorage
 from flask_betterauth.storage.secondary import SecondaryStorage
+from tests.factories import sign_in
+from tests.factories import sign_up
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Caller
@@ -51,15 +53,10 @@ UNAVAILABLE = {
 # -- fixtures ---------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def storage(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh secondary storage of each built-in kind."""
-    if request.param == "memory":
-        yield MemoryStorage()
-        return
-    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
-    yield store
-    store.client.close()
+@pytest.fixture
+def storage(secondary_storage: Any) -> Any:
+    """A fresh secondary storage of each built-in kind (``secondary_storage``)."""
+    return secondary_storage
 
 
 @pytest.fixture
@@ -123,15 +120,6 @@ def add_protected_view(test_app: TestApp) -> None:
     @login_required
     def me() -> Any:
         return jsonify(email=current_user["email"])
-
-
-def signed_in(device: Caller, sign_up: bool = False) -> str:
-    """Sign ``device`` up or in; return the raw session token."""
-    reply = (
-        device.call("sign_up_email", ANN) if sign_up else device.call("sign_in_email", SIGN_IN_ANN)
-    )
-    assert reply.status == 200, reply.json
-    return str(reply.json["token"])
 
 
 def session_of(device: Caller) -> dict[str, Any] | None:
@@ -259,9 +247,9 @@ def test_preserve_without_database_storage_is_reported(apps, caplog):
 def test_sessions_live_under_better_auths_keys(apps, storage, clock):
     test_app = apps(secondary_storage=storage)
     laptop, phone = Caller(test_app, "http"), Caller(test_app, "http")
-    laptop_token = signed_in(laptop, sign_up=True)
+    laptop_token = sign_up(laptop)
     clock.advance(minutes=1)
-    phone_token = signed_in(phone)
+    phone_token = sign_in(phone)
     user_id = session_of(laptop)["userId"]
 
     value = json.loads(storage.get(hash_token(laptop_token)))
@@ -286,7 +274,7 @@ def test_sessions_live_under_better_auths_keys(apps, storage, clock):
 def test_store_session_in_database_writes_both(apps, storage, clock):
     test_app = apps(secondary_storage=storage, session={"store_session_in_database": True})
     laptop = Caller(test_app, "api")
-    token = signed_in(laptop, sign_up=True)
+    token = sign_up(laptop)
 
     [row] = rows(test_app, "session")
     assert row["token"] == hash_token(token)
@@ -296,8 +284,8 @@ def test_store_session_in_database_writes_both(apps, storage, clock):
 def test_revoke_sessions_writes_the_revoked_before_marker(apps, storage, clock):
     test_app = apps(secondary_storage=storage, session={"expires_in": 3600})
     laptop, phone = Caller(test_app, "http"), Caller(test_app, "http")
-    signed_in(laptop, sign_up=True)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     user_id = session_of(laptop)["userId"]
     stale_copy = storage.get(hash_token(phone_token))
     clock.advance(seconds=1)
@@ -314,15 +302,15 @@ def test_revoke_sessions_writes_the_revoked_before_marker(apps, storage, clock):
     storage.set(hash_token(phone_token), stale_copy, 3600)
     assert session_of(phone) is None
     # Sessions begun afterwards are not.
-    signed_in(phone)
+    sign_in(phone)
     assert session_of(phone) is not None
 
 
 def test_a_refresh_racing_a_revocation_does_not_bring_the_session_back(apps, storage, clock):
     test_app = apps(secondary_storage=storage)
     laptop, phone = Caller(test_app, "http"), Caller(test_app, "http")
-    signed_in(laptop, sign_up=True)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     store = test_app.app.extensions["betterauth"].sessions.store
     # A request of the phone has read its session and is about to extend it...
     seen, _ = store.find([hash_token(phone_token)])
@@ -339,7 +327,7 @@ def test_a_refresh_racing_a_revocation_does_not_bring_the_session_back(apps, sto
 def test_a_session_better_auth_wrote_is_honoured(apps, storage, clock):
     test_app = apps(secondary_storage=storage)
     laptop = Caller(test_app, "http")
-    signed_in(laptop, sign_up=True)
+    sign_up(laptop)
     user = json.loads(storage.get(hash_token(session_of(laptop)["token"])))["user"]
     raw = random_string(32)
     moment = now()
@@ -358,8 +346,8 @@ def test_a_session_better_auth_wrote_is_honoured(apps, storage, clock):
 def test_refresh_user_rewrites_the_cached_user(apps, storage, clock):
     test_app = apps(secondary_storage=storage)
     laptop, phone = Caller(test_app, "http"), Caller(test_app, "api")
-    signed_in(laptop, sign_up=True)
-    signed_in(phone)
+    sign_up(laptop)
+    sign_in(phone)
     [user] = rows(test_app, "user")
     sessions = test_app.app.extensions["betterauth"].sessions
 
@@ -377,9 +365,9 @@ def test_preserve_session_in_database_ends_rows_instead_of_deleting(apps, clock)
         session={"store_session_in_database": True, "preserve_session_in_database": True},
     )
     laptop, phone, tablet = (Caller(test_app, "http") for _ in range(3))
-    signed_in(laptop, sign_up=True)
-    phone_token = signed_in(phone)
-    signed_in(tablet)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
+    sign_in(tablet)
     clock.advance(minutes=5)
 
     laptop.call("revoke_session", {"token": phone_token})
@@ -417,7 +405,7 @@ def test_an_apps_own_storage_failing_is_a_503(apps, clock, caplog):
     storage = FlakyStorage()
     test_app = apps(secondary_storage=storage)
     laptop = Caller(test_app, "http")
-    signed_in(laptop, sign_up=True)
+    sign_up(laptop)
     storage.down = True
 
     with caplog.at_level(logging.ERROR, logger="flask_betterauth"):
@@ -440,8 +428,8 @@ def test_redis_down_without_database_is_a_503_and_loses_nothing(
     test_app = apps(secondary_storage=redis_storage, session={"cookie_cache": {"enabled": True}})
     add_protected_view(test_app)
     laptop, phone = Caller(test_app, via), Caller(test_app, via)
-    signed_in(laptop, sign_up=True)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     client = test_app.app.test_client(use_cookies=False)
     token_only = {
         "Cookie": f"{TOKEN_COOKIE}={laptop.jar[TOKEN_COOKIE]}",
@@ -477,7 +465,7 @@ def test_sign_out_with_redis_down_clears_cookies_and_says_so(
 ):
     test_app = apps(secondary_storage=redis_storage)
     laptop = Caller(test_app, via)
-    signed_in(laptop, sign_up=True)
+    sign_up(laptop)
     token_cookie = laptop.jar[TOKEN_COOKIE]
     with outage():
         reply = laptop.call("sign_out", {})
@@ -499,14 +487,14 @@ def test_redis_down_with_database_goes_on_from_the_database(
     test_app = apps(secondary_storage=redis_storage, session={"store_session_in_database": True})
     add_protected_view(test_app)
     laptop, phone, tablet = (Caller(test_app, via) for _ in range(3))
-    signed_in(laptop, sign_up=True)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     client = test_app.app.test_client(use_cookies=False)
 
     with outage():
         assert session_of(laptop) is not None
         assert session_of(phone) is not None
-        tablet_token = signed_in(tablet)
+        tablet_token = sign_in(tablet)
         assert session_of(tablet) is not None
         assert len(laptop.call("list_sessions").json) == 3
         cookie = f"{TOKEN_COOKIE}={laptop.jar[TOKEN_COOKIE]}"

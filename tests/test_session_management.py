@@ -23,6 +23,8 @@ from flask_betterauth.crypto import hash_token
 from flask_betterauth.options import merge_options
 from flask_betterauth.storage.secondary import MemoryStorage
 from flask_betterauth.storage.secondary import RedisStorage
+from tests.factories import sign_in
+from tests.factories import sign_up
 from tests.helpers import PASSWORD
 from tests.helpers import SECRET
 from tests.helpers import Caller
@@ -120,18 +122,6 @@ def devices(auth_app: TestApp, via: str, clock: Clock) -> Callable[[], Caller]:
     return lambda: Caller(auth_app, via)
 
 
-def signed_in(device: Caller, body: dict[str, Any] = SIGN_IN_ANN) -> str:
-    """Sign ``device`` in; return the session's raw token."""
-    reply = device.call("sign_in_email", body)
-    assert reply.status == 200, reply.json
-    return str(reply.json["token"])
-
-
-def signed_up(device: Caller, body: dict[str, Any] = ANN) -> str:
-    """Sign ``device`` up (and so in); return the session's raw token."""
-    reply = device.call("sign_up_email", body)
-    assert reply.status == 200, reply.json
-    return str(reply.json["token"])
 
 
 def session_of(device: Caller) -> dict[str, Any] | None:
@@ -146,9 +136,9 @@ def session_of(device: Caller) -> dict[str, Any] | None:
 
 def test_list_sessions_shows_every_device(devices):
     laptop, phone, tablet = devices(), devices(), devices()
-    own = signed_up(laptop)
-    phone_token = signed_in(phone)
-    tablet_token = signed_in(tablet)
+    own = sign_up(laptop)
+    phone_token = sign_in(phone)
+    tablet_token = sign_in(tablet)
 
     reply = laptop.call("list_sessions")
 
@@ -165,13 +155,13 @@ def test_list_sessions_shows_every_device(devices):
 
 def test_list_sessions_leaves_out_other_users_and_expired_sessions(devices, clock):
     laptop, old_phone, bob, desk = devices(), devices(), devices(), devices()
-    signed_up(laptop)
-    signed_up(bob, BOB)
-    signed_in(old_phone, {**SIGN_IN_ANN, "rememberMe": False})  # lives one day
+    sign_up(laptop)
+    sign_up(bob, BOB)
+    sign_in(old_phone, rememberMe=False)  # lives one day
     assert len(laptop.call("list_sessions").json) == 2
     laptop_id = session_of(laptop)["id"]
     clock.advance(days=1, seconds=1)
-    signed_in(desk)
+    sign_in(desk)
 
     listed = desk.call("list_sessions").json
 
@@ -180,7 +170,7 @@ def test_list_sessions_leaves_out_other_users_and_expired_sessions(devices, cloc
 
 def test_list_sessions_needs_a_fresh_session(devices, clock):
     laptop = devices()
-    signed_up(laptop)
+    sign_up(laptop)
     clock.advance(days=1, seconds=1)
 
     reply = laptop.call("list_sessions")
@@ -208,8 +198,8 @@ def test_session_management_needs_a_session(devices):
 
 def test_revoke_session_by_token_ends_that_device_only(devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
 
     reply = laptop.call("revoke_session", {"token": phone_token})
 
@@ -222,8 +212,8 @@ def test_revoke_session_by_token_ends_that_device_only(devices):
 
 def test_revoke_session_by_listed_value(devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    signed_in(phone)
+    sign_up(laptop)
+    sign_in(phone)
     other = [s for s in laptop.call("list_sessions").json if s["id"] != session_of(laptop)["id"]]
 
     reply = laptop.call("revoke_session", {"token": other[0]["token"]})
@@ -235,8 +225,8 @@ def test_revoke_session_by_listed_value(devices):
 
 def test_a_listed_value_is_not_a_cookie(auth_app, devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    signed_in(phone)
+    sign_up(laptop)
+    sign_in(phone)
     listed = [s["token"] for s in laptop.call("list_sessions").json]
     thief = devices()
     thief.jar[TOKEN_COOKIE] = encode_signed(SECRET.encode(), listed[1])
@@ -248,8 +238,8 @@ def test_a_listed_value_is_not_a_cookie(auth_app, devices):
 
 def test_revoke_session_ignores_other_users_and_unknown_tokens(devices):
     ann, bob = devices(), devices()
-    signed_up(ann)
-    bob_token = signed_up(bob, BOB)
+    sign_up(ann)
+    bob_token = sign_up(bob, BOB)
 
     assert ann.call("revoke_session", {"token": bob_token}).json == {"status": True}
     assert ann.call("revoke_session", {"token": hash_token(bob_token)}).json == {"status": True}
@@ -261,8 +251,8 @@ def test_revoke_session_ignores_other_users_and_unknown_tokens(devices):
 
 def test_revoke_own_session_expires_the_cookies(devices):
     laptop, phone = devices(), devices()
-    own = signed_up(laptop)
-    signed_in(phone)
+    own = sign_up(laptop)
+    sign_in(phone)
 
     reply = laptop.call("revoke_session", {"token": own})
 
@@ -276,7 +266,7 @@ def test_revoke_own_session_expires_the_cookies(devices):
 
 def test_revoke_session_needs_a_token(devices):
     laptop = devices()
-    signed_up(laptop)
+    sign_up(laptop)
 
     reply = laptop.call("revoke_session", {})
 
@@ -289,9 +279,9 @@ def test_revoke_session_needs_a_token(devices):
 
 def test_revoke_sessions_ends_every_session_of_the_user(devices):
     laptop, phone, bob = devices(), devices(), devices()
-    own = signed_up(laptop)
-    signed_in(phone)
-    signed_up(bob, BOB)
+    own = sign_up(laptop)
+    sign_in(phone)
+    sign_up(bob, BOB)
 
     reply = laptop.call("revoke_sessions")
 
@@ -302,16 +292,16 @@ def test_revoke_sessions_ends_every_session_of_the_user(devices):
     assert session_of(laptop) is None
     assert session_of(bob) is not None
     # A new sign-in after "sign out everywhere" works at once.
-    signed_in(phone)
+    sign_in(phone)
     assert session_of(phone) is not None
 
 
 def test_revoke_other_sessions_leaves_only_the_callers(devices):
     laptop, phone, tablet, bob = devices(), devices(), devices(), devices()
-    own = signed_up(laptop)
-    signed_in(phone)
-    signed_in(tablet)
-    signed_up(bob, BOB)
+    own = sign_up(laptop)
+    sign_in(phone)
+    sign_in(tablet)
+    sign_up(bob, BOB)
 
     reply = laptop.call("revoke_other_sessions")
 
@@ -325,8 +315,8 @@ def test_revoke_other_sessions_leaves_only_the_callers(devices):
 
 def test_session_management_is_on_auth_api(auth_app, devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in laptop.jar.items())}
     api = auth_app.auth.api
 
@@ -348,8 +338,8 @@ def test_session_management_is_on_auth_api(auth_app, devices):
 def test_cookie_cache_of_a_revoked_session_lasts_at_most_its_max_age(app_with, via, clock):
     test_app = app_with(session={"cookie_cache": {"enabled": True, "max_age": 300}})
     laptop, phone = Caller(test_app, via), Caller(test_app, via)
-    signed_up(laptop)
-    phone_token = signed_in(phone)
+    sign_up(laptop)
+    phone_token = sign_in(phone)
     assert DATA_COOKIE in phone.jar
 
     laptop.call("revoke_session", {"token": phone_token})
@@ -375,7 +365,7 @@ def test_cookie_cache_of_a_revoked_session_lasts_at_most_its_max_age(app_with, v
 
 def test_sessions_record_user_agent_and_socket_address(devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
+    sign_up(laptop)
     reply = phone.call(
         "sign_in_email",
         SIGN_IN_ANN,
@@ -429,7 +419,7 @@ def test_client_ip_comes_only_from_configured_headers(
 
 def test_an_expired_session_is_removed_when_met(auth_app, backend, devices, clock):
     phone = devices()
-    signed_up(phone, {**ANN, "rememberMe": False})
+    sign_up(phone, {**ANN, "rememberMe": False})
     clock.advance(days=1, seconds=1)
 
     reply = phone.call("get_session", query=UNCACHED)
@@ -443,8 +433,8 @@ def test_cleanup_expired_deletes_expired_sessions_and_verifications(
     auth_app, backend, devices, clock
 ):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    signed_in(phone, {**SIGN_IN_ANN, "rememberMe": False})
+    sign_up(laptop)
+    sign_in(phone, rememberMe=False)
     adapter = auth_app.app.extensions["betterauth"].adapter
     moment = now()
     for name, hours in (("old", 1), ("new", 72)):
@@ -471,7 +461,7 @@ def test_cleanup_expired_deletes_expired_sessions_and_verifications(
 def test_sliding_refresh_is_seen_by_the_list(app_with, via, clock):
     test_app = app_with(session={"fresh_age": 0})
     laptop = Caller(test_app, via)
-    signed_up(laptop)
+    sign_up(laptop)
     first = session_of(laptop)
     clock.advance(days=1, seconds=1)
 
@@ -486,8 +476,8 @@ def test_sliding_refresh_is_seen_by_the_list(app_with, via, clock):
 
 def test_sign_out_removes_the_session_from_the_list(devices):
     laptop, phone = devices(), devices()
-    signed_up(laptop)
-    signed_in(phone)
+    sign_up(laptop)
+    sign_in(phone)
 
     assert phone.call("sign_out", {}).json == {"success": True}
 

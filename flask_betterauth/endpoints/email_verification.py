@@ -21,18 +21,17 @@ from ..after_response import after_response
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
+from ..links import append_query
+from ..links import mail_link
 from ..records import Record
+from ..records import merged
 from ..registry import endpoint
+from ..sessions.flows import reissue_cookies
+from ..sessions.flows import start_session
 from ..storage import ConflictError
 from ..users import normalise_email
 from ..validation import BodySchema
 from ..validation import StrictString
-from .credentials import start_session
-from .credentials import user_json
-from .lifecycle import append_query
-from .lifecycle import mail_link
-from .lifecycle import merged_user
-from .lifecycle import reissue_cookies
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -85,7 +84,7 @@ def send_change_email_verification(
     )
     send_verification_mail(
         ctx,
-        merged_user(user, {"email": new_email}),
+        merged(user, {"email": new_email}),
         callback_url,
         token=token,
         kind="change-email-verification",
@@ -260,7 +259,7 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
         verified = bool(user["emailVerified"])
     else:
         verified = False
-        send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
+        send_verification_mail(ctx, merged(user, {"email": new_email}), callback)
     try:
         changed = ctx.users.update(user, {"email": new_email, "emailVerified": verified})
     except ConflictError:
@@ -270,7 +269,7 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
         after(changed)
     if current is not None:
         reissue_cookies(ctx, current.session, changed)
-    return user_json(ctx, changed)
+    return ctx.user_json(changed)
 
 
 def mail_after_sign_up(ctx: Context, user: Record, callback_url: str | None) -> None:

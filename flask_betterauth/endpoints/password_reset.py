@@ -18,16 +18,15 @@ from ..after_response import after_response
 from ..context import Context
 from ..dispatch import Redirect
 from ..errors import APIError
+from ..links import js_encode
+from ..links import mail_token_link
+from ..links import set_query
+from ..password_rules import check_new_password
+from ..password_rules import check_password_length
 from ..records import Record
 from ..registry import endpoint
 from ..validation import BodySchema
 from ..validation import StrictString
-from .credentials import check_new_password
-from .credentials import check_password_length
-from .credentials import user_json
-from .lifecycle import js_encode
-from .lifecycle import mail_token_link
-from .lifecycle import set_query
 
 logger = logging.getLogger("flask_betterauth")
 
@@ -137,7 +136,7 @@ def reset_password(ctx: Context) -> dict[str, Any]:
     user = ctx.users.find_by_id(row["value"])
     if user is None:
         raise APIError(400, "USER_NOT_FOUND")
-    check_new_password(ctx, password, user=user_json(ctx, user))
+    check_new_password(ctx, password, user=ctx.user_json(user))
     hashed = state.hasher.hash(password)
     options = ctx.options.email_and_password
     with state.adapter.transaction():

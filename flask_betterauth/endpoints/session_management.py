@@ -18,9 +18,9 @@ from ..context import Context
 from ..errors import APIError
 from ..records import to_wire
 from ..registry import endpoint
+from ..sessions.flows import reissue_cookies
 from ..validation import BodySchema
 from ..validation import StrictString
-from .lifecycle import reissue_cookies
 
 
 @endpoint("/list-sessions", method="GET", auth="fresh")

@@ -10,17 +10,16 @@ from marshmallow.validate import Email
 from .. import signals
 from ..context import Context
 from ..errors import APIError
+from ..password_rules import check_password_length
 from ..records import Record
 from ..registry import FORM
 from ..registry import JSON
 from ..registry import endpoint
 from ..security.origins import location_header
+from ..sessions.flows import start_session
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
-from .credentials import check_password_length
-from .credentials import start_session
-from .credentials import user_json
 from .email_verification import refuse_unverified
 
 _is_email = Email()
@@ -85,5 +84,5 @@ def sign_in_email(ctx: Context) -> dict[str, Any]:
     if callback and location:
         result["url"] = callback
         ctx.response_headers["Location"] = location
-    result["user"] = user_json(ctx, user)
+    result["user"] = ctx.user_json(user)
     return result

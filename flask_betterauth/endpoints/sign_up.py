@@ -11,20 +11,19 @@ from .. import signals
 from ..additional_fields import parse_input
 from ..context import Context
 from ..errors import APIError
+from ..password_rules import check_new_password
+from ..password_rules import check_password_length
 from ..records import Record
 from ..registry import FORM
 from ..registry import JSON
 from ..registry import endpoint
+from ..sessions.flows import start_session
 from ..storage import ConflictError
 from ..validation import IMAGE_URL_PATTERN
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
 from ..validation import check_image_url
-from .credentials import check_new_password
-from .credentials import check_password_length
-from .credentials import start_session
-from .credentials import user_json
 from .email_verification import mail_after_sign_up
 
 
@@ -53,7 +52,7 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
     extra = parse_input(ctx.state.tables["user"], ctx.raw_body, creating=True)
     body = ctx.body
     user = ctx.users.new(body["email"], body["name"], image=body.get("image"), **extra)
-    check_new_password(ctx, password, user=user_json(ctx, user))
+    check_new_password(ctx, password, user=ctx.user_json(user))
     quiet = options.require_email_verification or not options.auto_sign_in
     if ctx.users.find_by_email(user["email"]) is not None:
         return _existing(ctx, user, password, quiet)
@@ -64,9 +63,9 @@ def sign_up_email(ctx: Context) -> dict[str, Any]:
     mail_after_sign_up(ctx, user, ctx.body.get("callbackURL"))
     signals.send(signals.user_signed_up, user=user)
     if quiet:
-        return {"token": None, "user": user_json(ctx, user)}
+        return {"token": None, "user": ctx.user_json(user)}
     session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
-    return {"token": session["token"], "user": user_json(ctx, user)}
+    return {"token": session["token"], "user": ctx.user_json(user)}
 
 
 def _existing(ctx: Context, user: Record, password: str | None, quiet: bool) -> dict[str, Any]:
@@ -75,4 +74,4 @@ def _existing(ctx: Context, user: Record, password: str | None, quiet: bool) -> 
         raise APIError(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
     if password is not None:
         ctx.state.hasher.burn(password)
-    return {"token": None, "user": user_json(ctx, user)}
+    return {"token": None, "user": ctx.user_json(user)}

@@ -18,27 +18,26 @@ from ..context import Context
 from ..crypto import LOWER_ALPHANUMERIC
 from ..dispatch import Redirect
 from ..errors import APIError
+from ..links import mail_link
+from ..links import mail_token_link
+from ..password_rules import check_current_password
+from ..password_rules import check_new_password
+from ..password_rules import check_password_length
 from ..records import Record
+from ..records import merged
 from ..registry import endpoint
+from ..sessions.flows import dont_remember
+from ..sessions.flows import reissue_cookies
 from ..storage import ConflictError
 from ..users import normalise_email
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
 from ..validation import check_image_url
-from .credentials import check_new_password
-from .credentials import check_password_length
-from .credentials import user_json
 from .email_verification import can_send_verification
 from .email_verification import send_change_email_verification
 from .email_verification import send_verification_mail
 from .email_verification import verification_token
-from .lifecycle import check_current_password
-from .lifecycle import dont_remember
-from .lifecycle import mail_link
-from .lifecycle import mail_token_link
-from .lifecycle import merged_user
-from .lifecycle import reissue_cookies
 
 DELETE_PREFIX = "delete-account-"
 USER_DELETED = {"success": True, "message": "User deleted"}
@@ -97,7 +96,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
     new_password = ctx.body["newPassword"]
     check_password_length(ctx.options.email_and_password, new_password)
     check_current_password(ctx, user["id"], ctx.body["currentPassword"])
-    check_new_password(ctx, new_password, user=user_json(ctx, user))
+    check_new_password(ctx, new_password, user=ctx.user_json(user))
     state = ctx.state
     hashed = state.hasher.hash(new_password)
     revoke = bool(ctx.body.get("revokeOtherSessions"))
@@ -119,7 +118,7 @@ def change_password(ctx: Context) -> dict[str, Any]:
         ctx.new_session = pair
         token = pair.session["token"]
     signals.send(signals.password_changed, user=user)
-    return {"token": token, "user": user_json(ctx, user)}
+    return {"token": token, "user": ctx.user_json(user)}
 
 
 class SetPasswordBody(BodySchema):
@@ -133,7 +132,7 @@ def set_password(ctx: Context) -> dict[str, Any]:
     """Give a password to a user who has none (signed up another way). Server-only."""
     _, user = ctx.signed_in
     new_password = ctx.body["newPassword"]
-    check_new_password(ctx, new_password, user=user_json(ctx, user))
+    check_new_password(ctx, new_password, user=ctx.user_json(user))
     account = ctx.accounts.credential(user["id"])
     if account is not None and account.get("password"):
         raise APIError(400, "PASSWORD_ALREADY_SET")
@@ -194,7 +193,7 @@ def change_email(ctx: Context) -> dict[str, Any]:
         return {"status": True}
     if without_verification:
         if can_verify:
-            send_verification_mail(ctx, merged_user(user, {"email": new_email}), callback)
+            send_verification_mail(ctx, merged(user, {"email": new_email}), callback)
         try:
             changed = ctx.users.update(user, {"email": new_email})
         except ConflictError:

@@ -16,12 +16,12 @@ ANN = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
 
 
 @pytest.fixture
-def history_app(make_app):
-    return make_app(plugins=[login_history_plugin()])
+def history_app(plugin_app):
+    return plugin_app(login_history_plugin()).app
 
 
-def test_plugin_endpoint_on_both_faces(history_app, via):
-    caller = Caller(history_app, via)
+def test_plugin_endpoint_on_both_faces(plugin_app):
+    caller = plugin_app(login_history_plugin()).caller()
     caller.call("sign_up_email", ANN)
     caller.call("sign_in_email", {"email": ANN["email"], "password": PASSWORD})
     reply = caller.call("login_history", query={"limit": "10"})
@@ -145,10 +145,10 @@ def test_plugin_cookie_names_must_not_clash(make_app):
         make_app(plugins=[clash])
 
 
-def test_plugin_mail_purpose_calls_the_app_function(make_app, via):
+def test_plugin_mail_purpose_calls_the_app_function(plugin_app):
     sent = []
     plugin = login_history_plugin(send_new_sign_in=lambda user, url: sent.append((user, url)))
-    caller = Caller(make_app(plugins=[plugin]), via)
+    caller = plugin_app(plugin).caller()
     caller.call("sign_up_email", ANN)
     caller.call("sign_in_email", {"email": ANN["email"], "password": PASSWORD})
     assert len(sent) == 1  # the second sign-in comes from a known address
@@ -229,30 +229,16 @@ def test_plugin_state_is_built_once_per_app_and_typed(make_app, via):
     assert caller.call("login_history", query={"limit": "5"}).status == 200
 
 
-def test_plugin_session_fields_are_stored_at_creation(make_app, via):
+def test_plugin_session_fields_are_stored_at_creation(plugin_app):
     plugin = Plugin(
         id="org",
         schema={"session": {"fields": {"activeOrganizationId": {"type": "string"}}}},
         session_fields=lambda user: {"activeOrganizationId": "org-" + user["name"]},
     )
-    caller = Caller(make_app(plugins=[plugin]), via)
+    caller = plugin_app(plugin).caller()
     caller.call("sign_up_email", ANN)
     reply = caller.call("get_session", query={"disableCookieCache": "1"})
     assert reply.json["session"]["activeOrganizationId"] == "org-Ann"
-
-
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def secondary_storage(request):
-    from flask_betterauth.storage.secondary import MemoryStorage
-    from flask_betterauth.storage.secondary import RedisStorage
-
-    if request.param == "memory":
-        yield MemoryStorage()
-        return
-    store = RedisStorage.from_url(request.getfixturevalue("redis_url"))
-    yield store
-    store.client.flushdb()
-    store.client.close()
 
 
 def test_user_update_refreshes_the_copies_in_secondary_storage(make_app, secondary_storage):

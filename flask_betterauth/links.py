@@ -1,4 +1,5 @@
-"""What the account-lifecycle endpoints share: credentials, cookies, links and redirects."""
+"""Links the package writes: mailed links with single-use tokens, and query strings
+added to or set on a URL the way Better Auth does."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from ..context import Context
-from ..cookies import JS_URI_SAFE
-from ..errors import APIError
-from ..records import Record
-from ..sessions.values import SignedIn
-from .credentials import check_password_length
+from .context import Context
+from .cookies import JS_URI_SAFE
+from .errors import APIError
+from .records import Record
 
 
 def js_encode(value: str) -> str:
@@ -68,40 +67,3 @@ def mail_token_link(
     except APIError:
         ctx.verifications.discard(row)
         raise
-
-
-def check_current_password(ctx: Context, user_id: str, password: str) -> dict[str, Any]:
-    """The credential account, once ``password`` is proven to be the user's.
-
-    :raises APIError: 400 ``PASSWORD_TOO_LONG``, ``CREDENTIAL_ACCOUNT_NOT_FOUND`` when the
-        user has no password, ``INVALID_PASSWORD`` when it does not match.
-    """
-    check_password_length(ctx.options.email_and_password, password, minimum=False)
-    account = ctx.accounts.credential(user_id)
-    if account is None or not account.get("password"):
-        raise APIError(400, "CREDENTIAL_ACCOUNT_NOT_FOUND")
-    if not ctx.state.hasher.verify(account["password"], password):
-        raise APIError(400, "INVALID_PASSWORD")
-    return account
-
-
-def dont_remember(ctx: Context, session: Record) -> bool:
-    """Whether the caller's ``session`` was made with ``rememberMe: false``: by its
-    ``dont_remember`` cookie, or by the session's own short life (a stolen session cookie
-    without its ``dont_remember`` companion is still a short session)."""
-    return ctx.sessions.dont_remember(ctx) or ctx.sessions.is_short(session)
-
-
-def reissue_cookies(ctx: Context, session: Record, user: Record) -> None:
-    """Send the session's cookies again, the cookie cache carrying ``user`` as it now is.
-
-    ``session`` must have been read from its store in this call (never from the cookie
-    cache), so a cache entry is only ever re-issued for a session storage confirmed.
-    """
-    short = dont_remember(ctx, session)
-    ctx.sessions.set_cookies(ctx, SignedIn(session, user), dont_remember=short)
-
-
-def merged_user(user: Record, changes: dict[str, Any]) -> Record:
-    """``user`` with ``changes`` applied, as a new record."""
-    return Record({**user, **changes})

@@ -1,17 +1,15 @@
-"""What the email-and-password endpoints share: length rules and starting a session."""
+"""The rules a password meets: Better Auth's lengths (counted as JavaScript counts), the
+app's ``password_policy`` and the breached-password check; and proving the current one."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .. import signals
-from ..context import Context
-from ..errors import APIError
-from ..options.groups import EmailAndPasswordOptions
-from ..records import Record
-from ..records import to_wire
-from ..security.breach import check_breached
+from .context import Context
+from .errors import APIError
+from .options.groups import EmailAndPasswordOptions
+from .security.breach import check_breached
 
 
 def js_length(text: str) -> int:
@@ -47,24 +45,23 @@ def check_new_password(
     check_password_length(options, password)
     if options.password_policy is not None:
         if user is None:
-            user = user_json(ctx, ctx.session.user) if ctx.session else {}
+            user = ctx.user_json(ctx.session.user) if ctx.session else {}
         message = options.password_policy(password, dict(user))
         if message:
             raise APIError(400, "PASSWORD_POLICY_VIOLATION", str(message))
     check_breached(options.breached_passwords, password)
 
 
-def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:
-    """Create a session for ``user``, send its cookies, and return the session."""
-    pair = ctx.state.sessions.create(
-        user, remember_me=remember_me, ip=ctx.client_ip, user_agent=ctx.user_agent
-    )
-    ctx.state.sessions.set_cookies(ctx, pair, dont_remember=not remember_me)
-    ctx.new_session = pair
-    signals.send(signals.session_created, session=pair.session, user=user)
-    return pair.session
+def check_current_password(ctx: Context, user_id: str, password: str) -> dict[str, Any]:
+    """The credential account, once ``password`` is proven to be the user's.
 
-
-def user_json(ctx: Context, user: Record) -> dict[str, object]:
-    """``user`` in its wire form."""
-    return to_wire(ctx.state.tables["user"], user)
+    :raises APIError: 400 ``PASSWORD_TOO_LONG``, ``CREDENTIAL_ACCOUNT_NOT_FOUND`` when the
+        user has no password, ``INVALID_PASSWORD`` when it does not match.
+    """
+    check_password_length(ctx.options.email_and_password, password, minimum=False)
+    account = ctx.accounts.credential(user_id)
+    if account is None or not account.get("password"):
+        raise APIError(400, "CREDENTIAL_ACCOUNT_NOT_FOUND")
+    if not ctx.state.hasher.verify(account["password"], password):
+        raise APIError(400, "INVALID_PASSWORD")
+    return account
