@@ -17,8 +17,6 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
-from ..endpoints.credentials import start_session as start_session
-from ..endpoints.credentials import user_json as user_json
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
@@ -28,6 +26,7 @@ from ..records import Record as Record
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
@@ -68,7 +67,6 @@ __all__ = [
     "openapi_document",
     "start_session",
     "two_factor",
-    "user_json",
 ]
 
 

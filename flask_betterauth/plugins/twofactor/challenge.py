@@ -19,7 +19,6 @@ from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import start_session
-from flask_betterauth.plugins import user_json
 
 from . import rows
 from .codes import random_text
@@ -140,7 +139,7 @@ def passed(ctx: Context, who: Subject, trust_device: bool) -> dict[str, Any]:
     """
     if who.challenge is None:
         assert who.session is not None
-        return {"token": who.session["token"], "user": user_json(ctx, who.user)}
+        return {"token": who.session["token"], "user": ctx.user_json(who.user)}
     row = rows.find(ctx, who.user["id"])
     if row is not None:
         rows.reset_failures(ctx, row, settings(ctx).lockout)
@@ -154,7 +153,7 @@ def passed(ctx: Context, who: Subject, trust_device: bool) -> dict[str, Any]:
     if trust_device:
         _trust(ctx, who.user)
         ctx.expire_cookie(ctx.specs.dont_remember)
-    return {"token": session["token"], "user": user_json(ctx, who.user)}
+    return {"token": session["token"], "user": ctx.user_json(who.user)}
 
 
 # -- trusted devices ----------------------------------------------------------------------

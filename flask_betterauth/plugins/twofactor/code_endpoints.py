@@ -10,7 +10,6 @@ from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import StrictBoolean
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
-from flask_betterauth.plugins import user_json
 
 from . import challenge
 from . import codes
@@ -98,7 +97,7 @@ def verify_two_factor_otp(ctx: Context) -> dict[str, Any]:
     if who.session is not None and not who.user.get("twoFactorEnabled"):
         updated = ctx.users.update(who.user, {"twoFactorEnabled": True})
         new = rotate_session(ctx, who.session, updated)
-        return {"token": new["token"], "user": user_json(ctx, updated)}
+        return {"token": new["token"], "user": ctx.user_json(updated)}
     return challenge.passed(ctx, who, bool(ctx.body.get("trustDevice")))
 
 
@@ -122,7 +121,7 @@ def verify_backup_code(ctx: Context) -> dict[str, Any]:
         raise APIError(409, None, "Failed to verify backup code. Please try again.")
     if ctx.body.get("disableSession"):
         token = who.session["token"] if who.session is not None else None
-        return {"token": token, "user": user_json(ctx, who.user)}
+        return {"token": token, "user": ctx.user_json(who.user)}
     return challenge.passed(ctx, who, bool(ctx.body.get("trustDevice")))
 
 

@@ -12,7 +12,6 @@ from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
-from flask_betterauth.plugins import user_json
 
 from . import challenge
 from . import codes
@@ -125,7 +124,7 @@ def verify_totp(ctx: Context) -> dict[str, Any]:
         challenge.failed(ctx, who, row)
         raise APIError(401, "INVALID_CODE")
     if row.get("verified") is not True and who.session is not None:
-        answer = {"token": who.session["token"], "user": user_json(ctx, who.user)}
+        answer = {"token": who.session["token"], "user": ctx.user_json(who.user)}
         if not who.user.get("twoFactorEnabled"):
             updated = ctx.users.update(who.user, {"twoFactorEnabled": True})
             rotate_session(ctx, who.session, updated)
