@@ -175,10 +175,12 @@ def login_required(view: F | None = None, *, fresh: bool = False) -> Any:
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                current_state().sessions.check(load_session(), tier)
-            except APIError as error:
-                return _refuse(error)
+            pair = load_session()
+            if pair is None or fresh:
+                try:
+                    current_state().sessions.check(pair, tier)
+                except APIError as error:
+                    return _refuse(error)
             if is_async:
                 return current_app.ensure_sync(func)(*args, **kwargs)
             return func(*args, **kwargs)

@@ -11,7 +11,6 @@ from typing import cast
 
 from flask import Request
 from flask import current_app
-from flask import has_app_context
 from werkzeug.wrappers import Response
 
 from .accounts import Accounts
@@ -99,14 +98,17 @@ def current_state() -> AuthState:
 
     :raises RuntimeError: outside an app context, or when the app has no BetterAuth.
     """
-    if not has_app_context():
+    try:
+        # One context lookup: this runs on every protected view.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    except RuntimeError:
         raise RuntimeError(
             "Working outside of an application context: BetterAuth serves the current "
             "Flask app. Call auth.api and read auth state inside 'with app.app_context():' "
             "(or a request)."
-        )
+        ) from None
     try:
-        return cast(AuthState, current_app.extensions["betterauth"])
+        return cast(AuthState, app.extensions["betterauth"])
     except KeyError:
         raise RuntimeError(
             "The current Flask app is not registered with BetterAuth. Did you forget "

@@ -25,14 +25,25 @@ def is_unicode_text(value: str) -> bool:
     return True
 
 
+#: The JSON Schema pattern of a :class:`StrictString` (no NUL character), for the
+#: OpenAPI document.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
 class StrictString(fields.String):
     """A string and nothing else (no bytes), without NUL characters (no database column
-    can hold them everywhere: PostgreSQL refuses them) or lone surrogates."""
+    can hold them everywhere: PostgreSQL refuses them) or lone surrogates.
+
+    Its OpenAPI schema says so with :data:`NO_NUL_PATTERN`, unless ``metadata`` gives
+    another ``pattern`` (which must exclude NUL too)."""
 
     default_error_messages = {
         "nul": "Invalid input: NUL characters are not allowed",
         "surrogate": "Invalid input: not valid Unicode text",
     }
+
+    def __init__(self, *, metadata: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(metadata={"pattern": NO_NUL_PATTERN, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if not isinstance(value, str):
@@ -49,11 +60,12 @@ class StrictString(fields.String):
 #: type (not SVG, which can carry script), or ``""``. Schemes are lower case; no
 #: whitespace, control character or backslash anywhere. ``javascript:`` and every other
 #: scheme are refused, so a template that renders the image as a link cannot run script.
-#: A JSON Schema (ECMA-262) pattern too: the OpenAPI document states it.
+#: A JSON Schema (ECMA-262) pattern too: the OpenAPI document states it. (``(?!\n)``
+#: keeps Python's ``$``, which also matches before a final newline, from taking one.)
 IMAGE_URL_PATTERN = (
     r"^(?:https?://[^\x00-\x20\x7f\\/?#]+(?:[/?#][^\x00-\x20\x7f\\]*)?"
     r"|/(?:[^\x00-\x20\x7f\\/][^\x00-\x20\x7f\\]*)?"
-    r"|data:image/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]*={0,2})?$"
+    r"|data:image/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]*={0,2})?(?!\n)$"
 )
 _IMAGE_URL = re.compile(IMAGE_URL_PATTERN)
 

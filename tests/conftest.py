@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +23,12 @@ from tests.helpers import build_app
 from tests.helpers import set_clock
 
 pytest_plugins = ["tests.servers", "tests.mailserver"]
+
+# Hypothesis (the fuzz tests) keeps its caches in a temporary folder, not the checkout.
+if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    _hypothesis_home = tempfile.mkdtemp(prefix="fba-hypothesis-")
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _hypothesis_home
+    atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

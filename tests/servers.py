@@ -33,6 +33,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,8 +60,13 @@ def free_port() -> int:
         return port
 
 
-def _wait_for(ready: Callable[[], bool], alive: Callable[[], bool], what: str) -> None:
-    """Poll ``ready`` until it holds; fail early once ``alive`` says the process died."""
+def wait_for(ready: Callable[[], bool], alive: Callable[[], bool], what: str) -> None:
+    """Poll ``ready`` until it holds; fail early once ``alive`` says the process died.
+
+    The one wait loop of the test suite: every server a test starts is waited for here.
+
+    :raises ServerUnavailable: when the process exits, or after :data:`START_TIMEOUT`.
+    """
     deadline = time.monotonic() + START_TIMEOUT
     while not ready():
         if not alive():
@@ -68,6 +74,15 @@ def _wait_for(ready: Callable[[], bool], alive: Callable[[], bool], what: str) -
         if time.monotonic() > deadline:
             raise ServerUnavailable(f"{what} did not become ready in {START_TIMEOUT:.0f}s")
         time.sleep(0.02)
+
+
+def url_answers(url: str) -> bool:
+    """Whether ``url`` answers with a 2xx status now."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback)
+            return True
+    except OSError:
+        return False
 
 
 def _tail(path: Path, lines: int = 20) -> str:
@@ -370,7 +385,7 @@ class RedisServer:
             cwd=self._dir,
         )
         try:
-            _wait_for(self.ping, lambda: self.running, f"redis-server on port {self.port}")
+            wait_for(self.ping, lambda: self.running, f"redis-server on port {self.port}")
         except ServerUnavailable as exc:
             self.stop()
             raise ServerUnavailable(f"{exc}\n{_tail(self._log_path)}") from None

@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -32,9 +31,10 @@ from tests.cli_support import run_flask
 from tests.cli_support import write_app_module
 from tests.helpers import PASSWORD
 from tests.helpers import TestApp
-from tests.servers import START_TIMEOUT
 from tests.servers import free_port
 from tests.servers import stop_process
+from tests.servers import url_answers
+from tests.servers import wait_for
 
 HEX_SECRET = re.compile(r"^[0-9a-f]{64}$")
 #: Values that must never appear in what ``info`` prints.
@@ -352,22 +352,6 @@ def server_process() -> Iterator[list[subprocess.Popen[str]]]:
             process.stderr.close()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
-    """Poll ``url`` until it answers 200; fail early if the server process exits."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError("flask run exited before answering") from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 def test_from_an_empty_folder_to_a_running_app(
     database_url: str, tmp_path: Path, server_process: list[subprocess.Popen[str]]
 ) -> None:
@@ -394,7 +378,9 @@ def test_from_an_empty_folder_to_a_running_app(
     )
     server_process.append(process)
     base = f"http://127.0.0.1:{port}"
-    _wait_until_up(f"{base}/api/auth/ok", process)
+    wait_for(
+        lambda: url_answers(f"{base}/api/auth/ok"), lambda: process.poll() is None, "flask run"
+    )
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
     body = {"name": "Ann", "email": "ann@example.com", "password": PASSWORD}
     request = urllib.request.Request(  # noqa: S310 - a local http URL

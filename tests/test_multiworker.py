@@ -22,7 +22,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -31,7 +30,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.servers import ServerUnavailable
 from tests.servers import free_port
+from tests.servers import wait_for
 from tests.workers import Hold
 
 pytestmark = pytest.mark.postgres
@@ -41,7 +42,6 @@ SECRET = "multiworker-test-secret-0123456789abcdefghij"
 PASSWORD = "correct horse battery staple"
 EMAIL = "ann@example.com"
 WORKERS = 2
-START_TIMEOUT = 60.0
 ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s %(q)s %(s)s"
 TOKEN_COOKIE = "better-auth.session_token"
 
@@ -89,11 +89,11 @@ class ExampleServer:
             cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start:\n{self._error_tail()}")
-            time.sleep(0.05)
+        process = self.process
+        try:
+            wait_for(self._answers, lambda: process.poll() is None, "gunicorn")
+        except ServerUnavailable:
+            raise RuntimeError(f"gunicorn did not start:\n{self._error_tail()}") from None
 
     def _answers(self) -> bool:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)

@@ -59,3 +59,59 @@ def test_reference_page(make_app):
     assert page.status_code == 200 and b"/api/auth/open-api/generate-schema" in page.data
     only_document = make_app(plugins=[open_api(disable_default_reference=True)]).app.test_client()
     assert only_document.get("/api/auth/reference").status_code == 404
+
+
+def operation(doc, path, method="get"):
+    return doc["paths"]["/api/auth" + path][method]
+
+
+def test_the_error_page_is_listed_as_html_or_a_redirect(document, make_app):
+    _, doc = document
+    responses = operation(doc, "/error")["responses"]
+    assert list(responses["200"]["content"]) == ["text/html"]
+    assert "302" not in responses
+    with_url = make_app(plugins=[open_api()], on_api_error={"error_url": "/oops"})
+    doc = with_url.app.test_client().get("/api/auth/open-api/generate-schema").json
+    responses = operation(doc, "/error")["responses"]
+    assert "200" not in responses
+    assert responses["302"]["headers"]["Location"]["required"] is True
+
+
+def test_mailed_links_list_their_redirects_and_other_answers(document):
+    _, doc = document
+    reset = operation(doc, "/reset-password/{token}")["responses"]
+    assert set(reset) == {"302", "4XX", "404", "503"}
+    assert "content" not in reset["404"]
+    verify = operation(doc, "/verify-email")["responses"]
+    assert set(verify) == {"200", "302", "4XX", "503"}
+    for responses in (reset, verify):
+        assert responses["302"]["headers"]["Location"]["required"] is True
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            assert "default" not in op["responses"], op["operationId"]
+
+
+def test_the_rules_handlers_apply_are_in_the_schemas(document):
+    test_app, doc = document
+    limits = test_app.state.options.email_and_password
+
+    def body(path, media="application/json"):
+        return operation(doc, path, "post")["requestBody"]["content"][media]["schema"]
+
+    password = body("/sign-up/email")["properties"]["password"]
+    assert (password["minLength"], password["maxLength"]) == (
+        limits.min_password_length,
+        limits.max_password_length,
+    )
+    assert body("/sign-in/email")["properties"]["email"]["format"] == "email"
+    assert "minLength" not in body("/sign-in/email")["properties"]["password"]
+    assert body("/reset-password")["properties"]["newPassword"]["minLength"] == 8
+    image = body("/sign-up/email")["properties"]["image"]
+    assert image["pattern"].startswith("^(?:https?://")
+    assert body("/revoke-session")["properties"]["token"]["pattern"] == "^[^\\u0000]*$"
+    form = body("/sign-in/email", "application/x-www-form-urlencoded")
+    assert "rememberMe" not in form["properties"]
+    assert (
+        body("/sign-up/email", "application/x-www-form-urlencoded")["properties"]["image"]["type"]
+        == "string"
+    )

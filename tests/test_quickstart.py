@@ -18,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -29,7 +28,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.servers import ServerUnavailable
 from tests.servers import free_port
+from tests.servers import wait_for
 
 pytestmark = pytest.mark.quickstart
 
@@ -38,7 +39,6 @@ QUICKSTART = ROOT / "docs" / "quickstart"
 TRANSCRIPT = QUICKSTART / "try-it.console"
 FLASK = Path(sys.executable).with_name("flask")
 DOCUMENTED_HOST = "localhost:5000"
-START_TIMEOUT = 60.0
 COMMAND_TIMEOUT = 60
 
 
@@ -196,13 +196,12 @@ def quickstart_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = (tmp_path / "flask-run.log").read_text()
-                raise AssertionError(f"flask run did not start:\n{output}")
-            time.sleep(0.1)
+        try:
+            wait_for(lambda: _answers(port), lambda: process.poll() is None, "flask run")
+        except ServerUnavailable:
+            log.flush()
+            output = (tmp_path / "flask-run.log").read_text()
+            raise AssertionError(f"flask run did not start:\n{output}") from None
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -31,6 +30,8 @@ from flask_betterauth.storage.secondary import MemoryStorage as MemorySecondaryS
 from flask_betterauth.storage.secondary import RedisStorage
 from tests.helpers import build_app
 from tests.servers import free_port
+from tests.servers import url_answers
+from tests.servers import wait_for
 from tests.workers import Hold
 
 SIGN_IN = "/api/auth/sign-in/email"
@@ -239,9 +240,7 @@ def test_endpoint_rules_name_endpoints_not_paths(make_app, clock):
     assert statuses([client.get("/api/auth/ok") for _ in range(3)]) == [200, 200, 429]
     # An unknown endpoint name is no rule, and a path nobody serves has the global rule.
     registry = make_app().app.extensions["betterauth"].registry
-    assert endpoint_rules(registry, [plugin.rate_limit[0]]) == {
-        "/ok": Rule(window=30, max=2)
-    }
+    assert endpoint_rules(registry, [plugin.rate_limit[0]]) == {"/ok": Rule(window=30, max=2)}
     assert endpoint_rules([], [EndpointRateLimit(frozenset({"missing"}), 30, 2)]) == {}
 
 
@@ -521,20 +520,6 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.headers["X-Worker-Pid"]
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback)
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer in 60 s")
-
-
-@pytest.mark.redis
 def test_with_redis_the_limit_holds_across_gunicorn_workers(tmp_path, redis_url):
     from tests.ratelimit_server import OK_MAX
 
@@ -563,7 +548,7 @@ def test_with_redis_the_limit_holds_across_gunicorn_workers(tmp_path, redis_url)
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base + "/health", process)
+        wait_for(lambda: url_answers(base + "/health"), lambda: process.poll() is None, "gunicorn")
         # The first half goes to the worker the hold leaves free; then the hold moves
         # (a second one is taken by that worker before the first is let go), and the
         # second half goes to the other worker. Each worker must see the shared count.

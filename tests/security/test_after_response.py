@@ -117,6 +117,7 @@ def served(mail_app) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     thread.join(10)
 
 
