@@ -69,7 +69,9 @@ async function main() {
     await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
     check(path(page) === '/auth/two-factor/setup', `set-up link led to ${path(page)}`);
     await page.getByLabel('Password', { exact: true }).fill(USER.password);
-    await click(page, 'Continue', '/auth/two-factor/setup');
+    // The page posts to itself: wait for the answer's content, not for the URL.
+    await page.getByRole('main').getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.locator('#two-factor-key').waitFor();
     facts.qrDrawn = await page.locator('.ba-qr svg path').count();
     const key = (await page.locator('#two-factor-key').textContent()).replace(/\s+/g, '');
     facts.keyLength = key.length;
@@ -85,7 +87,8 @@ async function main() {
     await signIn(page, baseURL, '/auth/two-factor');
     await audit(page, 'two-factor-code', facts);
     await page.getByLabel('Code from your authenticator app', { exact: true }).fill('000000');
-    await click(page, 'Verify', '/auth/two-factor');
+    await page.getByRole('main').getByRole('button', { name: 'Verify' }).first().click();
+    await page.getByRole('alert').waitFor();
     facts.wrongCode = (await page.getByRole('alert').textContent()).trim();
     await page
       .getByLabel('Code from your authenticator app', { exact: true })
