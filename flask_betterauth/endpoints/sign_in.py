@@ -20,7 +20,7 @@ from ..sessions.flows import start_session
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
-from .email_verification import refuse_unverified
+from ..verification_mail import refuse_unverified
 
 _is_email = Email()
 

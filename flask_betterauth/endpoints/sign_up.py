@@ -24,7 +24,7 @@ from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
 from ..validation import check_image_url
-from .email_verification import mail_after_sign_up
+from ..verification_mail import mail_after_sign_up
 
 
 class SignUpEmailBody(BodySchema):

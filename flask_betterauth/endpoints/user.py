@@ -34,10 +34,10 @@ from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
 from ..validation import check_image_url
-from .email_verification import can_send_verification
-from .email_verification import send_change_email_verification
-from .email_verification import send_verification_mail
-from .email_verification import verification_token
+from ..verification_mail import can_send_verification
+from ..verification_mail import send_change_email_verification
+from ..verification_mail import send_verification_mail
+from ..verification_mail import verification_token
 
 DELETE_PREFIX = "delete-account-"
 USER_DELETED = {"success": True, "message": "User deleted"}

@@ -7,6 +7,12 @@ mail goes out through the built-in SMTP sender, verification mail on sign-up inc
 With ``FBA_ALLOWED_HOSTS`` set (comma-separated; may be empty), there is no base URL and
 those hosts are ``advanced.allowed_hosts`` (none at all when it is empty).
 Rate limits are off: the replays send many requests from one address.
+
+:func:`create_replay_app` is the app of ``tests/security/test_attacks_over_http.py``: the
+same, with the cookie cache (``max_age`` from ``FBA_CACHE_MAX_AGE``), auto sign-in after
+verification, account deletion, and rate limits on (in the database, shared by the
+workers; the client IP is the ``X-Client-IP`` header, so each replay picks its own
+bucket), plus ``POST /login``: an HTML sign-in form built on ``auth.api.sign_in_email``.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import os
 from typing import Any
 
 from flask import Flask
+from flask import request
 from flask_sqlalchemy import SQLAlchemy
 
+from flask_betterauth import APIError
 from flask_betterauth import BetterAuth
 
 #: The app's public URL (``BETTER_AUTH_URL``); requests reach it on 127.0.0.1.
@@ -27,6 +35,56 @@ TRUSTED = "https://*.trusted.example"
 
 def create_app() -> Flask:
     """The app; its tables are made on start."""
+    app = _configured_app()
+    advanced: dict[str, Any] = {}
+    hosts = os.environ.get("FBA_ALLOWED_HOSTS")
+    if hosts is not None:
+        del app.config["BETTER_AUTH_URL"]
+        if hosts:
+            advanced["allowed_hosts"] = hosts.split(",")
+    _init_auth(
+        app,
+        email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
+        email_verification={"send_on_sign_up": True},
+        trusted_origins=[TRUSTED],
+        rate_limit={"enabled": False},
+        advanced=advanced,
+    )
+    return app
+
+
+def create_replay_app() -> Flask:
+    """The app of the HTTP replays (see the module docstring); its tables are made on start."""
+    app = _configured_app()
+    auth = _init_auth(
+        app,
+        email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
+        email_verification={"send_on_sign_up": True, "auto_sign_in_after_verification": True},
+        session={
+            "cookie_cache": {"enabled": True, "max_age": int(os.environ["FBA_CACHE_MAX_AGE"])}
+        },
+        user={"delete_user": {"enabled": True}},
+        trusted_origins=[TRUSTED],
+        rate_limit={"enabled": True, "storage": "database"},
+        advanced={"ip_address": {"ip_address_headers": ["x-client-ip"]}},
+    )
+
+    @app.post("/login")
+    def login() -> tuple[str, int]:
+        """The HTML sign-in form the docs show, on ``auth.api``."""
+        try:
+            auth.api.sign_in_email(
+                body={"email": request.form["email"], "password": request.form["password"]},
+                headers=request.headers,
+            )
+        except APIError as error:
+            return f"<p>{error.status} {error.code}</p>", error.status
+        return "<p>welcome</p>", 200
+
+    return app
+
+
+def _configured_app() -> Flask:
     app = Flask(__name__)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=os.environ["FBA_DATABASE_URL"],
@@ -38,23 +96,14 @@ def create_app() -> Flask:
         MAIL_DEFAULT_SENDER=("App", "auth@app.example"),
         MAIL_TIMEOUT=10,
     )
-    advanced: dict[str, Any] = {}
-    hosts = os.environ.get("FBA_ALLOWED_HOSTS")
-    if hosts is not None:
-        del app.config["BETTER_AUTH_URL"]
-        if hosts:
-            advanced["allowed_hosts"] = hosts.split(",")
+    return app
+
+
+def _init_auth(app: Flask, **options: Any) -> BetterAuth:
     db = SQLAlchemy()
     db.init_app(app)
-    BetterAuth().init_app(
-        app,
-        db,
-        email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
-        email_verification={"send_on_sign_up": True},
-        trusted_origins=[TRUSTED],
-        rate_limit={"enabled": False},
-        advanced=advanced,
-    )
+    auth = BetterAuth()
+    auth.init_app(app, db, **options)
     with app.app_context():
         db.create_all()
-    return app
+    return auth
