@@ -13,7 +13,8 @@ class Case:
     :param group: ``a`` (baseline), ``b`` (ours, cache hit), ``c`` (ours, cache off) or
         ``d`` (the peers).
     :param app: the module in ``bench.apps`` that serves it.
-    :param signed_in: whether requests carry the session cookie.
+    :param signed_in: whether requests carry the session (its cookie, or a bearer token).
+    :param credential_header: the request header that carries it.
     """
 
     key: str
@@ -22,6 +23,7 @@ class Case:
     app: str
     path: str
     signed_in: bool = True
+    credential_header: str = "Cookie"
 
 
 CASES = (
@@ -34,6 +36,8 @@ CASES = (
          "/protected"),
     Case("ours-nocache-session", "c", "ours: GET get-session (cache off)", "ours_nocache",
          "/api/auth/get-session"),
+    Case("ours-bearer-protected", "c", "ours: login_required (bearer token)", "ours_bearer",
+         "/protected", credential_header="Authorization"),
     Case("flask-login", "d", "Flask-Login: login_required", "flasklogin", "/protected"),
     Case("flask-security", "d", "Flask-Security-Too: auth_required()", "flasksecurity",
          "/protected"),

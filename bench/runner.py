@@ -92,7 +92,8 @@ def database(kind: str, tmp: Path) -> Iterator[Callable[[str], str]]:
 
 
 def prepare(app: str, env: dict[str, str]) -> str:
-    """Run the app's setup in a fresh process; return the signed-in user's Cookie header."""
+    """Run the app's setup in a fresh process; return the signed-in user's credential
+    (the ``Cookie`` header, or the ``Authorization`` header of a bearer case)."""
     out = subprocess.run(
         [sys.executable, "-m", "bench.apps", app],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
@@ -137,7 +138,7 @@ def measure(
     url = base + case.path
     headers = {"User-Agent": USER_AGENT}
     if case.signed_in:
-        headers["Cookie"] = cookie
+        headers[case.credential_header] = cookie
     check(url, headers)
     if warmup > 0:
         wrk.run(url, wrk.Load(load.threads, load.connections, warmup), headers)

@@ -285,6 +285,7 @@ class BetterAuth:
             key=key,
             generate_id=generate_id,
             token_sources=[source for p in plugins for source in p.token_sources],
+            overriding_sources=[source for p in plugins for source in p.overriding_token_sources],
             session_fields=[p.session_fields for p in plugins if p.session_fields is not None],
         )
         mailer = Mailer.from_app(app, opts, [m for p in plugins for m in p.mail_purposes])

@@ -3,22 +3,25 @@
 Better Auth signs with ``jose``'s ``SignJWT``: header ``{"alg":"HS256"}``, the claims
 followed by ``iat`` and ``exp`` (seconds), the secret's UTF-8 bytes as the key. A token
 made here verifies there and the other way round, so a link mailed by either server works
-on the other when they share the secret.
+on the other when they share the secret. Signing and checking are joserfc's; the time
+comes from :func:`flask_betterauth.clock.now`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from joserfc import jwt as jose_jwt
+from joserfc.errors import ExpiredTokenError
+from joserfc.errors import InvalidClaimError
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+
 from .clock import now
-from .crypto import b64url
-from .crypto import b64url_decode
-from .crypto import constant_time_equal
-from .crypto import hmac_sha256
 
 _HEADER = {"alg": "HS256"}
+_ALGORITHMS = ["HS256"]
 
 
 class InvalidToken(Exception):
@@ -29,8 +32,13 @@ class ExpiredToken(InvalidToken):
     """The token is genuine but its ``exp`` has passed."""
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+class _Claims(jose_jwt.JWTClaimsRegistry):
+    """``exp`` and ``nbf`` checked on our clock; ``iat`` need only be a number (as
+    ``jose`` without ``maxTokenAge``: a server whose clock runs ahead is not refused)."""
+
+    def validate_iat(self, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidClaimError("iat", "Claim 'iat' must be a NumericDate value")
 
 
 def _seconds() -> int:
@@ -43,8 +51,9 @@ def encode(claims: Mapping[str, Any], key: bytes, expires_in: int) -> str:
     issued = _seconds()
     payload = {name: value for name, value in claims.items() if value is not None}
     payload.update(iat=issued, exp=issued + expires_in)
-    signing_input = f"{b64url(_json(_HEADER).encode())}.{b64url(_json(payload).encode())}"
-    return f"{signing_input}.{b64url(hmac_sha256(key, signing_input))}"
+    return jose_jwt.encode(
+        _HEADER, payload, OctKey.import_key(key), algorithms=_ALGORITHMS, default_type=None
+    )
 
 
 def decode(token: str, key: bytes) -> dict[str, Any]:
@@ -53,29 +62,11 @@ def decode(token: str, key: bytes) -> dict[str, Any]:
     :raises ExpiredToken: when it is genuine but expired (``exp`` at or before now).
     :raises InvalidToken: for anything else that is wrong with it.
     """
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise InvalidToken("a JWT has three parts")
-    header_part, payload_part, signature = parts
     try:
-        header = json.loads(b64url_decode(header_part))
-        payload = json.loads(b64url_decode(payload_part))
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidToken("the header or the payload is not base64url JSON") from None
-    if not isinstance(header, dict) or header.get("alg") != "HS256" or "crit" in header:
-        raise InvalidToken("only HS256 tokens without critical extensions are accepted")
-    expected = b64url(hmac_sha256(key, f"{header_part}.{payload_part}"))
-    if not constant_time_equal(expected, signature):
-        raise InvalidToken("the signature does not match")
-    if not isinstance(payload, dict):
-        raise InvalidToken("the payload is not a JSON object")
-    for claim in ("exp", "iat", "nbf"):
-        value = payload.get(claim)
-        if claim in payload and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-            raise InvalidToken(f"the {claim!r} claim is not a number")
-    moment = _seconds()
-    if "nbf" in payload and payload["nbf"] > moment:
-        raise InvalidToken("the token is not valid yet")
-    if "exp" in payload and payload["exp"] <= moment:
-        raise ExpiredToken("the token has expired")
-    return payload
+        claims = jose_jwt.decode(token, OctKey.import_key(key), algorithms=_ALGORITHMS).claims
+        _Claims(now=_seconds, leeway=0).validate(claims)
+    except ExpiredTokenError:
+        raise ExpiredToken("the token has expired") from None
+    except (JoseError, ValueError, TypeError) as error:
+        raise InvalidToken(f"the token is not a genuine HS256 JWT ({error})") from None
+    return claims

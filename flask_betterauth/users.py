@@ -62,6 +62,12 @@ class Users:
         found = self.adapter.find_one("user", {"id": user_id})
         return Record(found) if found is not None else None
 
+    def find_where(self, where: Mapping[str, Any]) -> Record | None:
+        """The user whose fields equal ``where`` (``{"username": "ada"}``), if any: for
+        plugins that add a field users are found by."""
+        found = self.adapter.find_one("user", dict(where))
+        return Record(found) if found is not None else None
+
     def new(self, email: str, name: str, **fields: Any) -> Record:
         """A user record not yet stored: id, normalised email, timestamps, ``fields``."""
         moment = now()

@@ -11,6 +11,10 @@ from flask_betterauth import BetterAuth
 from flask_betterauth import current_user
 from flask_betterauth import login_required
 from flask_betterauth.options import merge_options
+from flask_betterauth.plugins import Plugin
+from flask_betterauth.plugins import bearer
+from flask_betterauth.plugins import open_api
+from flask_betterauth.plugins import username
 
 from .common import EMAIL
 from .common import NAME
@@ -30,6 +34,12 @@ CACHE_COOKIE = "better-auth.session_data"
 RATE_LIMIT_MAX = 1_000_000_000
 
 
+def built_plugins() -> list[Plugin]:
+    """Every plugin the package ships, enabled as an app would (the hot path pays for
+    their token sources and hooks)."""
+    return [open_api(), username(), bearer()]
+
+
 def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:
     """The app as our quickstart builds it, plus one ``login_required`` JSON route.
 
@@ -37,7 +47,8 @@ def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:
     off, each request reads the session (and its user) from the database. The rate
     limiter stays on, as in production, so get-session pays for counting, but with a
     ceiling no benchmark reaches: its default (100 requests per 10 s from one client)
-    would answer most of wrk's requests with 429. ``options`` extend these (deep-merged).
+    would answer most of wrk's requests with 429. Every shipped plugin is on.
+    ``options`` extend these (deep-merged).
     """
     db = SQLAlchemy()
     auth = BetterAuth()
@@ -52,6 +63,7 @@ def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:
         "email_and_password": {"enabled": True},
         "session": {"cookie_cache": {"enabled": cookie_cache, "max_age": 3600}},
         "rate_limit": {"enabled": True, "max": RATE_LIMIT_MAX},
+        "plugins": built_plugins(),
     }
     auth.init_app(app, db, **merge_options(defaults, options))
 

@@ -41,20 +41,51 @@ def _check_email(email: str) -> None:
         raise APIError(400, "INVALID_EMAIL") from None
 
 
-def _verified_user(ctx: Context, email: str, password: str) -> Record:
-    """The user whose credential matches, after exactly one password hash either way."""
+def check_credential(ctx: Context, user: Record | None, password: str, error_code: str) -> Record:
+    """``user`` when ``password`` matches their credential account, after exactly one
+    password hash either way (so a missing user takes as long as a wrong password).
+
+    Shared by every sign-in with a password (``sign-in/email``, a plugin's
+    ``sign-in/username``); a stale hash is upgraded.
+
+    :raises APIError: 400 ``PASSWORD_TOO_LONG``; 401 ``error_code`` when there is no such
+        user, no credential account or the password is wrong.
+    """
+    check_password_length(ctx.options.email_and_password, password, minimum=False)
     hasher = ctx.state.hasher
-    user = ctx.users.find_by_email(email)
     account = ctx.accounts.credential(user["id"]) if user is not None else None
     stored = account.get("password") if account else None
     if user is None or account is None or not stored:
         hasher.burn(password)
-        raise APIError(401, "INVALID_EMAIL_OR_PASSWORD")
+        raise APIError(401, error_code)
     if not hasher.verify(stored, password):
-        raise APIError(401, "INVALID_EMAIL_OR_PASSWORD")
+        raise APIError(401, error_code)
     if hasher.needs_rehash(stored):
         ctx.accounts.set_password(user["id"], hasher.hash(password))
     return user
+
+
+def finish_sign_in(
+    ctx: Context, user: Record, *, callback: str | None, remember_me: bool
+) -> dict[str, Any]:
+    """What every sign-in does once the user is known: refuse an unverified user when
+    verification is required, start the session (``ctx.new_session``) and answer
+    ``{redirect, token, url?, user}`` with ``Location`` when there is a callback.
+
+    :raises APIError: 403 ``EMAIL_NOT_VERIFIED``.
+    """
+    if ctx.options.email_and_password.require_email_verification and not user["emailVerified"]:
+        refuse_unverified(ctx, user, callback)
+    # Written (and refused if it cannot be) before the session row exists.
+    location = location_header(callback) if callback else None
+    session = start_session(ctx, user, remember_me=remember_me)
+    signals.send(signals.user_signed_in, user=user, session=session)
+    result: dict[str, Any] = {"redirect": bool(callback), "token": session["token"]}
+    if callback and location:
+        result["url"] = callback
+        ctx.response_headers["Location"] = location
+    result["user"] = ctx.user_json(user)
+    return result
 
 
 @endpoint(
@@ -66,23 +97,16 @@ def _verified_user(ctx: Context, email: str, password: str) -> Record:
 )
 def sign_in_email(ctx: Context) -> dict[str, Any]:
     """Sign in with an email and a password; starts a new session and sets its cookies."""
-    options = ctx.options.email_and_password
-    if not options.enabled:
+    if not ctx.options.email_and_password.enabled:
         raise APIError(400, "EMAIL_PASSWORD_DISABLED")
     email, password = ctx.body["email"], ctx.body["password"]
     _check_email(email)
-    check_password_length(options, password, minimum=False)
-    user = _verified_user(ctx, email, password)
-    if options.require_email_verification and not user["emailVerified"]:
-        refuse_unverified(ctx, user, ctx.body.get("callbackURL"))
-    callback = ctx.body.get("callbackURL")
-    # Written (and refused if it cannot be) before the session row exists.
-    location = location_header(callback) if callback else None
-    session = start_session(ctx, user, remember_me=ctx.body.get("rememberMe") is not False)
-    signals.send(signals.user_signed_in, user=user, session=session)
-    result: dict[str, Any] = {"redirect": bool(callback), "token": session["token"]}
-    if callback and location:
-        result["url"] = callback
-        ctx.response_headers["Location"] = location
-    result["user"] = ctx.user_json(user)
-    return result
+    user = check_credential(
+        ctx, ctx.users.find_by_email(email), password, "INVALID_EMAIL_OR_PASSWORD"
+    )
+    return finish_sign_in(
+        ctx,
+        user,
+        callback=ctx.body.get("callbackURL"),
+        remember_me=ctx.body.get("rememberMe") is not False,
+    )

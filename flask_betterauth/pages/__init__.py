@@ -34,6 +34,8 @@ from .kit import AccountSection
 from .kit import Done
 from .kit import PageKit
 from .kit import PagesOptions
+from .kit import SignInIdentifier
+from .kit import SignUpField
 from .views import forgot_password
 from .views import reset_password
 from .views import sign_in
@@ -48,6 +50,8 @@ __all__ = [
     "Pages",
     "PagesOptions",
     "after_sign_in",
+    "SignInIdentifier",
+    "SignUpField",
     "call_api",
     "csrf_valid",
     "message_for",

@@ -163,6 +163,7 @@ def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, 
     context.setdefault("notice", notice())
     context.setdefault("form", request.form)
     context.setdefault("next", safe_next())
+    context.setdefault("kit", setup().kit)
     return render_template(f"betterauth/pages/{template}", **context), status
 
 

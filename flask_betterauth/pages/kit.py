@@ -83,6 +83,38 @@ class AccountSection:
 
 
 @dataclass(frozen=True)
+class SignInIdentifier:
+    """Another name a user may type in the sign-in form's first field (a username): a
+    value that is not an email address (no ``@``) signs in through ``auth.api.<endpoint>``
+    with it as the body's ``field``, the password, ``rememberMe`` and ``callbackURL``.
+
+    :param label: what it is called (``"username"``): the field reads "Email or username".
+    :param endpoint: the ``auth.api`` endpoint that signs in with it.
+    :param field: the body field that carries it.
+    """
+
+    label: str
+    endpoint: str
+    field: str
+
+
+@dataclass(frozen=True)
+class SignUpField:
+    """One more field of the sign-up form, sent in the sign-up body when filled in.
+
+    :param name: the body field (``"username"``) and the input's name.
+    :param label: its label.
+    :param autocomplete: the input's ``autocomplete``.
+    :param hint: words shown under the label.
+    """
+
+    name: str
+    label: str
+    autocomplete: str | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
 class ExtraPage:
     """A page a plugin adds to the blueprint (``url_for("betterauth_pages.<endpoint>")``)."""
 
@@ -100,6 +132,8 @@ class PageKit:
         self.pages: list[ExtraPage] = []
         self.notices: dict[str, str] = {}
         self.messages: dict[str, str] = {}
+        self.sign_in_identifier: SignInIdentifier | None = None
+        self.sign_up_fields: list[SignUpField] = []
         self.sign_in_steps: list[SignInStep] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
@@ -129,6 +163,21 @@ class PageKit:
         template that extends ``betterauth/pages/layout.html`` and check
         :func:`~flask_betterauth.pages.csrf_valid` on a post."""
         self.pages.append(ExtraPage(rule, endpoint, view, tuple(methods)))
+
+    def set_sign_in_identifier(self, identifier: SignInIdentifier) -> None:
+        """Let the sign-in form take ``identifier`` besides an email address.
+
+        :raises BetterAuthError: when another plugin set one already.
+        """
+        if self.sign_in_identifier is not None:
+            raise BetterAuthError(
+                f"the sign-in form already takes a {self.sign_in_identifier.label}"
+            )
+        self.sign_in_identifier = identifier
+
+    def add_sign_up_field(self, field: SignUpField) -> None:
+        """Show ``field`` on the sign-up form (optional; sent only when filled in)."""
+        self.sign_up_fields.append(field)
 
     def add_notice(self, key: str, text: str) -> None:
         """A notice a page shows for ``?notice=key`` (after a redirect)."""

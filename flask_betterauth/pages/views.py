@@ -46,14 +46,20 @@ def sign_in() -> View:
             return redirect(after_sign_in(), code=303)
         asked = "sign-in-required" if request.args.get("next") else None
         return render_page("sign_in.html", notice=_notice_or(asked))
+    typed = request.form.get("email", "").strip()
     body = {
-        "email": request.form.get("email", "").strip(),
+        "email": typed,
         "password": request.form.get("password", ""),
         "rememberMe": "remember_me" in request.form,
         "callbackURL": verified_url(),
     }
+    endpoint = "sign_in_email"
+    identifier = setup().kit.sign_in_identifier
+    if identifier is not None and "@" not in typed:
+        endpoint = identifier.endpoint
+        body[identifier.field] = body.pop("email")
     try:
-        result = call_api("sign_in_email", body)
+        result = call_api(endpoint, body)
     except APIError as error:
         return render_page("sign_in.html", error.status, error=message_for(error))
     for step in setup().kit.sign_in_steps:
@@ -76,6 +82,10 @@ def sign_up() -> View:
         "password": request.form.get("password", ""),
         "callbackURL": verified_url(),
     }
+    for extra in setup().kit.sign_up_fields:
+        value = request.form.get(extra.name, "").strip()
+        if value:
+            body[extra.name] = value
     try:
         result = call_api("sign_up_email", body)
     except APIError as error:

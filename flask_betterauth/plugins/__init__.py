@@ -7,6 +7,7 @@ A plugin imports from here (and from :mod:`flask_betterauth`) only::
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ..clock import iso as iso
@@ -17,12 +18,15 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..endpoints.sign_in import check_credential as check_credential
+from ..endpoints.sign_in import finish_sign_in as finish_sign_in
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
 from ..records import Record as Record
+from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
@@ -30,6 +34,9 @@ from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..symmetric import DecryptionError as DecryptionError
+from ..symmetric import symmetric_decrypt as symmetric_decrypt
+from ..symmetric import symmetric_encrypt as symmetric_encrypt
 from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
 from ..validation import StrictString as StrictString
@@ -43,6 +50,7 @@ __all__ = [
     "Carrier",
     "Context",
     "CookieSpec",
+    "DecryptionError",
     "Endpoint",
     "EndpointRateLimit",
     "Hook",
@@ -57,27 +65,46 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "bearer",
+    "check_credential",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "finish_sign_in",
     "iso",
+    "jwt",
     "now",
     "open_api",
     "openapi_document",
     "start_session",
     "two_factor",
+    "symmetric_decrypt",
+    "symmetric_encrypt",
+    "to_wire",
+    "username",
 ]
 
 
+#: The shipped plugins: factory name -> the module (under this package) that defines it.
+_SHIPPED = {
+    "open_api": ".openapi",
+    "jwt": ".jwt_plugin",
+    "username": ".username",
+    "bearer": ".bearer",
+    "two_factor": ".twofactor",
+}
+
+
 def __getattr__(name: str) -> Any:
-    """The shipped plugins' factories, imported on first use (they use this kit)."""
-    if name == "open_api":
-        from .openapi import open_api
+    """The shipped plugins' factories, imported on first use (they use this kit).
 
-        return open_api
-    if name == "two_factor":
-        from .twofactor import two_factor
-
-        return two_factor
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    The factory is then kept as this module's attribute: importing a plugin package
+    named like its factory (``username``) sets the package there, which this replaces.
+    """
+    module = _SHIPPED.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    factory = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = factory
+    return factory

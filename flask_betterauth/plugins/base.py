@@ -60,6 +60,8 @@ class Plugin:
         sent with ``ctx.mailer.send(purpose, ...)`` like the core's.
     :param token_sources: where else a session token may come from (a bearer header,
         a multi-session cookie), tried in order after the session cookie.
+    :param overriding_token_sources: token sources tried *before* the session cookie,
+        whose token wins over it (Better Auth's bearer header replaces the cookie).
     :param session_fields: ``session_fields(user) -> dict``: fields stored on each new
         session (``activeOrganizationId``), declared in ``schema["session"]``.
     :param state: ``state(options) -> object``: the plugin's per-app state, built once at
@@ -82,6 +84,7 @@ class Plugin:
     cookies: Sequence[str] = ()
     mail_purposes: Sequence[MailPurpose] = ()
     token_sources: Sequence[TokenSource] = ()
+    overriding_token_sources: Sequence[TokenSource] = ()
     session_fields: SessionFields | None = None
     state: Callable[[Options], object] | None = None
     pages: Callable[[Any], None] | None = None

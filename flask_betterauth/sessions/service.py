@@ -60,6 +60,7 @@ class Sessions:
         key: bytes,
         generate_id: Callable[[], str],
         token_sources: Sequence[TokenSource] = (),
+        overriding_sources: Sequence[TokenSource] = (),
         session_fields: Sequence[Callable[[Record], Mapping[str, Any]]] = (),
     ) -> None:
         """
@@ -69,11 +70,13 @@ class Sessions:
         :param key: the signing key of the cookies.
         :param generate_id: makes row ids.
         :param token_sources: the plugins' token sources, tried in order after the cookie.
+        :param overriding_sources: the plugins' token sources tried before the cookie.
         :param session_fields: the plugins' ``session_fields(user)``, applied at creation.
         """
         self.key = key
         self.generate_id = generate_id
         self.token_sources = tuple(token_sources)
+        self.overriding_sources = tuple(overriding_sources)
         self.session_fields = tuple(session_fields)
         self.options = options.session
         self.user_table = tables["user"]
@@ -230,8 +233,13 @@ class Sessions:
     # -- reading ---------------------------------------------------------------------
 
     def token_from(self, carrier: Carrier) -> str | None:
-        """The raw session token of a correctly signed session cookie, else of the first
-        token source that has one, else ``None``."""
+        """The raw session token of the first overriding source that has one, else of a
+        correctly signed session cookie, else of the first token source that has one,
+        else ``None``."""
+        for source in self.overriding_sources:
+            token = source(carrier, self.key)
+            if token:
+                return token
         token = self._cookie_token(carrier)
         if token is None:
             for source in self.token_sources:

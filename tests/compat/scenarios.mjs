@@ -34,14 +34,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 import { createAuthClient } from "better-auth/client";
 
-const PASSWORD = "correct horse battery staple";
+export const PASSWORD = "correct horse battery staple";
 const MAX_BODY_CHARS = 4000;
 
 /** A minimal cookie store for one host: name -> value. */
-class CookieJar {
+export class CookieJar {
   constructor(entries = []) {
     this.cookies = new Map(entries);
   }
@@ -101,7 +102,7 @@ function parseSetCookie(line) {
 /**
  * One simulated browser: an official client with its own cookie jar and request log.
  */
-class Agent {
+export class Agent {
   constructor(baseURL, jar = new CookieJar()) {
     this.baseURL = baseURL;
     this.jar = jar;
@@ -161,12 +162,12 @@ class Agent {
 }
 
 /** JSON-safe copy of a client result: Dates become ISO strings, undefined keys vanish. */
-function toPlain(value) {
+export function toPlain(value) {
   return JSON.parse(JSON.stringify(value ?? null));
 }
 
 /** Dotted paths of every Date inside `value` (array items use their index). */
-function datePaths(value, prefix = "") {
+export function datePaths(value, prefix = "") {
   if (value instanceof Date) return [prefix];
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, item]) =>
@@ -175,11 +176,11 @@ function datePaths(value, prefix = "") {
 }
 
 /** A fresh, mixed-case address, so each scenario has its own user and lower-casing shows. */
-function freshEmail() {
+export function freshEmail() {
   return `Ann.${randomUUID().slice(0, 8)}@Example.COM`;
 }
 
-const signUp = (email) => (c) => c.signUp.email({ name: "Ann Example", email, password: PASSWORD });
+export const signUp = (email) => (c) => c.signUp.email({ name: "Ann Example", email, password: PASSWORD });
 const signIn = (email, extra = {}) => (c) =>
   c.signIn.email({ email, password: PASSWORD, ...extra });
 const getSession = (query) => (c) => (query ? c.getSession({ query }) : c.getSession());
@@ -564,4 +565,7 @@ async function main(argv) {
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run only as a script, so that the per-plugin scripts (jwt.mjs, ...) can import the agent.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -18,9 +18,10 @@ from urllib.parse import quote
 
 import pyotp
 
-from .envelope import EnvelopeError
-from .envelope import decrypt
-from .envelope import encrypt
+from flask_betterauth.plugins import DecryptionError
+from flask_betterauth.plugins import symmetric_decrypt
+from flask_betterauth.plugins import symmetric_encrypt
+
 from .settings import BackupCodeOptions
 from .settings import TotpOptions
 
@@ -83,15 +84,15 @@ def totp_matches(secret: str, options: TotpOptions, code: str, moment: datetime)
 
 def seal_secret(app_secret: str, totp_secret: str) -> str:
     """The stored form of a TOTP secret."""
-    return encrypt(app_secret, totp_secret)
+    return symmetric_encrypt(app_secret, totp_secret)
 
 
 def open_secret(app_secret: str, stored: str) -> str:
     """The TOTP secret of a stored value.
 
-    :raises EnvelopeError: when it was sealed with another secret.
+    :raises DecryptionError: when it was sealed with another secret.
     """
-    return decrypt(app_secret, stored)
+    return symmetric_decrypt(app_secret, stored)
 
 
 # -- backup codes -----------------------------------------------------------------------
@@ -109,15 +110,18 @@ def new_backup_codes(options: BackupCodeOptions) -> list[str]:
 def seal_backup_codes(app_secret: str, codes: list[str], options: BackupCodeOptions) -> str:
     """The stored form of a set: a JSON array, encrypted unless stored ``plain``."""
     text = json.dumps(codes, separators=(",", ":"))
-    return encrypt(app_secret, text) if options.store_backup_codes == "encrypted" else text
+    if options.store_backup_codes == "encrypted":
+        return symmetric_encrypt(app_secret, text)
+    return text
 
 
 def open_backup_codes(app_secret: str, stored: str, options: BackupCodeOptions) -> list[str]:
     """The codes of a stored set, ``[]`` when it cannot be read."""
     try:
-        text = decrypt(app_secret, stored) if options.store_backup_codes == "encrypted" else stored
+        encrypted = options.store_backup_codes == "encrypted"
+        text = symmetric_decrypt(app_secret, stored) if encrypted else stored
         codes = json.loads(text)
-    except (EnvelopeError, ValueError):
+    except (DecryptionError, ValueError):
         return []
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         return []
@@ -147,7 +151,7 @@ def stored_otp(app_secret: str, otp: str, mode: str) -> str:
     if mode == "hashed":
         return _hashed(otp)
     if mode == "encrypted":
-        return encrypt(app_secret, otp)
+        return symmetric_encrypt(app_secret, otp)
     return otp
 
 
@@ -157,8 +161,8 @@ def otp_matches(app_secret: str, stored: str, code: str, mode: str) -> bool:
         expected = _hashed(code)
     elif mode == "encrypted":
         try:
-            expected, stored = code, decrypt(app_secret, stored)
-        except EnvelopeError:
+            expected, stored = code, symmetric_decrypt(app_secret, stored)
+        except DecryptionError:
             return False
     else:
         expected = code

@@ -9,6 +9,7 @@ from marshmallow.validate import OneOf
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import BodySchema
 from flask_betterauth.plugins import Context
+from flask_betterauth.plugins import DecryptionError
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
@@ -21,7 +22,6 @@ from .common import PasswordBody
 from .common import check_password
 from .common import checked_code
 from .common import rotate_session
-from .envelope import EnvelopeError
 
 
 class EnableBody(PasswordBody):
@@ -105,7 +105,7 @@ def get_totp_uri(ctx: Context) -> dict[str, Any]:
 def _secret(ctx: Context, row: dict[str, Any]) -> str:
     try:
         return codes.open_secret(ctx.state.secret, str(row["secret"]))
-    except EnvelopeError:
+    except DecryptionError:
         raise APIError(500, "TOTP_NOT_CONFIGURED", "The TOTP secret cannot be read") from None
 
 

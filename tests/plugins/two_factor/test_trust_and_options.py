@@ -8,9 +8,6 @@ import pytest
 
 from flask_betterauth import BetterAuthError
 from flask_betterauth.plugins import two_factor
-from flask_betterauth.plugins.twofactor.envelope import EnvelopeError
-from flask_betterauth.plugins.twofactor.envelope import decrypt
-from flask_betterauth.plugins.twofactor.envelope import encrypt
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import rows
@@ -181,18 +178,6 @@ def test_bad_options_fail_at_once():
         from flask_betterauth.plugins import Plugin
 
         Plugin(id="")
-
-
-def test_envelope_round_trip_and_wrong_secret():
-    sealed = encrypt("secret-one", "JBSWY3DPEHPK3PXP")
-    assert re.fullmatch(r"[0-9a-f]+", sealed) and len(sealed) == 2 * (24 + 16 + 16)
-    assert decrypt("secret-one", sealed) == "JBSWY3DPEHPK3PXP"
-    for bad in ("secret-two",):
-        with pytest.raises(EnvelopeError):
-            decrypt(bad, sealed)
-    for stored in ("zz", "00" * 10, sealed[:-2] + "00"):
-        with pytest.raises(EnvelopeError):
-            decrypt("secret-one", stored)
 
 
 def test_sign_in_form_post_is_held_too(tf_app, clock):
