@@ -192,6 +192,27 @@ class Context:
         target = replace(spec, name=name) if name else spec
         self.response_headers.add("Set-Cookie", target.expired())
 
+    def cancel_new_session(self) -> None:
+        """Undo the session this call created (a sign-in held for a second factor): its
+        row is deleted, its ``session_token`` and ``session_data`` cookies are replaced by
+        expired ones (``dont_remember`` stays), and :attr:`new_session` becomes ``None``,
+        so later hooks see no session."""
+        if self.new_session is None:
+            return
+        self.sessions.delete(self.new_session.session["token"])
+        self.new_session = None
+        names = (self.specs.session_token.name, self.specs.session_data.name)
+        kept = [
+            line
+            for line in self.response_headers.getlist("Set-Cookie")
+            if not line.split("=", 1)[0].startswith(names)
+        ]
+        self.response_headers.remove("Set-Cookie")
+        for line in kept:
+            self.response_headers.add("Set-Cookie", line)
+        self.expire_cookie(self.specs.session_token)
+        self.expire_cookie(self.specs.session_data)
+
     @property
     def user_agent(self) -> str:
         """The ``User-Agent`` header, or ``""``; stored as text, so NUL characters and

@@ -38,6 +38,9 @@ class Endpoint:
     :param form_csrf: apply the first-sign-in CSRF rules (sign-in and sign-up).
     :param server_only: reachable on ``auth.api`` only, never over HTTP.
     :param hidden: left out of the OpenAPI document.
+    :param sign_in: it signs a user in (creates a session from credentials): plugins that
+        guard every sign-in (two-factor's challenge) hook the endpoints with this flag,
+        so a new sign-in method is covered by declaring ``sign_in=True``.
     """
 
     name: str
@@ -51,6 +54,7 @@ class Endpoint:
     form_csrf: bool = False
     server_only: bool = False
     hidden: bool = False
+    sign_in: bool = False
 
     @property
     def summary(self) -> str:
@@ -75,6 +79,7 @@ def endpoint(
     form_csrf: bool = False,
     server_only: bool = False,
     hidden: bool = False,
+    sign_in: bool = False,
 ) -> Callable[[Handler], Endpoint]:
     """Declare a handler as an endpoint; the decorated name becomes the :class:`Endpoint`."""
     if auth not in AUTH_TIERS:
@@ -94,6 +99,7 @@ def endpoint(
             form_csrf=form_csrf,
             server_only=server_only,
             hidden=hidden,
+            sign_in=sign_in,
         )
 
     return decorate

@@ -78,6 +78,33 @@ class Verifications:
         )
         return token, row
 
+    def put(self, prefix: str, token: str, value: str, expires_in: int) -> Row:
+        """Store ``value`` under a token the caller made (a plugin's challenge id, a
+        counter named after one) for ``expires_in`` seconds, replacing an earlier row of
+        that token; only the token's hash is stored, as with :meth:`issue`."""
+        key = identifier(prefix, token)
+        self.adapter.delete_many("verification", {"identifier": key})
+        moment = now()
+        return self.adapter.create(
+            "verification",
+            {
+                "id": self.generate_id(),
+                "identifier": key,
+                "value": value,
+                "expiresAt": moment + timedelta(seconds=expires_in),
+                "createdAt": moment,
+                "updatedAt": moment,
+            },
+        )
+
+    def swap(self, row: Row, value: str) -> bool:
+        """Change ``row``'s value to ``value`` if it still holds the value read with it
+        (compare-and-swap): of callers racing from one reading, exactly one wins, so a
+        counter kept in a row loses no update."""
+        where = {"id": row["id"], "value": row["value"]}
+        changes = {"value": value, "updatedAt": now()}
+        return self.adapter.update_many("verification", where, changes) == 1
+
     def find(self, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
         """The unexpired row of ``token``, if any (and, given ``owner``, if its value is
         that)."""

@@ -13,7 +13,9 @@ from flask_betterauth import login_required
 from flask_betterauth.options import merge_options
 from flask_betterauth.plugins import Plugin
 from flask_betterauth.plugins import bearer
+from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins import open_api
+from flask_betterauth.plugins import two_factor
 from flask_betterauth.plugins import username
 
 from .common import EMAIL
@@ -37,7 +39,7 @@ RATE_LIMIT_MAX = 1_000_000_000
 def built_plugins() -> list[Plugin]:
     """Every plugin the package ships, enabled as an app would (the hot path pays for
     their token sources and hooks)."""
-    return [open_api(), username(), bearer()]
+    return [open_api(), username(), bearer(), jwt(), two_factor()]
 
 
 def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:

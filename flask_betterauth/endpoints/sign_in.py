@@ -88,7 +88,13 @@ def finish_sign_in(
     return result
 
 
-@endpoint("/sign-in/email", body=SignInEmailBody, media_types=(JSON, FORM), form_csrf=True)
+@endpoint(
+    "/sign-in/email",
+    body=SignInEmailBody,
+    media_types=(JSON, FORM),
+    form_csrf=True,
+    sign_in=True,
+)
 def sign_in_email(ctx: Context) -> dict[str, Any]:
     """Sign in with an email and a password; starts a new session and sets its cookies."""
     if not ctx.options.email_and_password.enabled:

@@ -23,9 +23,12 @@ from .csrf import csrf_token
 from .csrf import csrf_valid
 from .csrf import set_csrf_cookie
 from .forms import PagesSetup
+from .forms import after_sign_in
 from .forms import call_api
+from .forms import message_for
 from .forms import redirect_with
 from .forms import render_page
+from .forms import safe_next
 from .forms import setup
 from .kit import AccountSection
 from .kit import Done
@@ -46,12 +49,15 @@ __all__ = [
     "PageKit",
     "Pages",
     "PagesOptions",
+    "after_sign_in",
     "SignInIdentifier",
     "SignUpField",
     "call_api",
     "csrf_valid",
+    "message_for",
     "redirect_with",
     "render_page",
+    "safe_next",
 ]
 
 #: The blueprint's name: ``url_for("betterauth_pages.sign_in")``.

@@ -51,6 +51,10 @@ class Done:
     redirect_to: str | None = None
 
 
+#: A step after a successful sign-in on the sign-in page: given the API's answer, the URL
+#: to go to instead of ``next`` (a second-factor page), or ``None``.
+SignInStep = Callable[[APIResponse], "str | None"]
+
 #: An account action: reads the posted form, calls ``auth.api``, answers :class:`Done`;
 #: raises :class:`~flask_betterauth.APIError`, shown next to its section's forms.
 Action = Callable[[MultiDict[str, str]], Done]
@@ -130,6 +134,13 @@ class PageKit:
         self.messages: dict[str, str] = {}
         self.sign_in_identifier: SignInIdentifier | None = None
         self.sign_up_fields: list[SignUpField] = []
+        self.sign_in_steps: list[SignInStep] = []
+
+    def add_sign_in_step(self, step: SignInStep) -> None:
+        """After the sign-in page's sign-in succeeds, ``step(result)`` may send the browser
+        elsewhere first (the two-factor page when the sign-in is held for a code): it
+        returns that URL (with the cookies the sign-in set), or ``None``."""
+        self.sign_in_steps.append(step)
 
     def add_account_section(self, section: AccountSection) -> None:
         """Show ``section`` on the account page.

@@ -62,6 +62,10 @@ def sign_in() -> View:
         result = call_api(endpoint, body)
     except APIError as error:
         return render_page("sign_in.html", error.status, error=message_for(error))
+    for step in setup().kit.sign_in_steps:
+        elsewhere = step(result)
+        if elsewhere:
+            return redirect_with(elsewhere, result)
     return redirect_with(after_sign_in(), result)
 
 

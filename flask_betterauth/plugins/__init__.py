@@ -30,7 +30,9 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
+from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
@@ -58,6 +60,7 @@ __all__ = [
     "Record",
     "Redirect",
     "SessionFields",
+    "SignedIn",
     "StrictBoolean",
     "StrictString",
     "TokenSource",
@@ -74,6 +77,8 @@ __all__ = [
     "now",
     "open_api",
     "openapi_document",
+    "start_session",
+    "two_factor",
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
@@ -87,6 +92,7 @@ _SHIPPED = {
     "jwt": ".jwt_plugin",
     "username": ".username",
     "bearer": ".bearer",
+    "two_factor": ".twofactor",
 }
 
 
