@@ -5,15 +5,15 @@ OTP (read from the app's ``send_otp``), a backup code, disable."""
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flask_betterauth.plugins import two_factor
-from tests.test_compat import COMPAT_DIR
 from tests.test_compat import compat_client_installed as compat_client_installed
+from tests.test_compat import run_node
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -29,13 +29,11 @@ def test_two_factor_client_flows(tmp_path: Path) -> None:
 
     plugin = two_factor(issuer="Compat", otp_options={"send_otp": send_otp})
     with serving(tmp_path, plugins=[plugin]) as server:
-        proc = subprocess.run(
-            ["node", str(COMPAT_DIR / "two-factor.mjs"), server.url],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-            env={"PATH": __import__("os").environ["PATH"], "OTP_LOG": str(log)},
+        proc = run_node(
+            "two-factor.mjs",
+            server.url,
+            "two-factor",
+            env={"PATH": os.environ["PATH"], "OTP_LOG": str(log)},
         )
     report = json.loads(proc.stdout)
     assert "crashed" not in report, report

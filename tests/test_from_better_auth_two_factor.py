@@ -11,9 +11,7 @@ The Node dependencies must be installed first: ``npm ci --prefix tests/better_au
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,47 +21,25 @@ import pyotp
 import pytest
 
 from flask_betterauth.plugins import two_factor
-from tests.cli_support import build_bare_app
-from tests.cli_support import engine_of
+from tests.better_auth_made import MadeDatabase
+from tests.better_auth_made import app_on
+from tests.better_auth_made import copy_database
+from tests.better_auth_made import make_database
 from tests.helpers import Caller
 from tests.helpers import TestApp
 
-NODE_DIR = Path(__file__).parent / "better_auth_db"
-SECRET = "moving-from-better-auth-secret-0123456789"
-
 
 @pytest.fixture(scope="module")
-def made_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def made_db(tmp_path_factory: pytest.TempPathFactory) -> MadeDatabase:
     """The SQLite file Better Auth made, and what its script printed."""
-    if shutil.which("node") is None:
-        raise RuntimeError("Node.js is needed: apt-get install nodejs npm")
-    if not (NODE_DIR / "node_modules" / "better-auth" / "package.json").is_file():
-        raise RuntimeError("run `npm ci --prefix tests/better_auth_db` first")
-    path = tmp_path_factory.mktemp("better-auth-2fa") / "better-auth.sqlite"
-    result = subprocess.run(
-        ["node", "make_two_factor_db.mjs", str(path), SECRET],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return path, json.loads(result.stdout)
+    return make_database("make_two_factor_db.mjs", tmp_path_factory)
 
 
 @pytest.fixture
-def moved(made_db: tuple[Path, dict[str, Any]], tmp_path: Path) -> Any:
+def moved(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
     """The Flask app on a copy of that file, after ``flask auth migrate``."""
-    copy = tmp_path / "app.sqlite"
-    shutil.copyfile(made_db[0], copy)
-    test_app = build_bare_app(
-        f"sqlite:///{copy}", {"BETTER_AUTH_SECRET": SECRET}, plugins=[two_factor()]
-    )
-    result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    yield test_app
-    engine_of(test_app).dispose()
+    with app_on(copy_database(made_db, tmp_path), plugins=[two_factor()], migrate=True) as app:
+        yield app
 
 
 def _held(test_app: TestApp, user: dict[str, Any]) -> Caller:
@@ -79,7 +55,7 @@ def test_migrate_finds_the_two_factor_schema_complete(moved: TestApp) -> None:
     assert "The database already has every table" in result.output
 
 
-def test_sign_in_with_a_totp_code(moved: TestApp, made_db: tuple[Path, dict[str, Any]]) -> None:
+def test_sign_in_with_a_totp_code(moved: TestApp, made_db: MadeDatabase) -> None:
     user = made_db[1]
     caller = _held(moved, user)
     key = parse_qs(urlsplit(user["totpURI"]).query)["secret"][0]
@@ -93,7 +69,7 @@ def test_sign_in_with_a_totp_code(moved: TestApp, made_db: tuple[Path, dict[str,
     assert parse_qs(urlsplit(uri).query)["secret"][0] == key
 
 
-def test_sign_in_with_a_backup_code(moved: TestApp, made_db: tuple[Path, dict[str, Any]]) -> None:
+def test_sign_in_with_a_backup_code(moved: TestApp, made_db: MadeDatabase) -> None:
     user = made_db[1]
     caller = _held(moved, user)
     reply = caller.call("verify_backup_code", {"code": user["backupCodes"][4]})

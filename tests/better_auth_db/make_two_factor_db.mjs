@@ -8,29 +8,13 @@
 // codes Better Auth answered.
 import { createHmac } from "node:crypto";
 
-import Database from "better-sqlite3";
-import { betterAuth } from "better-auth";
-import { getMigrations } from "better-auth/db/migration";
 import { twoFactor } from "better-auth/plugins";
 
-const [path, secret] = process.argv.slice(2);
-if (!path || !secret) {
-  console.error("usage: node make_two_factor_db.mjs <database path> <secret>");
-  process.exit(2);
-}
+import { finish, openBetterAuth } from "./lib.mjs";
 
-const database = new Database(path);
-const auth = betterAuth({
-  baseURL: "http://localhost",
-  secret,
-  database,
-  emailAndPassword: { enabled: true },
-  telemetry: { enabled: false },
-  plugins: [twoFactor({ issuer: "BetterAuthMade" })],
-});
-
-const { runMigrations } = await getMigrations(auth.options);
-await runMigrations();
+const { auth, database } = await openBetterAuth(import.meta.url, [
+  twoFactor({ issuer: "BetterAuthMade" }),
+]);
 
 /** The Cookie header a browser would send back after these Set-Cookie lines. */
 function cookies(headers) {
@@ -75,13 +59,10 @@ const verified = await auth.api.verifyTOTP({
 });
 cookie = cookies(verified.headers);
 
-database.close();
-process.stdout.write(
-  JSON.stringify({
-    email: person.email,
-    password: person.password,
-    userId: signUp.response.user.id,
-    totpURI: enabled.totpURI,
-    backupCodes: enabled.backupCodes,
-  }) + "\n",
-);
+finish(database, {
+  email: person.email,
+  password: person.password,
+  userId: signUp.response.user.id,
+  totpURI: enabled.totpURI,
+  backupCodes: enabled.backupCodes,
+});

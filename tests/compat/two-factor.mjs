@@ -2,9 +2,10 @@
 /**
  * Drive the two-factor plugin with the official `twoFactorClient`.
  *
- * Usage: node tests/compat/two-factor.mjs <baseURL>
+ * Usage: node tests/compat/two-factor.mjs <baseURL> two-factor
  *
- * Prints one line of JSON: {"steps": {"<step>": Step}, "redirects": [...]} where a Step is
+ * Prints one line of JSON, as scenarios.mjs does: {"scenario", "steps": {"<step>": Step},
+ * "redirects": [...]} (or, when it crashed, also "crashed" and "exception"), where a Step is
  * {data, error, setCookies, cookies}. TOTP codes are computed here (RFC 6238, HMAC-SHA1)
  * from the secret in the `totpURI` the server answered; one-time codes are read from the
  * JSON-lines file the app's `send_otp` writes (OTP_LOG).
@@ -14,6 +15,8 @@ import { readFileSync } from "node:fs";
 
 import { createAuthClient } from "better-auth/client";
 import { twoFactorClient } from "better-auth/client/plugins";
+
+import { runScenarios } from "./scenarios.mjs";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -98,11 +101,11 @@ function lastOtp(email) {
   return found.otp;
 }
 
-async function main(baseURL) {
-  const redirects = [];
-  const steps = {};
-  const report = { steps, redirects };
-  try {
+const SCENARIOS = {
+  "two-factor": async (baseURL, report) => {
+    const redirects = [];
+    const steps = report.steps;
+    report.redirects = redirects;
     const email = `tf-${randomUUID().slice(0, 8)}@example.com`;
     const signIn = (c) => c.signIn.email({ email, password: PASSWORD });
     const a = new Browser(baseURL, redirects);
@@ -140,10 +143,7 @@ async function main(baseURL) {
     steps.sessionOff = await d.step((c) => c.getSession({ query: { disableCookieCache: true } }));
     const e = new Browser(baseURL, redirects);
     steps.plainSignIn = await e.step(signIn);
-  } catch (error) {
-    report.crashed = String(error?.stack ?? error);
-  }
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-}
+  },
+};
 
-await main(process.argv[2]);
+process.exitCode = await runScenarios(SCENARIOS, process.argv.slice(2));

@@ -11,7 +11,6 @@ from flask_betterauth.plugins import two_factor
 from tests.pages.conftest import ANN
 from tests.pages.conftest import PageClient
 from tests.pages.conftest import alerts
-from tests.pages.conftest import make_pages_app as make_pages_app
 from tests.pages.conftest import notice
 from tests.plugins.two_factor.conftest import code_at
 
