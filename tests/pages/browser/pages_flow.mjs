@@ -7,13 +7,10 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -27,11 +24,6 @@ const CHROMIUM_ARGS = [
 const USER = { name: 'Ann Pages', email: 'ann.pages@example.com', password: 'correct horse battery' };
 const NEW_PASSWORD = 'a brand new horse battery';
 const NEW_EMAIL = 'ann.moved@example.com';
-const BLOCKING = new Set(['serious', 'critical']);
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 class Run {
   constructor(baseURL, artifacts) {
@@ -61,9 +53,7 @@ class Run {
 
 // The axe-core findings on the page as it is now.
 async function audit(page, name) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations.map((v) => ({
+  return (await axeViolations(page)).map((v) => ({
     page: name,
     id: v.id,
     impact: v.impact,
@@ -71,17 +61,9 @@ async function audit(page, name) {
   }));
 }
 
-const path = (page) => new URL(page.url()).pathname;
 const search = (page) => new URL(page.url()).search;
 
 // Press a button of the page's main content (the header has its own "Sign out").
-async function click(page, name, pathname) {
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === pathname),
-    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
-  ]);
-}
-
 async function noticeText(page) {
   return (await page.getByTestId('notice').textContent()).trim();
 }
@@ -238,17 +220,11 @@ async function narrow(run, browser) {
   await context.close();
 }
 
-async function main() {
-  const [baseURL, artifacts] = process.argv.slice(2);
-  if (!baseURL || !artifacts) throw new Error('usage: node pages_flow.mjs BASE_URL ARTIFACTS_DIR');
-  const run = new Run(baseURL.replace(/\/$/, ''), artifacts);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
-  try {
+await runFlow(
+  async (browser) => {
+    const [baseURL, artifacts] = process.argv.slice(2);
+    if (!baseURL || !artifacts) throw new Error('usage: node pages_flow.mjs BASE_URL ARTIFACTS_DIR');
+    const run = new Run(baseURL.replace(/\/$/, ''), artifacts);
     const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
     const otherContext = await browser.newContext({ userAgent: 'Second Device Browser' });
     const page = await context.newPage();
@@ -264,13 +240,7 @@ async function main() {
     await accountChanges(run, page, other);
     await withoutJavaScript(run, browser);
     await narrow(run, browser);
-    console.log(JSON.stringify({ ok: true, ...run.facts }));
-  } finally {
-    await browser.close();
-  }
-}
-
-main().catch((error) => {
-  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-  process.exitCode = 1;
-});
+    return run.facts;
+  },
+  { args: CHROMIUM_ARGS, timeout: 60_000 },
+);

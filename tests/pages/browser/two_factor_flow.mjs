@@ -8,34 +8,14 @@
 // by the Python test with pyotp.
 // Prints one JSON line: {"ok": true, ...facts} or {"ok": false, "error": ...}.
 
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const USER = { name: 'Tess Factor', email: 'tess.pages@example.com', password: 'correct horse battery' };
-const BLOCKING = new Set(['serious', 'critical']);
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const path = (page) => new URL(page.url()).pathname;
 
 async function audit(page, name, facts) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const blocking = results.violations.filter((v) => BLOCKING.has(v.impact));
+  const blocking = (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact));
   check(blocking.length === 0, `axe on ${name}: ${JSON.stringify(blocking.map((v) => v.id))}`);
   facts.audited.push(name);
-}
-
-async function click(page, name, pathname) {
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === pathname),
-    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
-  ]);
 }
 
 async function totp(page, baseURL, key) {
@@ -51,76 +31,62 @@ async function signIn(page, baseURL, landing) {
   await click(page, 'Sign in', landing);
 }
 
-async function main() {
+await runFlow(async (browser) => {
   const [baseURL] = process.argv.slice(2);
   const facts = { audited: [] };
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
-  try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${baseURL}/auth/sign-up`);
-    await page.getByLabel('Name', { exact: true }).fill(USER.name);
-    await page.getByLabel('Email', { exact: true }).fill(USER.email);
-    await page.getByLabel('Password', { exact: true }).fill(USER.password);
-    await click(page, 'Sign up', '/auth/account');
-    await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
-    check(path(page) === '/auth/two-factor/setup', `set-up link led to ${path(page)}`);
-    await page.getByLabel('Password', { exact: true }).fill(USER.password);
-    // The page posts to itself: wait for the answer's content, not for the URL.
-    await page.getByRole('main').getByRole('button', { name: 'Continue', exact: true }).click();
-    await page.locator('#two-factor-key').waitFor();
-    facts.qrDrawn = await page.locator('.ba-qr svg path').count();
-    const key = (await page.locator('#two-factor-key').textContent()).replace(/\s+/g, '');
-    facts.keyLength = key.length;
-    const backupCodes = await page.locator('#backup-codes code').allTextContents();
-    facts.backupCodes = backupCodes.length;
-    await audit(page, 'two-factor-setup', facts);
-    await page.getByLabel('Code from your app', { exact: true }).fill(await totp(page, baseURL, key));
-    await click(page, 'Turn on', '/auth/account');
-    facts.onNotice = (await page.getByTestId('notice').textContent()).trim();
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${baseURL}/auth/sign-up`);
+  await page.getByLabel('Name', { exact: true }).fill(USER.name);
+  await page.getByLabel('Email', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await click(page, 'Sign up', '/auth/account');
+  await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
+  check(path(page) === '/auth/two-factor/setup', `set-up link led to ${path(page)}`);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  // The page posts to itself: wait for the answer's content, not for the URL.
+  await page.getByRole('main').getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.locator('#two-factor-key').waitFor();
+  facts.qrDrawn = await page.locator('.ba-qr svg path').count();
+  const key = (await page.locator('#two-factor-key').textContent()).replace(/\s+/g, '');
+  facts.keyLength = key.length;
+  const backupCodes = await page.locator('#backup-codes code').allTextContents();
+  facts.backupCodes = backupCodes.length;
+  await audit(page, 'two-factor-setup', facts);
+  await page.getByLabel('Code from your app', { exact: true }).fill(await totp(page, baseURL, key));
+  await click(page, 'Turn on', '/auth/account');
+  facts.onNotice = (await page.getByTestId('notice').textContent()).trim();
 
-    await page.goto(`${baseURL}/auth/sign-out`);
-    await click(page, 'Sign out', '/auth/sign-in');
-    await signIn(page, baseURL, '/auth/two-factor');
-    await audit(page, 'two-factor-code', facts);
-    await page.getByLabel('Code from your authenticator app', { exact: true }).fill('000000');
-    await page.getByRole('main').getByRole('button', { name: 'Verify' }).first().click();
-    await page.getByRole('alert').waitFor();
-    facts.wrongCode = (await page.getByRole('alert').textContent()).trim();
-    await page
-      .getByLabel('Code from your authenticator app', { exact: true })
-      .fill(await totp(page, baseURL, key));
-    await page.locator('#trust-device').check();
-    await Promise.all([
-      page.waitForURL((url) => url.pathname === '/auth/account'),
-      page.getByRole('main').getByRole('button', { name: 'Verify' }).first().click(),
-    ]);
-    facts.signedInWithTotp = path(page);
+  await page.goto(`${baseURL}/auth/sign-out`);
+  await click(page, 'Sign out', '/auth/sign-in');
+  await signIn(page, baseURL, '/auth/two-factor');
+  await audit(page, 'two-factor-code', facts);
+  await page.getByLabel('Code from your authenticator app', { exact: true }).fill('000000');
+  await page.getByRole('main').getByRole('button', { name: 'Verify' }).first().click();
+  await page.getByRole('alert').waitFor();
+  facts.wrongCode = (await page.getByRole('alert').textContent()).trim();
+  await page
+    .getByLabel('Code from your authenticator app', { exact: true })
+    .fill(await totp(page, baseURL, key));
+  await page.locator('#trust-device').check();
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/auth/account'),
+    page.getByRole('main').getByRole('button', { name: 'Verify' }).first().click(),
+  ]);
+  facts.signedInWithTotp = path(page);
 
-    await page.goto(`${baseURL}/auth/sign-out`);
-    await click(page, 'Sign out', '/auth/sign-in');
-    await signIn(page, baseURL, '/auth/account');
-    facts.trustedSignIn = path(page);
+  await page.goto(`${baseURL}/auth/sign-out`);
+  await click(page, 'Sign out', '/auth/sign-in');
+  await signIn(page, baseURL, '/auth/account');
+  facts.trustedSignIn = path(page);
 
-    const other = await (await browser.newContext()).newPage();
-    await signIn(other, baseURL, '/auth/two-factor');
-    await other.getByText('Use a backup code').click();
-    await other.getByLabel('Backup code', { exact: true }).fill(backupCodes[0]);
-    await Promise.all([
-      other.waitForURL((url) => url.pathname === '/auth/account'),
-      other.locator('details').getByRole('button', { name: 'Verify' }).click(),
-    ]);
-    facts.signedInWithBackupCode = path(other);
-    console.log(JSON.stringify({ ok: true, ...facts }));
-  } finally {
-    await browser.close();
-  }
-}
-
-main().catch((error) => {
-  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-  process.exitCode = 1;
+  const other = await (await browser.newContext()).newPage();
+  await signIn(other, baseURL, '/auth/two-factor');
+  await other.getByText('Use a backup code').click();
+  await other.getByLabel('Backup code', { exact: true }).fill(backupCodes[0]);
+  await Promise.all([
+    other.waitForURL((url) => url.pathname === '/auth/account'),
+    other.locator('details').getByRole('button', { name: 'Verify' }).click(),
+  ]);
+  facts.signedInWithBackupCode = path(other);
+  return facts;
 });

@@ -5,41 +5,19 @@
 // usage: node username_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { BLOCKING, axeViolations, click, path, runFlow } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-const BLOCKING = new Set(['serious', 'critical']);
 const USER = { name: 'Ann Pages', email: 'ann.user@example.com', password: 'correct horse battery' };
 
 async function serious(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations.filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
+  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
 }
 
-const path = (page) => new URL(page.url()).pathname;
-
-async function click(page, name, pathname) {
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === pathname),
-    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
-  ]);
-}
-
-async function main() {
-  const [baseURL] = process.argv.slice(2);
-  if (!baseURL) throw new Error('usage: node username_flow.mjs BASE_URL');
-  const facts = { audits: {} };
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    timeout: 60_000,
-  });
-  try {
+await runFlow(
+  async (browser) => {
+    const [baseURL] = process.argv.slice(2);
+    if (!baseURL) throw new Error('usage: node username_flow.mjs BASE_URL');
+    const facts = { audits: {} };
     const page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(20_000);
     await page.goto(`${baseURL}/auth/sign-up`);
@@ -70,13 +48,7 @@ async function main() {
     await click(page, 'Sign in', '/auth/account');
     facts.signedInAt = path(page);
     facts.accountEmail = await page.getByTestId('account-email').textContent();
-    console.log(JSON.stringify({ ok: true, ...facts }));
-  } finally {
-    await browser.close();
-  }
-}
-
-main().catch((error) => {
-  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-  process.exitCode = 1;
-});
+    return facts;
+  },
+  { timeout: 60_000 },
+);

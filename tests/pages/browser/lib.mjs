@@ -1,0 +1,59 @@
+// What the browser flows (*_flow.mjs) share: Debian's Chromium started and closed around
+// a flow, the one-line JSON report, the axe-core audit, and the page helpers.
+
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** The axe impacts a page must not have. */
+export const BLOCKING = new Set(['serious', 'critical']);
+
+/** Throw `message` unless `condition`. */
+export function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** The path of the page's URL. */
+export const path = (page) => new URL(page.url()).pathname;
+
+/** Click the main region's button `name` and wait until the page is at `pathname`. */
+export async function click(page, name, pathname) {
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === pathname),
+    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
+  ]);
+}
+
+/** axe-core's violations on the page as it is now. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations;
+}
+
+/**
+ * Start Chromium (`launch` adds to the launch options), run `flow(browser)`, and print
+ * one JSON line: {"ok": true, ...the facts it returned}, or {"ok": false, "error": ...}
+ * with exit status 1 when anything failed. The browser is closed either way.
+ */
+export async function runFlow(flow, launch = {}) {
+  try {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      ...launch,
+    });
+    try {
+      const facts = await flow(browser);
+      console.log(JSON.stringify({ ok: true, ...facts }));
+    } finally {
+      await browser.close();
+    }
+  } catch (error) {
+    console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
+    process.exitCode = 1;
+  }
+}
