@@ -29,6 +29,9 @@ from ..records import to_wire
 from ..schema import Table
 from ..storage import Adapter
 from . import cookie_cache
+from .lifetime import SHORT_CACHE
+from .lifetime import SHORT_SESSION
+from .lifetime import is_short_session
 from .secondary import build_store
 from .store import SessionStore
 from .values import Carrier
@@ -38,14 +41,6 @@ from .values import listed_token_candidates
 from .values import stored_token_candidates
 
 logger = logging.getLogger("flask_betterauth")
-
-#: A session made with ``rememberMe: false`` lives one day and is never extended.
-SHORT_SESSION = 24 * 3600
-#: Slack when telling such a session by its stored life (``expiresAt - createdAt``):
-#: Better Auth takes the two times from separate clock reads.
-SHORT_SESSION_SLACK = 60
-#: The cookie cache of a ``rememberMe: false`` session is trusted for one minute.
-SHORT_CACHE = 60
 
 
 class Sessions:
@@ -361,18 +356,9 @@ class Sessions:
         return raw is not None and decode_signed(self.key, raw) == "true"
 
     def is_short(self, session: Mapping[str, Any]) -> bool:
-        """Whether ``session`` was made with ``rememberMe: false``, told by the session
-        itself rather than by the ``dont_remember`` cookie (which a stolen session cookie
-        may lack): such a session was given one day from its creation, when this app's
-        sessions live longer, and is never extended. Better Auth's rows qualify alike."""
-        slack = timedelta(seconds=SHORT_SESSION_SLACK)
-        short = timedelta(seconds=SHORT_SESSION)
-        if timedelta(seconds=self.options.expires_in) <= short + slack:
-            return False
-        created, expires = session.get("createdAt"), session.get("expiresAt")
-        if not isinstance(created, datetime) or not isinstance(expires, datetime):
-            return False
-        return bool(expires - created <= short + slack)
+        """Whether ``session`` was made with ``rememberMe: false`` (see
+        :func:`~.lifetime.is_short_session`); such a session is never extended."""
+        return is_short_session(session, self.options.expires_in)
 
     def _due_for_refresh(self, session: Record, moment: Any) -> bool:
         if self.options.disable_session_refresh:
