@@ -30,6 +30,7 @@ from .keys import KeyCache
 from .keys import published_keys
 from .options import JwtOptions
 from .options import resolve
+from .tokens import session_token
 from .tokens import sign
 from .tokens import token_for
 from .tokens import verify
@@ -92,7 +93,7 @@ def _jwt_header(options: JwtOptions) -> Hook:
         returned = ctx.returned
         if not isinstance(returned, Mapping) or not returned.get("session"):
             return
-        ctx.response_headers[HEADER] = token_for(ctx, options, returned)
+        ctx.response_headers[HEADER] = session_token(ctx, options, returned)
         exposed = [
             name.strip()
             for name in ctx.response_headers.get("Access-Control-Expose-Headers", "").split(",")
