@@ -7,6 +7,7 @@ from datetime import datetime
 from datetime import timezone
 
 _override: Callable[[], datetime] | None = None
+_UTC = timezone.utc
 
 
 def now() -> datetime:
@@ -15,8 +16,9 @@ def now() -> datetime:
     Better Auth stores and sends times at millisecond precision; keeping ours the same
     means what we write compares equal to what we read back.
     """
-    current = _override() if _override is not None else datetime.now(timezone.utc)
-    return current.replace(microsecond=current.microsecond // 1000 * 1000)
+    current = _override() if _override is not None else datetime.now(_UTC)
+    extra = current.microsecond % 1000
+    return current.replace(microsecond=current.microsecond - extra) if extra else current
 
 
 def set_clock(source: Callable[[], datetime] | None) -> None:

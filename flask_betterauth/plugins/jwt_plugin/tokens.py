@@ -108,7 +108,7 @@ def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) ->
     key = signing_key(ctx, options)
     iss, aud = issuer(ctx, options), audience(ctx, options)
     try:
-        inputs = json.dumps([body, subject, iss, aud], separators=(",", ":"), sort_keys=True)
+        inputs = json.dumps([body, subject, iss, aud], separators=(",", ":"))
     except (TypeError, ValueError):
         inputs = None  # claims JSON cannot key (a custom payload): sign every time
     moment = _seconds()
