@@ -45,5 +45,5 @@ def parse_iso(text: str) -> datetime:
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=_UTC)
+    return moment if moment.tzinfo is _UTC else moment.astimezone(_UTC)
