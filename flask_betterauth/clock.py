@@ -34,9 +34,9 @@ def to_ms(moment: datetime) -> int:
 
 def iso(moment: datetime) -> str:
     """Format as JavaScript's ``toISOString``: UTC, three fractional digits, ``Z``."""
-    if moment.utcoffset():
-        moment = moment.astimezone(timezone.utc)
-    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    if moment.tzinfo is not _UTC and moment.utcoffset():
+        moment = moment.astimezone(_UTC)
+    return moment.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def parse_iso(text: str) -> datetime:
