@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .. import signals as signals
 from ..additional_fields import parse_input as parse_input
 from ..clock import iso as iso
 from ..clock import now as now
@@ -35,6 +36,7 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
@@ -92,7 +94,9 @@ __all__ = [
     "open_api",
     "openapi_document",
     "parse_input",
+    "reissue_cookies",
     "set_query",
+    "signals",
     "start_session",
     "two_factor",
     "symmetric_decrypt",

@@ -19,6 +19,9 @@ from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import rows
 
+#: PostgreSQL runs the central flows only (the suite's time budget).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 ANN = "ann@example.com"
 SESSION = "better-auth.session_token"
 
@@ -89,6 +92,7 @@ def test_link_signs_a_new_address_up_once(ml, outbox):
     assert again.cookie(SESSION) is None
 
 
+@SQLITE_ONLY
 def test_redirects_new_user_callback_and_error_callback(ml, outbox, clock):
     caller = ml.caller()
     targets = {
@@ -116,6 +120,7 @@ def test_redirects_new_user_callback_and_error_callback(ml, outbox, clock):
     assert bad.headers["Location"] == "http://localhost/home?error=INVALID_TOKEN"
 
 
+@SQLITE_ONLY
 def test_older_link_stays_valid_and_each_link_names_its_address(ml, outbox):
     caller = ml.caller()
     _send(caller, ANN)
@@ -147,6 +152,7 @@ def test_unverified_user_loses_password_and_sessions(ml, outbox):
     assert refused.status == 401
 
 
+@SQLITE_ONLY
 def test_verified_user_keeps_password_and_sessions(ml, outbox, clock):
     first = ml.caller()
     first.call("sign_up_email", {"name": "Ann", "email": ANN, "password": PASSWORD})
@@ -161,6 +167,7 @@ def test_verified_user_keeps_password_and_sessions(ml, outbox, clock):
     assert len(rows(ml.app, "account")) == 1
 
 
+@SQLITE_ONLY
 def test_bad_input(ml, outbox):
     caller = ml.caller()
     bad = caller.call("sign_in_magic_link", {"email": "not-an-email"})
@@ -185,6 +192,7 @@ def test_bad_input(ml, outbox):
     assert outbox.sent == []
 
 
+@SQLITE_ONLY
 def test_disable_sign_up(plugin_app, outbox, clock):
     test = plugin_app(magic_link(outbox, disable_sign_up=True))
     caller = test.caller()
@@ -194,6 +202,7 @@ def test_disable_sign_up(plugin_app, outbox, clock):
     assert rows(test.app, "user") == []
 
 
+@SQLITE_ONLY
 def test_plain_storage_and_own_tokens(make_app, outbox, clock):
     plugin = magic_link(outbox, store_token="plain", generate_token=lambda email: "tok-" + email)
     test_app = make_app(plugins=[plugin])
@@ -211,12 +220,14 @@ def test_options_are_checked():
         magic_link(expires_in=0)
 
 
+@SQLITE_ONLY
 def test_no_sender(make_app, clock):
     caller = Caller(make_app(plugins=[magic_link()]), "http")
     reply = caller.call("sign_in_magic_link", {"email": ANN})
     assert reply.status == 400 and reply.json == {"message": "send magic link is not implemented"}
 
 
+@SQLITE_ONLY
 def test_built_in_mail_over_smtp(make_app, smtp_server, clock):
     test_app = make_app(smtp_server.config(), plugins=[magic_link(True)])
     caller = Caller(test_app, "http")
@@ -230,6 +241,7 @@ def test_built_in_mail_over_smtp(make_app, smtp_server, clock):
     assert reply.status == 302 and reply.headers["Location"] == "http://localhost/home"
 
 
+@SQLITE_ONLY
 def test_two_factor_user_gets_the_second_step(make_app, outbox, clock, via):
     plugin = two_factor(skip_verification_on_enable=True)
     test_app = make_app(plugins=[magic_link(outbox), plugin])
