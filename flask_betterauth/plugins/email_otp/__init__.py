@@ -31,6 +31,7 @@ from .endpoints import send_code
 from .endpoints import send_verification_otp
 from .endpoints import sign_in_email_otp
 from .endpoints import verify_email_otp
+from .pages import add_pages
 from .password import change_email_email_otp
 from .password import forget_password_email_otp
 from .password import request_email_change_email_otp
@@ -164,4 +165,5 @@ def email_otp(
         ],
         init=init,
         state=lambda app_options: options,
+        pages=add_pages,
     )

@@ -20,6 +20,7 @@ from flask_betterauth.plugins import Plugin
 
 from .endpoints import magic_link_verify
 from .endpoints import sign_in_magic_link
+from .pages import add_pages
 from .settings import MAIL
 from .settings import PLUGIN_ID
 from .settings import TEMPLATE
@@ -74,4 +75,5 @@ def magic_link(
             )
         ],
         state=lambda app_options: options,
+        pages=add_pages,
     )

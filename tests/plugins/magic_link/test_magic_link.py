@@ -258,3 +258,11 @@ def test_two_factor_user_gets_the_second_step(make_app, outbox, clock, via):
     assert reply.status == 200 and reply.json["twoFactorRedirect"] is True
     assert len(rows(test_app, "session")) == sessions
     assert "better-auth.two_factor" in browser.jar and SESSION not in browser.jar
+    # Opened from a mail (with a callbackURL): still a redirect, saying a factor is due.
+    _send(browser, callbackURL="/home")
+    opened = browser.call("magic_link_verify", query=_query(outbox.url))
+    assert opened.status == 302
+    assert opened.headers["Location"] == (
+        "http://localhost/home?twoFactorRedirect=true&twoFactorMethods=totp"
+    )
+    assert len(rows(test_app, "session")) == sessions
