@@ -1,10 +1,13 @@
-"""``flask auth generate/migrate/info/init`` with the magic-link and email-OTP plugins:
-they add no tables (their rows live in ``verification``)."""
+"""Both passwordless plugins in ``flask auth generate/migrate/info/init`` (no tables of
+their own: their rows live in ``verification``), their rate limits and the OpenAPI
+document."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from flask_betterauth.plugins import email_otp
 from flask_betterauth.plugins import magic_link
@@ -47,3 +50,42 @@ def test_generate_migrate_info_and_init(tmp_path: Path) -> None:
         assert "plugins=[magic_link(), email_otp()]" in auth_py
     finally:
         engine_of(test_app).dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_rate_limits(make_app: Any, clock: Any) -> None:
+    test_app = make_app(
+        plugins=[magic_link(lambda *a: None), email_otp(lambda *a: None)],
+        rate_limit={"enabled": True},
+    )
+    client = test_app.app.test_client()
+    link = {"email": "ann@example.com"}
+    statuses = [
+        client.post("/api/auth/sign-in/magic-link", json=link).status_code for _ in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+    code = {"email": "ann@example.com", "otp": "123456"}
+    statuses = [client.post("/api/auth/sign-in/email-otp", json=code).status_code for _ in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    # Each email-OTP endpoint has its own budget.
+    sent = {"email": "ann@example.com", "type": "sign-in"}
+    assert client.post("/api/auth/email-otp/send-verification-otp", json=sent).status_code == 200
+    clock.advance(seconds=61)
+    assert client.post("/api/auth/sign-in/email-otp", json=code).status_code == 400
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_endpoints_are_in_the_openapi_document(make_app: Any) -> None:
+    from flask_betterauth.plugins import open_api
+
+    test_app = make_app(plugins=[magic_link(), email_otp(), open_api()])
+    response = test_app.app.test_client().get("/api/auth/open-api/generate-schema")
+    paths = response.get_json()["paths"]
+    assert {
+        "/api/auth/sign-in/magic-link",
+        "/api/auth/magic-link/verify",
+        "/api/auth/sign-in/email-otp",
+        "/api/auth/email-otp/send-verification-otp",
+        "/api/auth/email-otp/reset-password",
+    } <= set(paths)
+    assert "/api/auth/email-otp/create-verification-otp" not in paths
