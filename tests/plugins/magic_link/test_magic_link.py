@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -266,3 +267,18 @@ def test_two_factor_user_gets_the_second_step(make_app, outbox, clock, via):
         "http://localhost/home?twoFactorRedirect=true&twoFactorMethods=totp"
     )
     assert len(rows(test_app, "session")) == sessions
+
+
+@SQLITE_ONLY
+def test_one_link_opened_twice_at_once_signs_in_once(make_app, outbox, clock):
+    test_app = make_app(plugins=[magic_link(outbox)])
+    _send(Caller(test_app, "http"))
+    path = f"/api/auth/magic-link/verify?token={outbox.token}"
+
+    def open_link(_: int) -> int:
+        return test_app.app.test_client().get(path).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(open_link, range(4)))
+    assert statuses == [200, 302, 302, 302]
+    assert len(rows(test_app, "session")) == 1 and len(rows(test_app, "user")) == 1
