@@ -250,3 +250,4 @@ def render_alembic(
         *downgrade,
     ]
     return "\n".join(source) + "\n"
+

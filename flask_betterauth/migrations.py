@@ -296,10 +296,8 @@ def _sql_default(column: sa.Column[Any], default: Any) -> Any:
 
 
 def _blocks_inserts(info: Mapping[str, Any]) -> bool:
-    return (
-        not info.get("nullable", True)
-        and info.get("default") is None
-        and not (info.get("autoincrement") is True or info.get("identity") or info.get("computed"))
+    return not info.get("nullable", True) and info.get("default") is None and not (
+        info.get("autoincrement") is True or info.get("identity") or info.get("computed")
     )
 
 
