@@ -9,6 +9,7 @@ a user with two-factor authentication on is asked for the second factor.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,21 @@ from .settings import MagicLinkSettings
 __all__ = ["MagicLinkSettings", "magic_link"]
 
 
+def _arguments(sender: object) -> tuple[str, ...]:
+    """What the app's function is given: ``metadata`` too when it takes four arguments."""
+    names = ("email", "url", "token", "metadata")
+    if not callable(sender):
+        return names[:3]
+    try:
+        parameters = inspect.signature(sender).parameters.values()
+    except (TypeError, ValueError):
+        return names[:3]
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return names
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return names if len(positional) >= 4 else names[:3]
+
+
 def magic_link(
     send_magic_link: Callable[[str, str, str], Any] | bool | None = None,
     *,
@@ -40,9 +56,11 @@ def magic_link(
 ) -> Plugin:
     """Sign in with a link sent by mail (Better Auth's ``magicLink``).
 
-    :param send_magic_link: ``send_magic_link(email, url, token)``, the app's sender; or
-        ``True`` / ``None`` for the built-in sender (template ``magic_link``), which
-        ``None`` uses only when one is configured.
+    :param send_magic_link: ``send_magic_link(email, url, token)``, the app's sender
+        (``send_magic_link(email, url, token, metadata)`` when it takes a fourth argument:
+        the request's ``metadata`` object, ``{}`` without one); or ``True`` / ``None``
+        for the built-in sender (template ``magic_link``), which ``None`` uses only when
+        one is configured.
     :param expires_in: seconds a link works (300).
     :param disable_sign_up: a link to an address without an account redirects with
         ``?error=new_user_signup_disabled`` instead of making the account.
@@ -69,7 +87,7 @@ def magic_link(
                 MAIL,
                 lambda app_options: send_magic_link,
                 {TEMPLATE: "Your sign-in link"},
-                arguments=("email", "url", "token"),
+                arguments=_arguments(send_magic_link),
                 on_by_default=True,
                 loader=PackageLoader("flask_betterauth.plugins.magic_link", "templates"),
             )

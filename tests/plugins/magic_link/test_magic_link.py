@@ -282,3 +282,17 @@ def test_one_link_opened_twice_at_once_signs_in_once(make_app, outbox, clock):
         statuses = sorted(pool.map(open_link, range(4)))
     assert statuses == [200, 302, 302, 302]
     assert len(rows(test_app, "session")) == 1 and len(rows(test_app, "user")) == 1
+
+
+@SQLITE_ONLY
+def test_metadata_reaches_a_sender_that_takes_it(make_app, clock):
+    got: list[tuple[str, dict]] = []
+    test_app = make_app(
+        plugins=[magic_link(lambda email, url, token, meta: got.append((email, meta)))]
+    )
+    caller = Caller(test_app, "http")
+    _send(caller, metadata={"inviteId": "i-1"})
+    _send(caller)
+    assert got == [(ANN, {"inviteId": "i-1"}), (ANN, {})]
+    bad = caller.call("sign_in_magic_link", {"email": ANN, "metadata": "text"})
+    assert bad.status == 400 and bad.json["code"] == "VALIDATION_ERROR"
