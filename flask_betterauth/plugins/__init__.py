@@ -30,10 +30,13 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import find_session as find_session
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..state import AuthState as AuthState
+from ..state import current_state as current_state
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -46,6 +49,7 @@ from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AuthState",
     "BodySchema",
     "Carrier",
     "Context",
@@ -65,15 +69,19 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "anonymous",
     "bearer",
     "check_credential",
+    "current_state",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "find_session",
     "finish_sign_in",
     "iso",
     "jwt",
+    "multi_session",
     "now",
     "open_api",
     "openapi_document",
@@ -93,6 +101,8 @@ _SHIPPED = {
     "username": ".username",
     "bearer": ".bearer",
     "two_factor": ".twofactor",
+    "anonymous": ".anonymous",
+    "multi_session": ".multi_session",
 }
 
 
