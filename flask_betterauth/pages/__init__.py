@@ -35,6 +35,7 @@ from .kit import Done
 from .kit import PageKit
 from .kit import PagesOptions
 from .kit import SignInIdentifier
+from .kit import SignInLink
 from .kit import SignUpField
 from .views import forgot_password
 from .views import reset_password
@@ -51,6 +52,7 @@ __all__ = [
     "PagesOptions",
     "after_sign_in",
     "SignInIdentifier",
+    "SignInLink",
     "SignUpField",
     "call_api",
     "csrf_valid",
