@@ -166,3 +166,37 @@ def test_current_user_and_device_sessions_in_a_view(plugin_app, via):
     with app.test_request_context("/"):
         assert str(current_user) == "None"
         assert app.jinja_env.globals["device_sessions"]() == []
+
+
+def test_login_required_costs_no_more_statements_with_the_plugin(plugin_app, via):
+    """The active account is the session cookie's: multi-session adds no work to a
+    protected view, even in a browser holding several accounts."""
+    if via != "http":
+        pytest.skip("a view is reached over HTTP")
+    import sqlalchemy as sa
+
+    def statements(plugins: list[Any], names: tuple[str, str]) -> int:
+        made = plugin_app(plugins[0], plugins=plugins[1:]) if plugins else None
+        assert made is not None
+        app = made.app.app
+
+        @app.route("/private")
+        @login_required
+        def private() -> str:
+            return str(current_user["email"])
+
+        browser = made.caller()
+        for name in names:
+            sign_up(browser, name)
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.jar.items())
+        seen: list[str] = []
+        with app.app_context():
+            engine = made.app.db.engine
+        sa.event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        page = browser.client.get("/private", headers={"Cookie": cookie})
+        assert page.get_data(as_text=True) == f"{names[1]}@example.com"
+        return len(seen)
+
+    from flask_betterauth.plugins import bearer
+
+    assert statements([multi_session()], ("ann", "bob")) == statements([bearer()], ("cy", "dee"))
