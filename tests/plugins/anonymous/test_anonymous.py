@@ -129,6 +129,13 @@ def test_a_sign_in_held_for_two_factor_does_not_link(plugin_app, order):
     reply = caller.call("sign_in_email", {"email": ANN["email"], "password": PASSWORD})
     assert reply.status == 200 and reply.json["twoFactorRedirect"] is True
     assert guest_id in user_ids(made.app)
+    # The hold expired the guest's cookie (as Better Auth's does): finishing the sign-in
+    # with a backup code starts Ann's session, and the guest stays, unlinked.
+    backup = ann.call("generate_backup_codes", {"password": PASSWORD}).json["backupCodes"][0]
+    finished = caller.call("verify_backup_code", {"code": backup})
+    assert finished.status == 200, finished.json
+    assert caller.call("get_session").json["user"]["email"] == ANN["email"]
+    assert guest_id in user_ids(made.app)
 
 
 def test_delete_anonymous_user(plugin_app):
@@ -150,3 +157,28 @@ def test_delete_anonymous_user_refuses_real_users_and_strangers(plugin_app):
     assert reply.status == 403 and reply.json["code"] == "USER_IS_NOT_ANONYMOUS"
     assert made.caller().call("delete_anonymous_user", {}).status == 401
     assert len(rows(made.app, "user")) == 1
+
+
+@pytest.mark.parametrize("body", [None, {}, {"email": "x@example.com", "isAnonymous": False}])
+def test_sign_in_anonymous_ignores_any_body(plugin_app, body):
+    made = plugin_app(anonymous())
+    reply = made.caller().call("sign_in_anonymous", body)
+    assert reply.status == 200, reply.json
+    assert reply.json["user"]["isAnonymous"] is True
+    assert reply.json["user"]["email"] != "x@example.com"
+
+
+@pytest.mark.parametrize("body", ["guest", 5, [1]])
+def test_sign_in_anonymous_with_a_non_object_body_is_400(plugin_app, body):
+    made = plugin_app(anonymous())
+    reply = made.caller().call("sign_in_anonymous", body)
+    assert reply.status == 400, reply.json
+    assert rows(made.app, "user") == []
+
+
+def test_sign_in_anonymous_has_the_sign_in_rate_limit(make_app, clock):
+    app = make_app(plugins=[anonymous()], rate_limit={"enabled": True})
+    statuses = [Caller(app, "http").call("sign_in_anonymous", {}).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    clock.advance(seconds=11)
+    assert Caller(app, "http").call("sign_in_anonymous", {}).status == 200

@@ -200,3 +200,27 @@ def test_login_required_costs_no_more_statements_with_the_plugin(plugin_app, via
     from flask_betterauth.plugins import bearer
 
     assert statements([multi_session()], ("ann", "bob")) == statements([bearer()], ("cy", "dee"))
+
+
+@pytest.mark.parametrize(
+    "value", ["", "garbage", "abc.def", "x" * 5000, "%FF%FE", "token.%ZZ", "é.signature"]
+)
+def test_junk_multi_cookies_are_ignored(plugin_app, value):
+    made = plugin_app(multi_session())
+    browser = made.caller()
+    ann = sign_up(browser, "ann")
+    browser.jar[MULTI + "junk"] = value
+    listed = browser.call("list_device_sessions")
+    assert listed.status == 200
+    assert [e["user"]["id"] for e in listed.json] == [ann["user"]["id"]]
+    assert browser.call("set_active_session", {"sessionToken": "junk"}).status == 401
+    assert sign_in(browser, "ann").status == 200
+    assert browser.call("sign_out", {}).status == 200
+
+
+@pytest.mark.parametrize("token", ["", " ", "é" * 40, "a" * 10_000, "../x", "A;B=C"])
+def test_odd_session_tokens_are_401(three, token):
+    made, browser, accounts = three
+    for name in ("set_active_session", "revoke_device_session"):
+        reply = browser.call(name, {"sessionToken": token})
+        assert reply.status == 401 and reply.json["code"] == "INVALID_SESSION_TOKEN"
