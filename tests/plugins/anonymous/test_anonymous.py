@@ -73,10 +73,16 @@ def test_a_guest_cannot_sign_in_anonymously_again(plugin_app):
 @HTTP_ONLY
 def test_is_anonymous_cannot_be_set_by_sign_up_and_is_false(plugin_app):
     made = plugin_app(anonymous())
-    reply = made.caller().call("sign_up_email", {**ANN, "isAnonymous": True})
-    assert reply.status in (200, 400)
-    if reply.status == 200:
-        assert reply.json["user"]["isAnonymous"] is False
+    caller = made.caller()
+    reply = caller.call("sign_up_email", {**ANN, "isAnonymous": True})
+    assert reply.status == 200 and reply.json["user"]["isAnonymous"] is False
+    refused = caller.call("update_user", {"isAnonymous": True})
+    assert refused.status == 400 and refused.json["code"] == "FIELD_NOT_ALLOWED"
+    guest_browser = made.caller()
+    guest(guest_browser)
+    refused = guest_browser.call("update_user", {"isAnonymous": False, "name": "Real"})
+    assert refused.status in (200, 400)
+    assert all(row["isAnonymous"] for row in rows(made.app, "user") if row["email"] != ANN["email"])
 
 
 def test_sign_in_by_another_method_links_too(plugin_app):

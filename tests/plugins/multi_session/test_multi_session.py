@@ -228,3 +228,14 @@ def test_odd_session_tokens_are_401(three):
         for name in ("set_active_session", "revoke_device_session"):
             reply = browser.call(name, {"sessionToken": token})
             assert reply.status == 401 and reply.json["code"] == "INVALID_SESSION_TOKEN"
+
+
+def test_the_multi_cookie_has_the_session_cookies_attributes(plugin_app):
+    made = plugin_app(multi_session())
+    reply = made.caller().call("sign_up_email", person("ann"))
+    name = MULTI + reply.json["token"].lower()
+    (line,) = [c for c in reply.set_cookies if c.startswith(name + "=")]
+    (session_line,) = [c for c in reply.set_cookies if c.startswith(TOKEN + "=")]
+    assert line.split(";", 1)[1] == session_line.split(";", 1)[1]
+    assert line.endswith("; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax")
+    assert line.split(";")[0].split("=", 1)[1] == session_line.split(";")[0].split("=", 1)[1]
