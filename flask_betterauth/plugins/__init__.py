@@ -36,11 +36,14 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import find_session as find_session
 from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..state import AuthState as AuthState
+from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
@@ -55,6 +58,7 @@ from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AuthState",
     "BodySchema",
     "Carrier",
     "ConflictError",
@@ -75,21 +79,25 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "anonymous",
     "bearer",
     "check_credential",
     "check_email",
     "check_image_url",
     "check_new_password",
     "current_context",
+    "current_state",
     "email_otp",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "find_session",
     "finish_sign_in",
     "iso",
     "jwt",
     "magic_link",
+    "multi_session",
     "now",
     "open_api",
     "openapi_document",
@@ -115,6 +123,8 @@ _SHIPPED = {
     "two_factor": ".twofactor",
     "magic_link": ".magic_link",
     "email_otp": ".email_otp",
+    "anonymous": ".anonymous",
+    "multi_session": ".multi_session",
 }
 
 
