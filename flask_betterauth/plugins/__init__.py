@@ -77,6 +77,7 @@ __all__ = [
     "now",
     "open_api",
     "openapi_document",
+    "passkey",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
@@ -93,6 +94,7 @@ _SHIPPED = {
     "username": ".username",
     "bearer": ".bearer",
     "two_factor": ".twofactor",
+    "passkey": ".passkey",
 }
 
 
