@@ -30,7 +30,6 @@ from .settings import ERROR_CODES
 from .settings import PLUGIN_ID
 from .settings import PasskeySettings
 from .settings import check_selection
-from .settings import default_rp_id
 from .settings import origins_of
 
 __all__ = ["ERROR_CODES", "PasskeySettings", "passkey"]
@@ -71,7 +70,7 @@ def passkey(
 
     def state(options: Any) -> PasskeySettings:
         return PasskeySettings(
-            rp_id=rp_id or default_rp_id(options.base_url),
+            rp_id=rp_id,
             rp_name=rp_name or options.app_name,
             origins=origins,
             authenticator_selection=selection,

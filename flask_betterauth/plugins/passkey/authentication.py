@@ -58,7 +58,7 @@ def generate_passkey_authentication_options(ctx: Context) -> Any:
     signed_in = ctx.session
     passkeys = rows.of_user(ctx, signed_in.user["id"]) if signed_in is not None else []
     made = generate_authentication_options(
-        rp_id=options.rp_id,
+        rp_id=options.rp_id_for(ctx),
         challenge=challenge.new_challenge(),
         timeout=TIMEOUT_MS,
         allow_credentials=descriptors(passkeys),
@@ -102,7 +102,7 @@ def verify_passkey_authentication(ctx: Context) -> Any:
             credential=credential,
             expected_challenge=base64url_to_bytes(stored["expectedChallenge"]),
             expected_origin=origin,
-            expected_rp_id=options.rp_id,
+            expected_rp_id=options.rp_id_for(ctx),
             credential_public_key=rows.public_key(passkey),
             credential_current_sign_count=int(passkey["counter"] or 0),
             require_user_verification=False,

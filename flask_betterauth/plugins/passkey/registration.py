@@ -81,7 +81,7 @@ def generate_passkey_registration_options(ctx: Context) -> Any:
         "authenticatorAttachment"
     )
     made = generate_registration_options(
-        rp_id=options.rp_id,
+        rp_id=options.rp_id_for(ctx),
         rp_name=options.rp_name,
         user_name=ctx.query.get("name") or label,
         user_display_name=label,
@@ -142,7 +142,7 @@ def verify_passkey_registration(ctx: Context) -> Any:
             credential=credential,
             expected_challenge=base64url_to_bytes(stored["expectedChallenge"]),
             expected_origin=origin,
-            expected_rp_id=options.rp_id,
+            expected_rp_id=options.rp_id_for(ctx),
             require_user_verification=False,
         )
     except Exception:  # noqa: BLE001  (any malformed or refused credential)

@@ -36,7 +36,8 @@ _SELECTION_KEYS = frozenset({"authenticatorAttachment", "residentKey", "userVeri
 class PasskeySettings:
     """The plugin's options, with the app's defaults resolved at ``init_app``.
 
-    :param rp_id: the relying party id (a registrable domain, no scheme or port).
+    :param rp_id: the relying party id (a registrable domain, no scheme or port), or
+        ``None``: the host of the app's base URL (see :meth:`rp_id_for`).
     :param rp_name: the name browsers show.
     :param origins: the origins ``clientDataJSON.origin`` may hold; empty: the request's
         ``Origin`` header, as Better Auth.
@@ -44,10 +45,14 @@ class PasskeySettings:
         ``"preferred"`` in the registration options.
     """
 
-    rp_id: str
+    rp_id: str | None
     rp_name: str
     origins: tuple[str, ...] = ()
     authenticator_selection: Mapping[str, str] = field(default_factory=dict)
+
+    def rp_id_for(self, ctx: Context) -> str:
+        """The RP ID: the option, else the host of the base URL, else ``"localhost"``."""
+        return self.rp_id or default_rp_id(ctx.state.base_url)
 
     def expected_origin(self, ctx: Context) -> str | list[str]:
         """The origin(s) a ceremony must come from: the option, else the ``Origin``
