@@ -5,7 +5,8 @@ Without a session the options name no credential, so the browser offers the
 discoverable passkeys it holds for the RP ID (and autofill can list them); the passkey is
 then found by the credential id the browser sends back. With a session they name that
 user's passkeys. A passkey is itself a strong factor: as in Better Auth, the two-factor
-plugin does not hold this sign-in (its hook covers the password sign-ins only).
+plugin does not hold this sign-in: it is declared ``sign_in=True`` (hooks on every
+sign-in see it) with ``second_factor=True`` (two-factor's hold skips it).
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def generate_passkey_authentication_options(ctx: Context) -> Any:
     "/passkey/verify-authentication",
     body=VerifyAuthenticationBody,
     name="verify_passkey_authentication",
+    sign_in=True,
+    second_factor=True,
 )
 def verify_passkey_authentication(ctx: Context) -> Any:
     """Check an assertion against the challenge and the stored key; start a session."""
