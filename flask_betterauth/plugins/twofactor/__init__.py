@@ -108,7 +108,9 @@ def two_factor(
         id=PLUGIN_ID,
         endpoints=ENDPOINTS,
         schema=SCHEMA,
-        hooks={"after": [Hook(hold_sign_in, matcher=lambda ep: ep.sign_in and not ep.second_factor)]},
+        hooks={
+            "after": [Hook(hold_sign_in, matcher=lambda ep: ep.sign_in and not ep.second_factor)]
+        },
         rate_limit=[
             EndpointRateLimit(frozenset(e.name for e in ENDPOINTS if not e.server_only), 10, 3)
         ],
