@@ -112,7 +112,8 @@ def verify_passkey_authentication(ctx: Context) -> Any:
         )
     except Exception:  # noqa: BLE001  (any malformed or refused assertion)
         raise APIError(400, "AUTHENTICATION_FAILED") from None
-    if not rows.advance_counter(ctx, passkey, verified.new_sign_count):
+    counted = verified.new_sign_count != passkey["counter"]  # both 0: no counter kept
+    if counted and not rows.advance_counter(ctx, passkey, verified.new_sign_count):
         # Another sign-in with this passkey changed the count meanwhile: a cloned
         # authenticator, or the same assertion twice.
         raise APIError(400, "AUTHENTICATION_FAILED")
