@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_betterauth.plugins import Plugin
 
+from . import _requires  # noqa: F401  (first: a clear error without webauthn)
 from .authentication import generate_passkey_authentication_options
 from .authentication import verify_passkey_authentication
 from .manage import delete_passkey
