@@ -72,6 +72,8 @@ class AccountSection:
     :param data: ``data()`` loads what the template shows (called on each render);
         an :class:`~flask_betterauth.APIError` it raises is shown as the section's error.
     :param order: sections are shown by increasing ``order``.
+    :param shown: ``shown()`` tells whether the section is on the page for the current
+        user (a guest's section); always shown without it.
     """
 
     id: str
@@ -80,6 +82,7 @@ class AccountSection:
     actions: Mapping[str, Action] = field(default_factory=dict)
     data: Callable[[], Any] | None = None
     order: int = 100
+    shown: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,19 @@ class SignUpField:
 
 
 @dataclass(frozen=True)
+class SignInLink:
+    """Another way to sign in, linked under the sign-in form ("Email me a sign-in link").
+
+    :param endpoint: the page's endpoint in the blueprint (``"magic_link"``), given
+        ``next``.
+    :param label: the link's words.
+    """
+
+    endpoint: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ExtraPage:
     """A page a plugin adds to the blueprint (``url_for("betterauth_pages.<endpoint>")``)."""
 
@@ -137,6 +153,7 @@ class PageKit:
         self.sign_in_steps: list[SignInStep] = []
         self.sign_in_methods: list[str] = []
         self.sign_in_autocomplete: list[str] = []
+        self.sign_in_links: list[SignInLink] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
         """After the sign-in page's sign-in succeeds, ``step(result)`` may send the browser
@@ -155,6 +172,9 @@ class PageKit:
         (``"webauthn"``: the browser offers passkeys in that field's autofill)."""
         if token not in self.sign_in_autocomplete:
             self.sign_in_autocomplete.append(token)
+    def add_sign_in_link(self, link: SignInLink) -> None:
+        """Link another way to sign in (a plugin's page) under the sign-in form."""
+        self.sign_in_links.append(link)
 
     def add_account_section(self, section: AccountSection) -> None:
         """Show ``section`` on the account page.
