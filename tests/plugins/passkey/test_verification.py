@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from flask_betterauth.plugins import anonymous
 from flask_betterauth.plugins import passkey
 from tests.helpers import Caller
 from tests.helpers import Clock
@@ -318,3 +319,22 @@ def test_update_and_delete_bodies(ann: Caller) -> None:
     )
     assert code(call(pk, "delete_passkey", {})) == (400, "VALIDATION_ERROR")
     assert code(call(pk, "delete_passkey", {"id": 5})) == (400, "VALIDATION_ERROR")
+
+
+def test_a_guest_signing_in_with_a_passkey_is_linked(make_app: Any, clock: Clock) -> None:
+    """With ``anonymous()`` on, a guest's browser signing in with a passkey hands the
+    guest over and deletes it, as after any sign-in (Better Auth links on
+    ``/passkey/verify-authentication`` too): the endpoint is a ``sign_in`` endpoint."""
+    app = make_app(plugins=[passkey(), anonymous()])
+    ann = Caller(app, "http")
+    sign_up(ann)
+    device = Authenticator()
+    assert register(ann, device).status == 200
+    browser = signed_out(ann)
+    guest = call(browser, "sign_in_anonymous", {})
+    assert guest.status == 200, guest.json
+    assert [u["id"] for u in rows(app, "user") if u.get("isAnonymous")] == [
+        guest.json["user"]["id"]
+    ]
+    assert sign_in(browser, device).status == 200
+    assert not [u for u in rows(app, "user") if u.get("isAnonymous")]
