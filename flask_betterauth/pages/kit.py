@@ -172,6 +172,7 @@ class PageKit:
         (``"webauthn"``: the browser offers passkeys in that field's autofill)."""
         if token not in self.sign_in_autocomplete:
             self.sign_in_autocomplete.append(token)
+
     def add_sign_in_link(self, link: SignInLink) -> None:
         """Link another way to sign in (a plugin's page) under the sign-in form."""
         self.sign_in_links.append(link)
