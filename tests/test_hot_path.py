@@ -32,6 +32,7 @@ from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins import magic_link
 from flask_betterauth.plugins import multi_session
 from flask_betterauth.plugins import open_api
+from flask_betterauth.plugins import passkey
 from flask_betterauth.plugins import two_factor
 from flask_betterauth.plugins import username
 from tests.factories import ANN
@@ -130,6 +131,7 @@ def every_plugin() -> list[Any]:
         email_otp(send_verification_otp=_no_mail),
         anonymous(),
         multi_session(),
+        passkey(),
     ]
 
 
