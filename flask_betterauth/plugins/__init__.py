@@ -10,6 +10,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ..access import AccessControl as AccessControl
+from ..access import Authorization as Authorization
+from ..access import PermissionRequest as PermissionRequest
+from ..access import Role as Role
+from ..access import RoleSource as RoleSource
+from ..access import create_access_control as create_access_control
+from ..access import has_permission as has_permission
+from ..access import permission_required as permission_required
+from ..access import split_roles as split_roles
+from ..access import user_has_permission as user_has_permission
 from ..clock import iso as iso
 from ..clock import now as now
 from ..context import Context as Context
@@ -46,6 +56,8 @@ from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AccessControl",
+    "Authorization",
     "BodySchema",
     "Carrier",
     "Context",
@@ -55,10 +67,13 @@ __all__ = [
     "EndpointRateLimit",
     "Hook",
     "MailPurpose",
+    "PermissionRequest",
     "Plugin",
     "RawResponse",
     "Record",
     "Redirect",
+    "Role",
+    "RoleSource",
     "SessionFields",
     "SignedIn",
     "StrictBoolean",
@@ -67,21 +82,26 @@ __all__ = [
     "TruthyFlag",
     "bearer",
     "check_credential",
+    "create_access_control",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
     "finish_sign_in",
+    "has_permission",
     "iso",
     "jwt",
     "now",
     "open_api",
     "openapi_document",
+    "permission_required",
+    "split_roles",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
+    "user_has_permission",
     "username",
 ]
 
