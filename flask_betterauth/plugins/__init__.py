@@ -35,6 +35,7 @@ from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
+from ..password_rules import check_password_length as check_password_length
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
@@ -44,6 +45,7 @@ from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..storage.base import Op as Op
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -67,6 +69,7 @@ __all__ = [
     "EndpointRateLimit",
     "Hook",
     "MailPurpose",
+    "Op",
     "PermissionRequest",
     "Plugin",
     "RawResponse",
@@ -82,6 +85,7 @@ __all__ = [
     "TruthyFlag",
     "bearer",
     "check_credential",
+    "check_password_length",
     "create_access_control",
     "decode_signed",
     "define_error_codes",
@@ -103,6 +107,7 @@ __all__ = [
     "to_wire",
     "user_has_permission",
     "username",
+    "admin",
 ]
 
 
@@ -113,6 +118,7 @@ _SHIPPED = {
     "username": ".username",
     "bearer": ".bearer",
     "two_factor": ".twofactor",
+    "admin": ".admin",
 }
 
 
