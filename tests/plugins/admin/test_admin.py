@@ -56,7 +56,7 @@ def test_create_list_get_update_and_remove(crew: Crew) -> None:
     assert (page2.json["total"], page2.json["offset"]) == (3, 2)
     found = crew.boss.call(
         "list_users",
-        query={"searchValue": "bo", "searchField": "name", "searchOperator": "starts_with"},
+        query={"searchValue": "Bo", "searchField": "name", "searchOperator": "starts_with"},
     )
     assert [u["name"] for u in found.json["users"]] == ["Boss"]
     filtered = crew.boss.call(
