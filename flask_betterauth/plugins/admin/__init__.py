@@ -88,7 +88,9 @@ SCHEMA = {
             },
             "banReason": {"type": "string", "required": False, "input": False},
             "banExpires": {"type": "date", "required": False, "input": False},
-        }
+        },
+        # list-users pages newest first (an admin page's default order).
+        "indexes": ["createdAt"],
     },
     "session": {"fields": {"impersonatedBy": {"type": "string", "required": False}}},
 }
