@@ -36,6 +36,7 @@ from .impersonation import ADMIN_COOKIE
 from .impersonation import impersonate_user
 from .impersonation import stop_impersonating
 from .listing import list_users
+from .pages import add_pages
 from .settings import BANNED_MESSAGE
 from .settings import ERROR_CODES
 from .settings import PLUGIN_ID
@@ -157,4 +158,5 @@ def admin(
         error_codes=ERROR_CODES,
         cookies=(ADMIN_COOKIE,),
         state=lambda options: settings,
+        pages=add_pages,
     )
