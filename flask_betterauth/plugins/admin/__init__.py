@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import Any
 
 from flask_betterauth import BetterAuthError
 from flask_betterauth.plugins import AccessControl
@@ -77,7 +78,7 @@ ENDPOINTS = (
     has_permission,
 )
 
-SCHEMA = {
+SCHEMA: dict[str, dict[str, Any]] = {
     "user": {
         "fields": {
             "role": {"type": "string", "required": False, "input": False, "index": True},
