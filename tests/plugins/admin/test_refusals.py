@@ -336,3 +336,15 @@ def test_banned_users_are_refused_by_every_sign_in_method(
         .status
         == 200
     )
+
+
+def test_users_cannot_give_themselves_a_role_or_lift_a_ban(crew: Crew) -> None:
+    for field, value in (("role", "admin"), ("banned", False), ("banReason", "x")):
+        reply = crew.ann.call("update_user", {field: value})
+        assert reply.status == 400, (field, reply.json)
+    sign_up = crew.caller().call(
+        "sign_up_email",
+        {"name": "Eve", "email": "eve@example.com", "password": PASSWORD, "role": "admin"},
+    )
+    assert sign_up.status == 400
+    assert crew.ann.call("get_session").json["user"]["role"] == "user"
