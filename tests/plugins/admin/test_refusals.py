@@ -1,4 +1,5 @@
-"""Every refusal of the admin endpoints, its exact status and body (SQLite, both faces)."""
+"""Every refusal of the admin endpoints, its exact status and body, the options and the
+smaller flows (SQLite, both faces)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import Clock
 from tests.helpers import build_app
+from tests.helpers import rows
 from tests.helpers import sql
 from tests.plugins.admin.conftest import Crew
 from tests.plugins.admin.conftest import make_crew
@@ -389,3 +391,56 @@ def test_options(make_app: Any, via: str, clock: Clock) -> None:
     assert refused.json == {"message": "Ann is banned", "code": "BANNED_USER"}
     clock.advance(minutes=2)
     assert crew.sign_in("ann@example.com")[1].status == 200
+
+
+# -- the smaller flows, on SQLite only ------------------------------------------------
+
+
+def test_new_users_get_the_default_role_and_admin_fields(crew: Crew) -> None:
+    reply = crew.ann.call("get_session")
+    user = reply.json["user"]
+    assert (user["role"], user["banned"], user["banReason"], user["banExpires"]) == (
+        "user",
+        False,
+        None,
+        None,
+    )
+    assert reply.json["session"]["impersonatedBy"] is None
+
+
+def test_unban_and_permanent_ban(crew: Crew) -> None:
+    banned = crew.boss.call("ban_user", {"userId": crew.ann_id})
+    assert (banned.json["user"]["banReason"], banned.json["user"]["banExpires"]) == (
+        "No reason",
+        None,
+    )
+    assert crew.sign_in("ann@example.com")[1].status == 403
+    unbanned = crew.boss.call("unban_user", {"userId": crew.ann_id})
+    assert unbanned.json["user"]["banned"] is False
+    assert crew.sign_in("ann@example.com")[1].status == 200
+
+
+def test_sessions_and_password(crew: Crew) -> None:
+    listed = crew.boss.call("list_user_sessions", {"userId": crew.ann_id})
+    (session,) = listed.json["sessions"]
+    assert session["userId"] == crew.ann_id
+    assert crew.boss.call("revoke_user_session", {"sessionToken": session["token"]}).json == {
+        "success": True
+    }
+    assert crew.ann.call("get_session").json is None
+    crew.sign_in("ann@example.com")
+    assert crew.boss.call("revoke_user_sessions", {"userId": crew.ann_id}).json == {"success": True}
+    assert not [s for s in rows(crew.app, "session") if s["userId"] == crew.ann_id]
+    changed = crew.boss.call(
+        "set_user_password", {"userId": crew.ann_id, "newPassword": "another-secret"}
+    )
+    assert changed.json == {"status": True}
+    assert crew.sign_in("ann@example.com", PASSWORD)[1].status == 401
+    assert crew.sign_in("ann@example.com", "another-secret")[1].status == 200
+
+
+def test_has_permission(crew: Crew) -> None:
+    ask = {"permissions": {"user": ["ban"]}, "role": "admin"}
+    assert crew.boss.call("user_has_permission", ask).json == {"error": None, "success": True}
+    # The session's user is asked about; the body's role is ignored.
+    assert crew.ann.call("user_has_permission", ask).json == {"error": None, "success": False}
