@@ -9,6 +9,7 @@ import pytest
 
 from flask_betterauth.plugins import admin
 from flask_betterauth.plugins import create_access_control
+from flask_betterauth.plugins import magic_link
 from flask_betterauth.plugins import two_factor
 from flask_betterauth.plugins import username
 from flask_betterauth.plugins.admin import DEFAULT_ROLES
@@ -311,10 +312,12 @@ def test_banned_users_are_refused_by_every_sign_in_method(
     make_app: Any, via: str, clock: Clock
 ) -> None:
     outbox: list[str] = []
+    links: list[str] = []
     app = make_app(
         plugins=[
             admin(),
             username(),
+            magic_link(lambda email, url, token: links.append(token)),
             two_factor(otp_options={"send_otp": lambda u, c: outbox.append(c)}),
         ]
     )
@@ -325,8 +328,16 @@ def test_banned_users_are_refused_by_every_sign_in_method(
     assert (by_name.status, by_name.json["code"]) == (403, "BANNED_USER")
     by_email = crew.sign_in("ann@example.com")[1]
     assert (by_email.status, by_email.json["code"]) == (403, "BANNED_USER")
+    # (Verified: a magic link to an unverified address would first drop her password.)
+    sql(crew.app, 'UPDATE "user" SET "emailVerified" = true WHERE id = :id', id=crew.ann_id)
+    by_link = crew.caller()
+    assert by_link.call("sign_in_magic_link", {"email": "ann@example.com"}).status == 200
+    opened = by_link.call("magic_link_verify", query={"token": links[-1]})
+    assert (opened.status, opened.json["code"]) == (403, "BANNED_USER")
+    assert not by_link.jar
     # With two-factor on, the first step is refused already (no challenge is started).
     assert crew.boss.call("unban_user", {"userId": crew.ann_id}).status == 200
+    clock.advance(seconds=11)  # past the sign-in rate limit's window (3 in 10 s)
     ann = crew.sign_in("ann@example.com")[0]
     assert ann.call("enable_two_factor", {"password": PASSWORD}).status == 200
     sql(crew.app, 'UPDATE "user" SET "twoFactorEnabled" = true WHERE id = :id', id=crew.ann_id)
