@@ -455,3 +455,15 @@ def test_has_permission(crew: Crew) -> None:
     assert crew.boss.call("user_has_permission", ask).json == {"error": None, "success": True}
     # The session's user is asked about; the body's role is ignored.
     assert crew.ann.call("user_has_permission", ask).json == {"error": None, "success": False}
+
+
+def test_has_permission_from_the_server(crew: Crew) -> None:
+    server = Caller(crew.app, "api")  # no session: the server asks (HTTP needs one)
+    ask = {"permissions": {"user": ["ban"]}}
+    assert server.call("user_has_permission", {**ask, "userId": crew.boss_id}).json["success"]
+    assert not server.call("user_has_permission", {**ask, "userId": crew.ann_id}).json["success"]
+    assert server.call("user_has_permission", {**ask, "role": "admin"}).json["success"]
+    ghost = server.call("user_has_permission", {**ask, "userId": "ghost"})
+    assert (ghost.status, ghost.json) == (400, {"message": "user not found"})
+    empty = server.call("user_has_permission", {"permissions": {}, "role": "admin"})
+    assert empty.json == {"error": None, "success": False}
