@@ -261,6 +261,9 @@ class BetterAuth:
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)
         app.add_template_global(user_has_permission, "has_permission")
+        for plugin in plugins:
+            for name, function in plugin.template_globals.items():
+                app.add_template_global(function, name)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         if pages is not None:

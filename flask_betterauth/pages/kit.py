@@ -72,6 +72,8 @@ class AccountSection:
     :param data: ``data()`` loads what the template shows (called on each render);
         an :class:`~flask_betterauth.APIError` it raises is shown as the section's error.
     :param order: sections are shown by increasing ``order``.
+    :param shown: ``shown()`` tells whether the section is on the page for the current
+        user (a guest's section); always shown without it.
     """
 
     id: str
@@ -80,6 +82,7 @@ class AccountSection:
     actions: Mapping[str, Action] = field(default_factory=dict)
     data: Callable[[], Any] | None = None
     order: int = 100
+    shown: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

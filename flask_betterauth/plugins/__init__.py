@@ -47,11 +47,14 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import find_session as find_session
 from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..state import AuthState as AuthState
+from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
 from ..storage.base import Op as Op
 from ..symmetric import DecryptionError as DecryptionError
@@ -68,6 +71,7 @@ from .base import SessionFields as SessionFields
 __all__ = [
     "APIError",
     "AccessControl",
+    "AuthState",
     "Authorization",
     "BodySchema",
     "Carrier",
@@ -94,6 +98,7 @@ __all__ = [
     "TokenSource",
     "TruthyFlag",
     "admin",
+    "anonymous",
     "bearer",
     "check_credential",
     "check_email",
@@ -102,16 +107,19 @@ __all__ = [
     "check_password_length",
     "create_access_control",
     "current_context",
+    "current_state",
     "decode_signed",
     "define_error_codes",
     "email_otp",
     "encode_signed",
     "endpoint",
+    "find_session",
     "finish_sign_in",
     "has_permission",
     "iso",
     "jwt",
     "magic_link",
+    "multi_session",
     "now",
     "open_api",
     "openapi_document",
@@ -141,6 +149,8 @@ _SHIPPED = {
     "admin": ".admin",
     "magic_link": ".magic_link",
     "email_otp": ".email_otp",
+    "anonymous": ".anonymous",
+    "multi_session": ".multi_session",
 }
 
 
