@@ -13,6 +13,7 @@ from flask import Flask
 from flask import Response
 from flask import has_app_context
 
+from .access import user_has_permission
 from .accounts import Accounts
 from .api import API
 from .cli import auth_cli
@@ -259,6 +260,7 @@ class BetterAuth:
         app.register_blueprint(make_blueprint(state))
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)
+        app.add_template_global(user_has_permission, "has_permission")
         for plugin in plugins:
             for name, function in plugin.template_globals.items():
                 app.add_template_global(function, name)
