@@ -1,6 +1,7 @@
 """The app the fault tests serve with gunicorn, configured from the environment.
 
 ``FAULTS_DATABASE_URL`` (PostgreSQL), optional ``FAULTS_REDIS_URL`` (sessions in Redis),
+``FAULTS_SESSIONS_IN_DATABASE`` (a copy of each session in the database too),
 ``FAULTS_STATEMENT_TIMEOUT_MS``, ``FAULTS_POOL_SIZE`` and ``FAULTS_POOL_TIMEOUT``: the
 production settings docs/production.rst recommends, small enough to be hit in a test.
 Hashing is fast (bcrypt cost 4): the tests measure answers, not hashing.
@@ -62,6 +63,8 @@ def create_app(env: Mapping[str, str] | None = None, create_tables: bool = False
         options["secondary_storage"] = RedisStorage.from_url(
             env["FAULTS_REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5
         )
+        if env.get("FAULTS_SESSIONS_IN_DATABASE"):
+            options["session"] = {"store_session_in_database": True}
     BetterAuth().init_app(app, db, **options)
 
     @app.get("/protected")

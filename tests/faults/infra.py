@@ -150,7 +150,11 @@ def request(
         response = connection.getresponse()
         raw = response.read()
         parsed = json.loads(raw) if raw.startswith(b"{") else None
-        return response.status, parsed, {k.lower(): v for k, v in response.getheaders()}
+        headers: dict[str, str] = {}
+        for name, value in response.getheaders():  # repeated headers: one per line
+            name = name.lower()
+            headers[name] = f"{headers[name]}\n{value}" if name in headers else value
+        return response.status, parsed, headers
     except TimeoutError:
         return -1, None, {}
     except (ConnectionError, http.client.HTTPException, OSError):

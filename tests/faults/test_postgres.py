@@ -104,8 +104,9 @@ def test_slow_statements_time_out(served: Gunicorn, pg: RestartablePostgreSQL) -
 
 
 def test_pool_exhausted_then_served(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
-    """Four requests, two pooled connections, a short lock: the extra requests queue for
-    the pool and are all served (a long lock is the test above: 503s, never a hang)."""
+    """Four requests, two pooled connections (one per worker), a short lock: requests
+    beyond the pool queue for a connection and are all served (a long lock is the test
+    above: 503s after statement_timeout or pool_timeout, never a hang)."""
     results: list[int] = []
 
     def sign_up(n: int) -> None:
@@ -116,10 +117,10 @@ def test_pool_exhausted_then_served(served: Gunicorn, pg: RestartablePostgreSQL)
         threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        with pg.connect(DBNAME) as conn:  # both pooled connections wait on the lock
+        with pg.connect(DBNAME) as conn:  # a pooled connection waits on the lock
             eventually(
-                lambda: sum(w == "Lock" for _, w in app_connections(conn, DBNAME)) == POOLED,
-                "two requests waiting on the lock",
+                lambda: any(w == "Lock" for _, w in app_connections(conn, DBNAME)),
+                "a request waiting on the lock",
             )
         time.sleep(0.3)  # the other two queue for the pool meanwhile (pool_timeout 1 s)
     for thread in threads:
@@ -141,11 +142,12 @@ def test_worker_killed_mid_sign_up(served: Gunicorn, pg: RestartablePostgreSQL) 
         threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(2)]
         for thread in threads:
             thread.start()
-        with pg.connect(DBNAME) as conn:  # both users inserted, accounts waiting
+        with pg.connect(DBNAME) as conn:  # a user inserted, its account waiting
             eventually(
-                lambda: sum(w == "Lock" for _, w in app_connections(conn, DBNAME)) == POOLED,
-                "two sign-ups waiting to write their accounts",
+                lambda: any(w == "Lock" for _, w in app_connections(conn, DBNAME)),
+                "a sign-up waiting to write its account",
             )
+        time.sleep(0.2)  # the other reaches the lock too, or waits for its worker's pool
         assert served.kill_workers()
         for thread in threads:
             thread.join(HANG_BOUND)
