@@ -263,6 +263,9 @@ class BetterAuth:
         for error_class in handled_classes(app.config.get("SQLALCHEMY_DATABASE_URI")):
             app.register_error_handler(error_class, _database_unavailable)
         app.context_processor(template_context)
+        for plugin in plugins:
+            for name, function in plugin.template_globals.items():
+                app.add_template_global(function, name)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         if pages is not None:
