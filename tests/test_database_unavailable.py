@@ -131,3 +131,20 @@ def test_handled_classes_include_the_drivers() -> None:
     assert handled_classes(None) == (
         sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
     )  # fmt: skip
+
+
+def test_no_pooled_connection_within_pool_timeout(db_file: Path) -> None:
+    """Every pooled connection taken (here: held by the test) for longer than
+    ``pool_timeout``: 503 with a code, not a wait without end; served once one is free."""
+    options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.1}
+    built = build_app(f"sqlite:///{db_file}", {"SQLALCHEMY_ENGINE_OPTIONS": options})
+    caller = Caller(built, "http")
+    with built.app.app_context():
+        held = built.db.engine.connect()
+        try:
+            reply = caller.call("sign_up_email", ANN)
+        finally:
+            held.close()
+    assert (reply.status, reply.json) == (503, UNAVAILABLE)
+    assert reply.headers["Retry-After"] == "1"
+    assert caller.call("sign_up_email", ANN).status == 200
