@@ -107,6 +107,15 @@ def _sa_column(table: Table, col: Column, tables: dict[str, Table]) -> sa.Column
     )
 
 
+#: Names a declarative class keeps for itself: a field called so (the organization
+#: table's ``metadata``) is the class attribute ``<name>_``; its column key stays the name.
+_RESERVED = frozenset({"metadata", "registry", "query", "query_class"})
+
+
+def _attribute(name: str) -> str:
+    return f"{name}_" if name in _RESERVED else name
+
+
 def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
     attrs: dict[str, Any] = {
         "__tablename__": table.table_name,
@@ -115,7 +124,7 @@ def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
     }
     indexes = []
     for col in table.columns.values():
-        attrs[col.name] = _sa_column(table, col, tables)
+        attrs[_attribute(col.name)] = _sa_column(table, col, tables)
         if col.index and not col.unique:
             indexes.append(sa.Index(f"{table.table_name}_{col.column}_idx", col.name))
     attrs["__table_args__"] = tuple(indexes)

@@ -214,8 +214,12 @@ class Mailer:
         token: str,
         expires_in: int,
         new_email: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         """Send the ``purpose`` mail (template ``kind``) about ``user`` to ``user.email``.
+
+        ``extra`` adds values to the built-in templates' context (a plugin's own mail:
+        the organization an invitation is to); the app's function does not get them.
 
         :raises APIError: 503 ``EMAIL_SEND_FAILED`` when it could not be sent, or the
             ``APIError`` the app's function raised.
@@ -225,7 +229,7 @@ class Mailer:
             raise BetterAuthError(f"no sender for {purpose} mail")
         try:
             if channel == BUILT_IN:
-                self._send_built_in(kind, user, url, token, expires_in, new_email)
+                self._send_built_in(kind, user, url, token, expires_in, new_email, extra)
             elif callable(channel):
                 values = {"user": user, "url": url, "token": token, "new_email": new_email}
                 channel(*(values[name] for name in self.purposes[purpose].arguments))
@@ -243,6 +247,7 @@ class Mailer:
         token: str,
         expires_in: int,
         new_email: str | None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         assert self.sender is not None
         to = str(user["email"])
@@ -255,5 +260,6 @@ class Mailer:
             new_email=new_email,
             expires_in=expires_in,
             expires_text=_duration(expires_in),
+            **(extra or {}),
         )
         self.sender.send(Mail(kind, to, subject, text, html, url, token))

@@ -30,10 +30,13 @@ from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..storage.base import ConflictError as ConflictError
+from ..storage.base import Op as Op
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -49,12 +52,14 @@ __all__ = [
     "BodySchema",
     "Carrier",
     "Context",
+    "ConflictError",
     "CookieSpec",
     "DecryptionError",
     "Endpoint",
     "EndpointRateLimit",
     "Hook",
     "MailPurpose",
+    "Op",
     "Plugin",
     "RawResponse",
     "Record",
@@ -76,7 +81,9 @@ __all__ = [
     "jwt",
     "now",
     "open_api",
+    "organization",
     "openapi_document",
+    "reissue_cookies",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
@@ -93,6 +100,7 @@ _SHIPPED = {
     "username": ".username",
     "bearer": ".bearer",
     "two_factor": ".twofactor",
+    "organization": ".organization",
 }
 
 
