@@ -3,6 +3,7 @@ invitations the app's mail function received."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -13,6 +14,7 @@ from flask_betterauth.plugins import organization
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import TestApp
+from tests.helpers import build_app
 
 #: Run a test on SQLite only (the refusals; the central flows run on both databases).
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -31,6 +33,29 @@ class Invitations:
 @pytest.fixture
 def invitations() -> Invitations:
     return Invitations()
+
+
+@pytest.fixture(scope="module")
+def shared_parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestApp, Invitations]]:
+    """One SQLite app per module (building one costs more than most tests), with its
+    invitation outbox; :func:`fresh_org_app` empties it before each test."""
+    outbox = Invitations()
+    url = f"sqlite:///{tmp_path_factory.mktemp('orgs')}/auth.sqlite"
+    test_app = build_app(url, plugins=[organization(send_invitation_email=outbox)])
+    yield test_app, outbox
+    with test_app.app.app_context():
+        test_app.db.engine.dispose()
+
+
+@pytest.fixture
+def fresh_org_app(shared_parts: tuple[TestApp, Invitations], clock: Any) -> TestApp:
+    """The module's shared app, every table emptied (as new, without building it)."""
+    test_app, outbox = shared_parts
+    outbox.sent.clear()
+    with test_app.app.app_context(), test_app.db.engine.begin() as conn:
+        for table in reversed(test_app.db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    return test_app
 
 
 @pytest.fixture
