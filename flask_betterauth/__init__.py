@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from .access import create_access_control as create_access_control
+from .access import has_permission as has_permission
+from .access import permission_required as permission_required
 from .api import APIResponse as APIResponse
 from .errors import ERROR_CODES as ERROR_CODES
 from .errors import APIError as APIError
@@ -11,6 +14,9 @@ from .extension import BetterAuth as BetterAuth
 from .glue import current_session as current_session
 from .glue import current_user as current_user
 from .glue import login_required as login_required
+from .membership import current_member as current_member
+from .membership import current_organization as current_organization
+from .membership import organization_required as organization_required
 from .records import Record as Record
 
 __all__ = [
@@ -21,7 +27,13 @@ __all__ = [
     "BetterAuthError",
     "NotBuiltError",
     "Record",
+    "current_member",
+    "current_organization",
     "current_session",
+    "create_access_control",
     "current_user",
+    "has_permission",
     "login_required",
+    "organization_required",
+    "permission_required",
 ]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask import Response
 from flask import has_app_context
 
+from .access import user_has_permission
 from .accounts import Accounts
 from .api import API
 from .cli import auth_cli
@@ -32,6 +33,7 @@ from .http import make_blueprint
 from .logs import configure_logger
 from .mail.mailer import Mailer
 from .maintenance import cleanup_expired
+from .membership import organization_context
 from .models import Models
 from .models import build_models
 from .options import Options
@@ -259,6 +261,8 @@ class BetterAuth:
         app.register_blueprint(make_blueprint(state))
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)
+        app.context_processor(organization_context)
+        app.add_template_global(user_has_permission, "has_permission")
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         if pages is not None:

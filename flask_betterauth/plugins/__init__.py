@@ -10,6 +10,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ..access import AccessControl as AccessControl
+from ..access import Authorization as Authorization
+from ..access import PermissionRequest as PermissionRequest
+from ..access import Role as Role
+from ..access import RoleSource as RoleSource
+from ..access import create_access_control as create_access_control
+from ..access import has_permission as has_permission
+from ..access import permission_required as permission_required
+from ..access import split_roles as split_roles
+from ..access import user_has_permission as user_has_permission
 from ..clock import iso as iso
 from ..clock import now as now
 from ..context import Context as Context
@@ -25,6 +35,7 @@ from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
+from ..password_rules import check_password_length as check_password_length
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
@@ -49,6 +60,8 @@ from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AccessControl",
+    "Authorization",
     "BodySchema",
     "Carrier",
     "Context",
@@ -60,10 +73,13 @@ __all__ = [
     "Hook",
     "MailPurpose",
     "Op",
+    "PermissionRequest",
     "Plugin",
     "RawResponse",
     "Record",
     "Redirect",
+    "Role",
+    "RoleSource",
     "SessionFields",
     "SignedIn",
     "StrictBoolean",
@@ -72,11 +88,14 @@ __all__ = [
     "TruthyFlag",
     "bearer",
     "check_credential",
+    "check_password_length",
+    "create_access_control",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
     "finish_sign_in",
+    "has_permission",
     "iso",
     "jwt",
     "now",
@@ -84,12 +103,16 @@ __all__ = [
     "organization",
     "openapi_document",
     "reissue_cookies",
+    "permission_required",
+    "split_roles",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
+    "user_has_permission",
     "username",
+    "admin",
 ]
 
 
@@ -101,6 +124,7 @@ _SHIPPED = {
     "bearer": ".bearer",
     "two_factor": ".twofactor",
     "organization": ".organization",
+    "admin": ".admin",
 }
 
 

@@ -18,13 +18,14 @@ from flask_betterauth import BetterAuthError
 from flask_betterauth import NotBuiltError
 from flask_betterauth.plugins import MailPurpose
 from flask_betterauth.plugins import Plugin
+from flask_betterauth.plugins import Role
 
 from . import invite_endpoints as invites
 from . import member_endpoints as members
 from . import org_endpoints as orgs
 from .roles import DEFAULT_ROLES
 from .roles import DEFAULT_STATEMENTS
-from .roles import Role
+from .roles import default_ac
 from .schema import SCHEMA
 from .settings import ERROR_CODES
 from .settings import HOOK_NAMES
@@ -33,7 +34,7 @@ from .settings import INVITATION_TEMPLATE
 from .settings import PLUGIN_ID
 from .settings import OrganizationSettings
 
-__all__ = ["DEFAULT_ROLES", "DEFAULT_STATEMENTS", "Role", "organization"]
+__all__ = ["DEFAULT_ROLES", "DEFAULT_STATEMENTS", "default_ac", "organization"]
 
 ENDPOINTS = (
     orgs.create_organization,
@@ -75,7 +76,7 @@ def organization(
     disable_organization_deletion: bool = False,
     send_invitation_email: Callable[[Mapping[str, Any]], Any] | bool | None = None,
     invitation_url: str = "/auth/accept-invitation/{id}",
-    roles: Mapping[str, Any] | None = None,
+    roles: Mapping[str, Role] | None = None,
     organization_hooks: Mapping[str, Callable[..., Any]] | None = None,
     teams: Mapping[str, Any] | None = None,
 ) -> Plugin:
@@ -99,9 +100,9 @@ def organization(
         mail sender (template ``betterauth/mail/organization_invitation``).
     :param invitation_url: the link mailed; ``{id}`` is replaced by the invitation id,
         a path gets the app's origin (default: the ready-made accept page).
-    :param roles: ``{name: role}``; default ``owner``, ``admin``, ``member``. A role is a
-        :class:`Role` or an object with ``authorize(permissions)`` (the access-control
-        module's roles).
+    :param roles: ``{name: role}``; default ``owner``, ``admin``, ``member``
+        (:data:`DEFAULT_ROLES`). Roles are made with the access-control module
+        (``create_access_control(statements).new_role({...})``, or ``default_ac``).
     :param organization_hooks: ``{"before_create_organization": fn, ...}`` (see
         :data:`~flask_betterauth.plugins.organization.settings.HOOK_NAMES`); each
         gets one mapping; a ``before_*`` hook may return ``{"data": {...}}``.

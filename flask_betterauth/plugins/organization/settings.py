@@ -10,8 +10,10 @@ from dataclasses import field
 from typing import Any
 
 from flask_betterauth.plugins import Context
+from flask_betterauth.plugins import Record
+from flask_betterauth.plugins import Role
 
-from .roles import Role
+from . import roles
 
 PLUGIN_ID = "organization"
 INVITATION_MAIL = "organization-invitation"
@@ -125,6 +127,23 @@ class OrganizationSettings:
     send_invitation_email: Callable[..., Any] | bool | None = None
     invitation_url: str = "/auth/accept-invitation/{id}"
     organization_hooks: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def active_membership(self, state: Any, session: Record) -> tuple[Record, Record] | None:
+        """``(organization, member)`` of the session's active organization, or ``None``
+        (what ``current_organization`` and ``current_member`` show)."""
+        org_id = session.get("activeOrganizationId")
+        if not org_id:
+            return None
+        adapter = state.adapter
+        member = adapter.find_one("member", {"organizationId": org_id, "userId": session["userId"]})
+        org = adapter.find_one("organization", {"id": org_id}) if member else None
+        if member is None or org is None:
+            return None
+        return Record(org), Record(member)
+
+    def member_has_permission(self, member: Record, permissions: Any) -> bool:
+        """Whether ``member``'s roles grant ``permissions``."""
+        return roles.allows(self.roles, member.get("role"), permissions)
 
     def hook(self, name: str, **data: Any) -> Any:
         """Run the app's organization hook ``name`` with ``data``; what it returned."""

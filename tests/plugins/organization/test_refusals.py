@@ -553,9 +553,9 @@ def test_organization_hooks_see_and_change_writes(make_app, via, clock):
 @sqlite_only
 def test_custom_roles(make_app, via, clock):
     from flask_betterauth.plugins.organization import DEFAULT_ROLES
-    from flask_betterauth.plugins.organization import Role
+    from flask_betterauth.plugins.organization import default_ac
 
-    roles = {**DEFAULT_ROLES, "billing": Role({"invitation": ("create",)})}
+    roles = {**DEFAULT_ROLES, "billing": default_ac.new_role({"invitation": ["create"]})}
     test_app = make_app(plugins=[organization(roles=roles)])
     ann = person(test_app, via, "ann")
     bob = person(test_app, via, "bob")
