@@ -23,6 +23,7 @@ from flask_betterauth.plugins import Role
 from . import invite_endpoints as invites
 from . import member_endpoints as members
 from . import org_endpoints as orgs
+from .pages import register as register_pages
 from .roles import DEFAULT_ROLES
 from .roles import DEFAULT_STATEMENTS
 from .roles import default_ac
@@ -147,4 +148,5 @@ def organization(
             )
         ],
         state=lambda options: settings,
+        pages=register_pages,
     )
