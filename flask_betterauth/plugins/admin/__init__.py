@@ -8,6 +8,7 @@ session; and the roles :func:`~flask_betterauth.permission_required` checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 
@@ -15,6 +16,7 @@ from flask_betterauth import BetterAuthError
 from flask_betterauth.plugins import AccessControl
 from flask_betterauth.plugins import Hook
 from flask_betterauth.plugins import Plugin
+from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import Role
 
 from .access import ADMIN_ROLE as ADMIN_ROLE
@@ -86,7 +88,9 @@ SCHEMA = {
             },
             "banReason": {"type": "string", "required": False, "input": False},
             "banExpires": {"type": "date", "required": False, "input": False},
-        }
+        },
+        # list-users pages newest first (an admin page's default order).
+        "indexes": ["createdAt"],
     },
     "session": {"fields": {"impersonatedBy": {"type": "string", "required": False}}},
 }
@@ -103,7 +107,7 @@ def admin(
     allow_impersonating_admins: bool = False,
     default_ban_reason: str | None = None,
     default_ban_expires_in: int | None = None,
-    banned_user_message: str = BANNED_MESSAGE,
+    banned_user_message: str | Callable[[Record], str] = BANNED_MESSAGE,
 ) -> Plugin:
     """Manage users from an admin account.
 
@@ -119,7 +123,8 @@ def admin(
     :param allow_impersonating_admins: let admins impersonate admins.
     :param default_ban_reason: the reason of a ban given none (``"No reason"``).
     :param default_ban_expires_in: seconds a ban given no expiry lasts (none: for good).
-    :param banned_user_message: the message a banned user's sign-in gets.
+    :param banned_user_message: the message a banned user's sign-in gets, or
+        ``message(user) -> str``.
     :raises BetterAuthError: for an admin role not among ``roles``.
     """
     del ac

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import now
@@ -26,16 +28,17 @@ def database_hooks(settings: AdminSettings) -> dict[str, Any]:
         return {"data": {"role": settings.default_role}}
 
     def refuse_banned(session: dict[str, Any], ctx: Context | None) -> None:
-        if ctx is None:
-            return
-        user = ctx.users.find_by_id(session["userId"])
+        users = ctx.users if ctx is not None else current_app.extensions["betterauth"].users
+        user = users.find_by_id(session["userId"])
         if user is None or not user.get("banned"):
             return
         expires = user.get("banExpires")
         if expires is not None and expires < now():
-            ctx.users.update(user, {"banned": False, "banReason": None, "banExpires": None})
+            users.update(user, {"banned": False, "banReason": None, "banExpires": None})
             return
-        raise APIError(403, "BANNED_USER", settings.banned_user_message)
+        message = settings.banned_user_message
+        text = message(user) if callable(message) else message
+        raise APIError(403, "BANNED_USER", text)
 
     return {
         "user": {"create": {"before": default_role}},

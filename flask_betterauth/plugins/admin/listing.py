@@ -12,6 +12,7 @@ from marshmallow.validate import OneOf
 from flask_betterauth.plugins import BodySchema
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Op
+from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 
@@ -129,7 +130,7 @@ def list_users(ctx: Context) -> dict[str, Any]:
     except Exception:  # Better Auth swallows every adapter error here.
         logger.debug("list-users: query failed", exc_info=True)
         return {"users": [], "total": 0}
-    result: dict[str, Any] = {"users": [ctx.user_json(row) for row in rows], "total": total}
+    result: dict[str, Any] = {"users": [ctx.user_json(Record(row)) for row in rows], "total": total}
     if limit is not None:
         result["limit"] = limit
     if offset is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ class AdminSettings:
     allow_impersonating_admins: bool
     default_ban_reason: str | None
     default_ban_expires_in: int | None
-    banned_user_message: str
+    banned_user_message: str | Callable[[Record], str]
 
     def allows(self, user_id: str | None, role: str | None, permissions: PermissionRequest) -> bool:
         """Better Auth's ``hasPermission``: an id in ``admin_user_ids`` may do anything;

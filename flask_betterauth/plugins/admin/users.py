@@ -81,6 +81,9 @@ def create_user(ctx: Context) -> dict[str, Any]:
     )
     for key in ("email", "name", "createdAt", "updatedAt"):
         extra.pop(key, None)
+    for column in table.additional:
+        if column.name not in extra and column.default is not None:
+            extra[column.name] = column.default() if callable(column.default) else column.default
     user = ctx.users.new(email, body["name"], **extra)
     password_hash = ctx.state.hasher.hash(password) if password else None
     try:

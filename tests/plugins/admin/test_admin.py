@@ -145,9 +145,7 @@ def test_sessions_and_password(crew: Crew) -> None:
     }
     assert crew.ann.call("get_session").json is None
     crew.sign_in("ann@example.com")
-    assert crew.boss.call("revoke_user_sessions", {"userId": crew.ann_id}).json == {
-        "success": True
-    }
+    assert crew.boss.call("revoke_user_sessions", {"userId": crew.ann_id}).json == {"success": True}
     assert not [s for s in rows(crew.app, "session") if s["userId"] == crew.ann_id]
     changed = crew.boss.call(
         "set_user_password", {"userId": crew.ann_id, "newPassword": "another-secret"}
