@@ -127,6 +127,9 @@ def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
         attrs[_attribute(col.name)] = _sa_column(table, col, tables)
         if col.index and not col.unique:
             indexes.append(sa.Index(f"{table.table_name}_{col.column}_idx", col.name))
+    for keys in table.composite_indexes:
+        names = "_".join(table.column(key).column for key in keys)
+        indexes.append(sa.Index(f"{table.table_name}_{names}_idx", *keys))
     attrs["__table_args__"] = tuple(indexes)
     return type(_class_name(table.name), (db.Model,), attrs)
 
@@ -143,7 +146,12 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
     """
     key = tuple(
         sorted(
-            (name, t.table_name, tuple(_signature(c) for c in t.columns.values()))
+            (
+                name,
+                t.table_name,
+                tuple(_signature(c) for c in t.columns.values()),
+                t.composite_indexes,
+            )
             for name, t in tables.items()
         )
     )

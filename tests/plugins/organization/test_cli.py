@@ -38,6 +38,15 @@ def test_generate_and_migrate_know_the_organization_schema(database_url):
         assert "activeOrganizationId" in {c["name"] for c in inspector.get_columns("session")}
         member_indexes = {i["name"] for i in inspector.get_indexes("member")}
         assert {"member_organizationId_idx", "member_userId_idx"} <= member_indexes
+        composite = {
+            i["name"]: i["column_names"]
+            for i in inspector.get_indexes("member")
+            if len(i["column_names"]) > 1
+        }
+        assert composite == {
+            "member_organizationId_createdAt_idx": ["organizationId", "createdAt"],
+            "member_organizationId_role_idx": ["organizationId", "role"],
+        }
         invitation_indexes = {i["name"] for i in inspector.get_indexes("invitation")}
         assert {"invitation_organizationId_idx", "invitation_email_idx"} <= invitation_indexes
         targets = {f["referred_table"] for f in inspector.get_foreign_keys("member")}
