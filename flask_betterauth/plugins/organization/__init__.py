@@ -15,7 +15,6 @@ from typing import Any
 from jinja2 import PackageLoader
 
 from flask_betterauth import BetterAuthError
-from flask_betterauth import NotBuiltError
 from flask_betterauth.plugins import MailPurpose
 from flask_betterauth.plugins import Plugin
 from flask_betterauth.plugins import Role
@@ -27,15 +26,17 @@ from .pages import register as register_pages
 from .roles import DEFAULT_ROLES
 from .roles import DEFAULT_STATEMENTS
 from .roles import default_ac
-from .schema import SCHEMA
+from .schema import schema_with
 from .settings import ERROR_CODES
 from .settings import HOOK_NAMES
 from .settings import INVITATION_MAIL
 from .settings import INVITATION_TEMPLATE
 from .settings import PLUGIN_ID
 from .settings import OrganizationSettings
+from .settings import TeamOptions
+from .teams import ENDPOINTS as team_endpoints
 
-__all__ = ["DEFAULT_ROLES", "DEFAULT_STATEMENTS", "default_ac", "organization"]
+__all__ = ["DEFAULT_ROLES", "DEFAULT_STATEMENTS", "TeamOptions", "default_ac", "organization"]
 
 ENDPOINTS = (
     orgs.create_organization,
@@ -107,11 +108,12 @@ def organization(
     :param organization_hooks: ``{"before_create_organization": fn, ...}`` (see
         :data:`~flask_betterauth.plugins.organization.settings.HOOK_NAMES`); each
         gets one mapping; a ``before_*`` hook may return ``{"data": {...}}``.
-    :param teams: teams are not built yet: ``{"enabled": True}`` raises
-        :class:`~flask_betterauth.NotBuiltError`.
+    :param teams: ``{"enabled": True, "maximum_teams": None,
+        "maximum_members_per_team": None, "allow_removing_all_teams": False,
+        "default_team": {"enabled": True}}`` (:class:`TeamOptions`): teams in each
+        organization and an active team on the session.
     """
-    if teams and teams.get("enabled"):
-        raise NotBuiltError("organization teams are not built yet")
+    team_options = TeamOptions.parse(teams)
     hooks = dict(organization_hooks or {})
     unknown = set(hooks) - set(HOOK_NAMES)
     if unknown:
@@ -133,11 +135,12 @@ def organization(
         send_invitation_email=send_invitation_email,
         invitation_url=invitation_url,
         organization_hooks=hooks,
+        teams=team_options,
     )
     return Plugin(
         id=PLUGIN_ID,
-        endpoints=ENDPOINTS,
-        schema=SCHEMA,
+        endpoints=ENDPOINTS + (team_endpoints if team_options.enabled else ()),
+        schema=schema_with(teams=team_options.enabled),
         error_codes=ERROR_CODES,
         mail_purposes=[
             MailPurpose(

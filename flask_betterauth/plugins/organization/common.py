@@ -83,3 +83,14 @@ class PermissionsField(fields.Field):  # type: ignore[type-arg]
         ):
             raise ValidationError("Invalid input: expected {resource: [action, ...]}")
         return value
+
+
+class TeamIdsField(fields.Field):  # type: ignore[type-arg]
+    """A team id or a list of them."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        raise ValidationError("Invalid input: expected string or array of strings")

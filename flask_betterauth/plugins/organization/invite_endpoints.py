@@ -18,12 +18,15 @@ from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
 
 from . import store
+from . import teams
 from .common import RoleField
+from .common import TeamIdsField
 from .common import can
 from .common import check_roles
 from .common import is_creator
 from .schema import INVITATION
 from .schema import MEMBER
+from .schema import TEAM_MEMBER
 from .settings import INVITATION_MAIL
 from .settings import INVITATION_TEMPLATE
 from .settings import settings
@@ -40,7 +43,7 @@ class InviteBody(BodySchema):
     role = RoleField(required=True)
     organizationId = StrictString()
     resend = StrictBoolean()
-    teamId = StrictString()
+    teamId = TeamIdsField()
 
 
 class InvitationIdBody(BodySchema):
@@ -126,8 +129,6 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    if ctx.body.get("teamId"):
-        raise APIError(400, None, "Teams are not built yet in flask-betterauth")
     member = store.require_member(ctx, org_id, user["id"], 400, "MEMBER_NOT_FOUND")
     if not can(ctx, member, {"invitation": ["create"]}):
         raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION")
@@ -140,6 +141,7 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     org = store.find_org(ctx, org_id)
     if org is None:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
+    team_ids = _team_ids(ctx, org_id)
     expires = now() + timedelta(seconds=options.invitation_expires_in)
     pending = [
         row for row in store.pending_invitations(ctx, org_id, email) if row["expiresAt"] > now()
@@ -166,6 +168,8 @@ def invite_member(ctx: Context) -> dict[str, Any]:
         "createdAt": now(),
         "inviterId": user["id"],
     }
+    if team_ids:
+        values["teamId"] = ",".join(team_ids)
     values = options.changed(
         "before_create_invitation", values, invitation=values, inviter=user, organization=org
     )
@@ -173,6 +177,30 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     _send(ctx, invitation, org, (member, user))
     options.hook("after_create_invitation", invitation=invitation, inviter=user, organization=org)
     return store.invitation_wire(ctx, invitation)
+
+
+def _team_ids(ctx: Context, org_id: str) -> list[str]:
+    """The body's ``teamId`` (one or a list), each a team of ``org_id``.
+
+    :raises APIError: 400 ``INVALID_TEAM_ID`` for an id with a comma, ``TEAM_NOT_FOUND``.
+    """
+    given = ctx.body.get("teamId")
+    if not given:
+        return []
+    options = settings(ctx).teams
+    if not options.enabled:
+        raise APIError(400, None, "Teams are not enabled")
+    ids = [given] if isinstance(given, str) else list(given)
+    if any("," in team_id for team_id in ids):
+        raise APIError(400, "INVALID_TEAM_ID")
+    for team_id in ids:
+        team = teams.find_team(ctx, team_id, org_id)
+        if team is None:
+            raise APIError(400, "TEAM_NOT_FOUND")
+        limit = options.maximum_members_per_team
+        if limit is not None and ctx.adapter.count(TEAM_MEMBER, {"teamId": team_id}) >= limit:
+            raise APIError(403, "TEAM_MEMBER_LIMIT_REACHED")
+    return ids
 
 
 def _recipient(ctx: Context, invitation: dict[str, Any] | None, message: str | None = None) -> Any:
@@ -211,6 +239,15 @@ def accept_invitation(ctx: Context) -> dict[str, Any]:
             member = store.create_member(ctx, values)
     options.hook("after_add_member", member=member, user=user, organization=org)
     store.set_active(ctx, org_id, reissue=False)
+    team_ids = str(invitation.get("teamId") or "").split(",") if options.teams.enabled else []
+    team_ids = [team_id for team_id in team_ids if team_id]
+    for team_id in team_ids:
+        team = teams.find_team(ctx, team_id, org_id)
+        if team is None:
+            raise APIError(400, "TEAM_NOT_FOUND")
+        teams.add_team_member(ctx, team, user["id"])
+    if len(team_ids) == 1:
+        teams.set_active_team(ctx, team_ids[0], reissue=False)
     options.hook(
         "after_accept_invitation", invitation=invitation, member=member, user=user, organization=org
     )

@@ -13,6 +13,7 @@ from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 
 from . import store
+from . import teams
 from .common import RoleField
 from .common import check_roles
 from .common import is_creator
@@ -141,7 +142,9 @@ def remove_member(ctx: Context) -> dict[str, Any]:
     options = settings(ctx)
     removed_user = ctx.users.find_by_id(target["userId"])
     options.hook("before_remove_member", member=target, user=removed_user, organization=org)
-    ctx.adapter.delete_many(MEMBER, {"id": target["id"]})
+    with ctx.adapter.transaction():
+        ctx.adapter.delete_many(MEMBER, {"id": target["id"]})
+        teams.drop_from_teams(ctx, org_id, target["userId"])
     if target["userId"] == user["id"]:
         store.clear_active_if(ctx, org_id)
     options.hook("after_remove_member", member=target, user=removed_user, organization=org)
@@ -253,7 +256,9 @@ def leave_organization(ctx: Context) -> dict[str, Any]:
     member = store.require_member(ctx, org_id, user["id"], 400, MEMBER_NOT_FOUND)
     if is_creator(ctx, member.get("role")) and _owners(ctx, org_id) <= 1:
         raise APIError(400, ONLY_OWNER)
-    ctx.adapter.delete_many(MEMBER, {"id": member["id"]})
+    with ctx.adapter.transaction():
+        ctx.adapter.delete_many(MEMBER, {"id": member["id"]})
+        teams.drop_from_teams(ctx, org_id, user["id"])
     store.clear_active_if(ctx, org_id)
     return store.member_wire(ctx, member, user)
 

@@ -18,6 +18,7 @@ from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
 
 from . import store
+from . import teams
 from .common import ObjectField
 from .common import PermissionsField
 from .common import can
@@ -25,6 +26,8 @@ from .common import require
 from .schema import INVITATION
 from .schema import MEMBER
 from .schema import ORGANIZATION
+from .schema import TEAM
+from .schema import TEAM_MEMBER
 from .settings import settings
 
 NOT_MEMBER = "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION"
@@ -142,9 +145,15 @@ def create_organization(ctx: Context) -> dict[str, Any]:
     except ConflictError:
         raise APIError(400, "ORGANIZATION_ALREADY_EXISTS") from None
     options.hook("after_add_member", member=member, user=user, organization=org)
+    team = None
+    if options.teams.enabled and options.teams.default_team:
+        team = teams.create_team(ctx, org["id"], org["name"])
+        teams.add_team_member(ctx, team, user["id"])
     options.hook("after_create_organization", organization=org, user=user, member=member)
     if session is not None and not body.get("keepCurrentActiveOrganization"):
         store.set_active(ctx, org["id"], reissue=False)
+        if team is not None:
+            teams.set_active_team(ctx, team["id"], reissue=False)
     return {**store.org_wire(ctx, org, parsed=True), "members": [store.member_wire(ctx, member)]}
 
 
@@ -207,6 +216,10 @@ def delete_organization(ctx: Context) -> Any:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
     options.hook("before_delete_organization", organization=org, user=user)
     with ctx.adapter.transaction():
+        if options.teams.enabled:
+            for team in ctx.adapter.find_many(TEAM, {"organizationId": org_id}):
+                ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
+            ctx.adapter.delete_many(TEAM, {"organizationId": org_id})
         ctx.adapter.delete_many(INVITATION, {"organizationId": org_id})
         ctx.adapter.delete_many(MEMBER, {"organizationId": org_id})
         ctx.adapter.delete_many(ORGANIZATION, {"id": org_id})

@@ -7,6 +7,8 @@ from typing import Any
 ORGANIZATION = "organization"
 MEMBER = "member"
 INVITATION = "invitation"
+TEAM = "team"
+TEAM_MEMBER = "teamMember"
 
 
 def _fk(target: str) -> dict[str, Any]:
@@ -47,3 +49,48 @@ SCHEMA: dict[str, dict[str, Any]] = {
         }
     },
 }
+
+
+TEAM_SCHEMA: dict[str, dict[str, Any]] = {
+    "session": {"fields": {"activeTeamId": {"type": "string", "input": False}}},
+    TEAM: {
+        "fields": {
+            "name": {"type": "string", "required": True},
+            "memberCount": {
+                "type": "number",
+                "required": True,
+                "default_value": 0,
+                "input": False,
+                "returned": False,
+            },
+            "organizationId": {
+                "type": "string",
+                "required": True,
+                "references": "organization.id",
+                "index": True,
+            },
+            "createdAt": {"type": "date", "required": True},
+            "updatedAt": {"type": "date"},
+        }
+    },
+    TEAM_MEMBER: {
+        "fields": {
+            "teamId": {"type": "string", "required": True, "references": "team.id", "index": True},
+            "userId": {"type": "string", "required": True, "references": "user.id", "index": True},
+            "membershipKey": {"type": "string", "unique": True, "input": False, "returned": False},
+            "createdAt": {"type": "date"},
+        }
+    },
+}
+
+
+def schema_with(*, teams: bool) -> dict[str, dict[str, Any]]:
+    """The plugin's schema; with ``teams``, the team tables, ``session.activeTeamId`` and
+    ``invitation.teamId`` too."""
+    if not teams:
+        return SCHEMA
+    result = {name: {**spec, "fields": dict(spec["fields"])} for name, spec in SCHEMA.items()}
+    result["session"]["fields"].update(TEAM_SCHEMA["session"]["fields"])
+    result[INVITATION]["fields"]["teamId"] = {"type": "string"}
+    result.update({k: v for k, v in TEAM_SCHEMA.items() if k != "session"})
+    return result

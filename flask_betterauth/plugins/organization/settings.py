@@ -111,6 +111,26 @@ HOOK_NAMES = (
 
 
 @dataclass(frozen=True)
+class TeamOptions:
+    """``teams={...}``: ``enabled``, ``maximum_teams``, ``maximum_members_per_team``,
+    ``allow_removing_all_teams``, ``default_team`` (``{"enabled": True}``: a team named
+    after each new organization, with its creator)."""
+
+    enabled: bool = False
+    maximum_teams: int | None = None
+    maximum_members_per_team: int | None = None
+    allow_removing_all_teams: bool = False
+    default_team: bool = True
+
+    @classmethod
+    def parse(cls, value: Any) -> TeamOptions:
+        """The ``teams`` option as given (a mapping or ``None``)."""
+        value = dict(value or {})
+        default = value.pop("default_team", {"enabled": True})
+        return cls(default_team=bool((default or {}).get("enabled", True)), **value)
+
+
+@dataclass(frozen=True)
 class OrganizationSettings:
     """The options of one ``organization(...)`` plugin (see its factory for each)."""
 
@@ -127,6 +147,7 @@ class OrganizationSettings:
     send_invitation_email: Callable[..., Any] | bool | None = None
     invitation_url: str = "/auth/accept-invitation/{id}"
     organization_hooks: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    teams: TeamOptions = field(default_factory=TeamOptions)
 
     def active_membership(self, state: Any, session: Record) -> tuple[Record, Record] | None:
         """``(organization, member)`` of the session's active organization, or ``None``
