@@ -129,7 +129,9 @@ class SQLAlchemyAdapter:
         sort_by: tuple[str, str] | None = None,
     ) -> list[Row]:
         table = self.tables[model]
-        query = sa.select(table).where(self._condition(table, where))
+        query = sa.select(table)
+        if where:
+            query = query.where(self._condition(table, where))
         if sort_by is not None:
             column = table.c[sort_by[0]]
             query = query.order_by(column.desc() if sort_by[1] == "desc" else column.asc())
@@ -143,7 +145,10 @@ class SQLAlchemyAdapter:
 
     def count(self, model: str, where: Where | None = None) -> int:
         table = self.tables[model]
-        query = sa.select(sa.func.count()).select_from(table).where(self._condition(table, where))
+        query = sa.select(sa.func.count()).select_from(table)
+        if where:
+            # No WHERE at all (not ``WHERE 1 = 1``): SQLite then counts from the b-tree.
+            query = query.where(self._condition(table, where))
         with self._connection() as conn:
             return int(conn.execute(query).scalar_one())
 

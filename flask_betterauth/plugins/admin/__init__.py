@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from typing import Any
 
 from flask_betterauth import BetterAuthError
 from flask_betterauth.plugins import AccessControl
@@ -36,6 +37,7 @@ from .impersonation import ADMIN_COOKIE
 from .impersonation import impersonate_user
 from .impersonation import stop_impersonating
 from .listing import list_users
+from .pages import add_pages
 from .settings import BANNED_MESSAGE
 from .settings import ERROR_CODES
 from .settings import PLUGIN_ID
@@ -76,7 +78,7 @@ ENDPOINTS = (
     has_permission,
 )
 
-SCHEMA = {
+SCHEMA: dict[str, dict[str, Any]] = {
     "user": {
         "fields": {
             "role": {"type": "string", "required": False, "input": False, "index": True},
@@ -157,4 +159,5 @@ def admin(
         error_codes=ERROR_CODES,
         cookies=(ADMIN_COOKIE,),
         state=lambda options: settings,
+        pages=add_pages,
     )

@@ -10,6 +10,7 @@ from flask_betterauth.plugins import admin
 from flask_betterauth.plugins import create_access_control
 from flask_betterauth.plugins import two_factor
 from flask_betterauth.plugins import username
+from flask_betterauth.plugins.admin import DEFAULT_ROLES
 from flask_betterauth.plugins.admin import DEFAULT_STATEMENTS
 from tests.helpers import PASSWORD
 from tests.helpers import Caller
@@ -336,3 +337,55 @@ def test_banned_users_are_refused_by_every_sign_in_method(
         .status
         == 200
     )
+
+
+def test_users_cannot_give_themselves_a_role_or_lift_a_ban(crew: Crew) -> None:
+    for field, value in (("role", "admin"), ("banned", False), ("banReason", "x")):
+        reply = crew.ann.call("update_user", {field: value})
+        assert reply.status == 400, (field, reply.json)
+    sign_up = crew.caller().call(
+        "sign_up_email",
+        {"name": "Eve", "email": "eve@example.com", "password": PASSWORD, "role": "admin"},
+    )
+    assert sign_up.status == 400
+    assert crew.ann.call("get_session").json["user"]["role"] == "user"
+
+
+def test_admin_requests_read_the_session_store_not_the_cookie_cache(
+    make_app: Any, via: str, clock: Clock
+) -> None:
+    cached = {"cookie_cache": {"enabled": True, "max_age": 300}}
+    crew = make_crew(make_app(plugins=[admin()], session=cached), via)
+    boss = crew.sign_in("boss@example.com")[0]  # a cache cookie saying "admin"
+    assert any(name.endswith("session_data") for name in boss.jar)
+    assert boss.call("list_users").status == 200
+    sql(crew.app, "UPDATE \"user\" SET role = 'user' WHERE id = :id", id=crew.boss_id)
+    assert boss.call("get_session").json["user"]["role"] == "admin"  # the cache, as allowed
+    refused = boss.call("list_users")
+    assert (refused.status, refused.json["code"]) == (403, "YOU_ARE_NOT_ALLOWED_TO_LIST_USERS")
+    sql(crew.app, 'DELETE FROM "session" WHERE "userId" = :id', id=crew.boss_id)
+    gone = boss.call("list_users")
+    assert (gone.status, gone.json) == (401, None)
+
+
+def test_options(make_app: Any, via: str, clock: Clock) -> None:
+    plugin = admin(
+        default_role="member",
+        impersonation_session_duration=600,
+        default_ban_reason="Rules",
+        default_ban_expires_in=60,
+        banned_user_message=lambda user: f"{user['name']} is banned",
+        roles={**DEFAULT_ROLES, "member": DEFAULT_ROLES["user"]},
+        admin_roles="admin",
+    )
+    crew = make_crew(make_app(plugins=[plugin]), via)
+    assert crew.ann.call("get_session").json["user"]["role"] == "member"
+    started = crew.boss.call("impersonate_user", {"userId": crew.ann_id})
+    assert started.json["session"]["expiresAt"] == "2026-11-25T12:10:00.000Z"
+    crew.boss.call("stop_impersonating")
+    banned = crew.boss.call("ban_user", {"userId": crew.ann_id}).json["user"]
+    assert (banned["banReason"], banned["banExpires"]) == ("Rules", "2026-11-25T12:01:00.000Z")
+    refused = crew.sign_in("ann@example.com")[1]
+    assert refused.json == {"message": "Ann is banned", "code": "BANNED_USER"}
+    clock.advance(minutes=2)
+    assert crew.sign_in("ann@example.com")[1].status == 200
