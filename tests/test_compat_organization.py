@@ -1,7 +1,8 @@
 """The official ``organizationClient`` drives the organization plugin
 (``tests/compat/organization.mjs``): create, check-slug, set-active, update, invite (the
 invitation mailed through a real SMTP server, its link read from the inbox), get and accept
-the invitation as the invitee, list members, change a role, permissions, remove."""
+the invitation as the invitee, list members, change a role, permissions, remove; teams
+(create, list, rename, the active team, team members, remove)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _run(url: str, scenario: str, **env: str) -> dict[str, Any]:
 @pytest.mark.usefixtures("compat_client_installed")
 def test_organization_client_flows(tmp_path: Path, smtp_server: SMTPServer) -> None:
     sender = SMTPSender.from_config(smtp_server.config())
-    plugin = organization(send_invitation_email=True)
+    plugin = organization(send_invitation_email=True, teams={"enabled": True})
     with serving(tmp_path, plugins=[plugin], mail_sender=sender) as server:
         owner = _run(server.url, "owner", INVITEE_EMAIL=INVITEE)
         mail = smtp_server.last(INVITEE)
@@ -45,6 +46,7 @@ def test_organization_client_flows(tmp_path: Path, smtp_server: SMTPServer) -> N
             INVITATION_ID=invitation_id,
             OWNER_EMAIL=owner["email"],
         )
+        teams = _run(server.url, "teams")
 
     s = owner["steps"]
     created = s["create"]["data"]
@@ -83,3 +85,21 @@ def test_organization_client_flows(tmp_path: Path, smtp_server: SMTPServer) -> N
     assert s["remove"]["data"]["member"]["userId"] == s["signUp"]["data"]["user"]["id"]
     assert s["bobList"]["data"] == []
     assert s["clear"]["data"] is None
+
+    s = teams["steps"]
+    org = s["create"]["data"]
+    default_team = s["session"]["data"]["session"]["activeTeamId"]
+    assert default_team
+    assert s["createTeam"]["data"]["name"] == "Design"
+    assert s["createTeam"]["data"]["organizationId"] == org["id"]
+    assert sorted(t["name"] for t in s["listTeams"]["data"]) == ["Design", "Teamed"]
+    assert s["updateTeam"]["data"]["name"] == "UX"
+    assert s["addToTeam"]["data"]["teamId"] == s["createTeam"]["data"]["id"]
+    assert s["setActiveTeam"]["data"]["name"] == "UX"
+    active_team = s["sessionAfter"]["data"]["session"]["activeTeamId"]
+    assert active_team == s["createTeam"]["data"]["id"]
+    assert sorted(t["name"] for t in s["userTeams"]["data"]) == ["Teamed", "UX"]
+    assert [m["userId"] for m in s["teamMembers"]["data"]] == [s["signUp"]["data"]["user"]["id"]]
+    assert s["removeTeam"]["data"] == {"message": "Team removed successfully."}
+    last = s["removeLast"]["error"]
+    assert (last["status"], last["code"]) == (400, "UNABLE_TO_REMOVE_LAST_TEAM")

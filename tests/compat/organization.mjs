@@ -2,13 +2,15 @@
 /**
  * Drive the organization plugin with the official `organizationClient`.
  *
- * Usage: node tests/compat/organization.mjs <baseURL> owner|invitee
+ * Usage: node tests/compat/organization.mjs <baseURL> owner|invitee|teams
  *
  * "owner": Ann signs up, creates an organization, checks slugs, sets it active, invites
  * INVITEE_EMAIL as admin (the server mails the invitation), lists invitations.
  * "invitee": the invitee (INVITEE_EMAIL) signs up, reads the invitation INVITATION_ID (taken
  * by the test from the mailed link), accepts it, then the owner (OWNER_EMAIL) signs in
  * again, lists members, changes the invitee's role, checks permissions, removes them.
+ * "teams": Tess signs up, creates an organization (its default team becomes active),
+ * creates, lists, renames and removes teams, lists her teams and the team's members.
  * Prints one JSON line per scenario, as scenarios.mjs does ({scenario, steps}).
  */
 import { createAuthClient } from "better-auth/client";
@@ -22,7 +24,7 @@ class OrgAgent extends Agent {
     super(baseURL);
     this.client = createAuthClient({
       baseURL,
-      plugins: [organizationClient()],
+      plugins: [organizationClient({ teams: { enabled: true } })],
       fetchOptions: {
         headers: { origin: new URL(baseURL).origin },
         customFetchImpl: (input, init) => this.fetch(input, init),
@@ -32,6 +34,43 @@ class OrgAgent extends Agent {
 }
 
 const SCENARIOS = {
+  async teams(baseURL, r) {
+    const tess = new OrgAgent(baseURL);
+    const s = r.steps;
+    s.signUp = await tess.step("signUp.email", signUp(freshEmail()));
+    s.create = await tess.step("organization.create", (c) =>
+      c.organization.create({ name: "Teamed", slug: "teamed" }),
+    );
+    // create writes the session row, not the cookie cache (as Better Auth): read the store
+    s.session = await tess.step("getSession", (c) =>
+      c.getSession({ query: { disableCookieCache: true } }),
+    );
+    s.createTeam = await tess.step("organization.createTeam", (c) =>
+      c.organization.createTeam({ name: "Design" }),
+    );
+    s.listTeams = await tess.step("organization.listTeams", (c) => c.organization.listTeams());
+    s.updateTeam = await tess.step("organization.updateTeam", (c) =>
+      c.organization.updateTeam({ teamId: s.createTeam.data?.id, data: { name: "UX" } }),
+    );
+    s.addToTeam = await tess.step("organization.addTeamMember", (c) =>
+      c.organization.addTeamMember({ teamId: s.createTeam.data?.id, userId: s.signUp.data?.user.id }),
+    );
+    s.setActiveTeam = await tess.step("organization.setActiveTeam", (c) =>
+      c.organization.setActiveTeam({ teamId: s.createTeam.data?.id }),
+    );
+    s.sessionAfter = await tess.step("getSession", (c) => c.getSession());
+    s.userTeams = await tess.step("organization.listUserTeams", (c) => c.organization.listUserTeams());
+    s.teamMembers = await tess.step("organization.listTeamMembers", (c) =>
+      c.organization.listTeamMembers(),
+    );
+    s.removeTeam = await tess.step("organization.removeTeam", (c) =>
+      c.organization.removeTeam({ teamId: s.createTeam.data?.id }),
+    );
+    s.removeLast = await tess.step("organization.removeTeam (last)", (c) =>
+      c.organization.removeTeam({ teamId: s.session.data?.session.activeTeamId }),
+    );
+  },
+
   async owner(baseURL, r) {
     const ann = new OrgAgent(baseURL);
     const email = freshEmail();
