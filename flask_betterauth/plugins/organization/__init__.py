@@ -74,7 +74,7 @@ def organization(
     invitation_expires_in: int = 172_800,
     invitation_limit: int = 100,
     cancel_pending_invitations_on_re_invite: bool = False,
-    require_email_verification_on_invitation: bool = False,
+    require_email_verification_on_invitation: bool | None = None,
     disable_organization_deletion: bool = False,
     send_invitation_email: Callable[[Mapping[str, Any]], Any] | bool | None = None,
     invitation_url: str = "/auth/accept-invitation/{id}",
@@ -95,7 +95,8 @@ def organization(
     :param cancel_pending_invitations_on_re_invite: a new invitation to an e-mail with a
         pending one cancels that one (else ``USER_IS_ALREADY_INVITED_...``).
     :param require_email_verification_on_invitation: only verified e-mails may accept or
-        reject.
+        reject; ``None`` (default): on only when ``advanced.generate_id`` is not the
+        built-in random ids (as Better Auth).
     :param disable_organization_deletion: ``delete`` answers 404.
     :param send_invitation_email: ``fn(data)`` with ``data`` = ``{"id", "role", "email",
         "organization", "inviter", "invitation", "url"}``, or ``True`` for the built-in

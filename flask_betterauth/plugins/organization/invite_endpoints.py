@@ -149,6 +149,8 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     if pending:
         if ctx.body.get("resend"):
             existing = pending[0]
+            if is_creator(ctx, existing.get("role")) and not is_creator(ctx, member.get("role")):
+                raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USER_WITH_THIS_ROLE")
             ctx.adapter.update_many(INVITATION, {"id": existing["id"]}, {"expiresAt": expires})
             existing["expiresAt"] = expires
             _send(ctx, existing, org, (member, user))
@@ -203,6 +205,17 @@ def _team_ids(ctx: Context, org_id: str) -> list[str]:
     return ids
 
 
+def _verification_required(ctx: Context) -> bool:
+    """``require_email_verification_on_invitation``; unset, it is on when ids are not the
+    built-in random ones (``advanced.generate_id`` a function, or ``"serial"``): a
+    guessable invitation id must not let anyone who signs up with the address in."""
+    chosen = settings(ctx).require_email_verification_on_invitation
+    if chosen is not None:
+        return chosen
+    generate = ctx.options.advanced.generate_id
+    return callable(generate) or (isinstance(generate, str) and generate != "uuid")
+
+
 def _recipient(ctx: Context, invitation: dict[str, Any] | None, message: str | None = None) -> Any:
     """The caller, checked to be the invitation's recipient."""
     _, user = ctx.signed_in
@@ -210,7 +223,7 @@ def _recipient(ctx: Context, invitation: dict[str, Any] | None, message: str | N
         raise APIError(400, NOT_FOUND, message)
     if str(invitation["email"]).lower() != str(user["email"]).lower():
         raise APIError(403, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION")
-    if settings(ctx).require_email_verification_on_invitation and not user.get("emailVerified"):
+    if _verification_required(ctx) and not user.get("emailVerified"):
         raise APIError(403, "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION")
     return user
 

@@ -142,7 +142,7 @@ class OrganizationSettings:
     invitation_expires_in: int = 172_800
     invitation_limit: int = 100
     cancel_pending_invitations_on_re_invite: bool = False
-    require_email_verification_on_invitation: bool = False
+    require_email_verification_on_invitation: bool | None = None
     disable_organization_deletion: bool = False
     send_invitation_email: Callable[..., Any] | bool | None = None
     invitation_url: str = "/auth/accept-invitation/{id}"

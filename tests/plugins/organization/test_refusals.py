@@ -200,6 +200,12 @@ def test_invite_refusals(ann, bob, org_app):
 def test_only_an_owner_invites_an_owner(ann, bob):
     org = create(ann)
     join(ann, bob, org, "admin")
+    ann.call("invite_member", {"email": "o@example.com", "role": "owner"})
+    resent = bob.call(
+        "invite_member",
+        {"email": "o@example.com", "role": "member", "resend": True, "organizationId": org["id"]},
+    )
+    assert error(resent) == (403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USER_WITH_THIS_ROLE")
     reply = bob.call(
         "invite_member", {"email": "x@example.com", "role": "owner", "organizationId": org["id"]}
     )
@@ -272,6 +278,17 @@ def test_email_verification_required_on_invitation(make_app, via, clock):
         403,
         "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION",
     )
+    # unset, it follows the ids: guessable ones (a custom generator) need a verified e-mail
+    counter = iter(range(10_000))
+    serial = make_app(
+        plugins=[organization()], advanced={"generate_id": lambda: f"id{next(counter)}"}
+    )
+    cy = person(serial, via, "cy")
+    dan = person(serial, via, "dan")
+    create(cy, "serial")
+    invitation = cy.call("invite_member", {"email": "dan@example.com", "role": "member"}).json
+    reply = dan.call("accept_invitation", {"invitationId": invitation["id"]})
+    assert error(reply)[1] == "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION"
 
 
 def test_reject_cancel_and_list(ann, bob, org_app):
