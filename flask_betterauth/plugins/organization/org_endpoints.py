@@ -298,7 +298,11 @@ def get_full_organization(ctx: Context) -> Any:
         for row in ctx.adapter.find_many(INVITATION, {"organizationId": org["id"]}):
             if owner or options.creator_role not in str(row.get("role") or "").split(","):
                 invitations.append(store.invitation_wire(ctx, row))
-    return {**store.org_wire(ctx, org), "members": members, "invitations": invitations}
+    full = {**store.org_wire(ctx, org), "members": members, "invitations": invitations}
+    if options.teams.enabled:
+        rows = ctx.adapter.find_many(TEAM, {"organizationId": org["id"]})
+        full["teams"] = [teams.team_wire(ctx, row) for row in rows]
+    return full
 
 
 @endpoint("/organization/list", method="GET", auth="session", name="list_organizations")

@@ -34,6 +34,7 @@ def test_teams_central_flow(team_app, via):
     org = create(ann)
     (default,) = ann.call("list_organization_teams").json
     assert default["name"] == "Acme" and default["organizationId"] == org["id"]
+    assert ann.call("get_full_organization").json["teams"] == [default]
     assert "memberCount" not in default
     session = ann.call("get_session").json["session"]
     assert session["activeTeamId"] == default["id"]
