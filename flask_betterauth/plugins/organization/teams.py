@@ -29,6 +29,7 @@ from flask_betterauth.plugins import to_wire
 
 from . import store
 from .common import require
+from .schema import INVITATION
 from .schema import TEAM
 from .schema import TEAM_MEMBER
 from .settings import settings
@@ -254,6 +255,12 @@ def remove_organization_team(ctx: Context) -> dict[str, Any]:
     with ctx.adapter.transaction():
         ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
         ctx.adapter.delete_many(TEAM, {"id": team["id"]})
+        # pending invitations to it stay good, without the team (none left: to the org)
+        for invitation in store.pending_invitations(ctx, org_id):
+            ids = str(invitation.get("teamId") or "").split(",")
+            if team["id"] in ids:
+                left = ",".join(i for i in ids if i and i != team["id"]) or None
+                ctx.adapter.update_many(INVITATION, {"id": invitation["id"]}, {"teamId": left})
     return {"message": "Team removed successfully."}
 
 

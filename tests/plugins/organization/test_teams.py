@@ -69,9 +69,15 @@ def test_teams_central_flow(team_app, via):
         "remove_organization_team_member", {"teamId": design["id"], "userId": bob.user["id"]}
     )
     assert removed.json == {"message": "Team member removed successfully."}
+    pending = ann.call(
+        "invite_member", {"email": "cy@example.com", "role": "member", "teamId": design["id"]}
+    )
+    assert pending.status == 200
     gone = ann.call("remove_organization_team", {"teamId": design["id"]})
     assert gone.status == 200 and gone.json == {"message": "Team removed successfully."}
     assert [t["id"] for t in ann.call("list_organization_teams").json] == [default["id"]]
+    (invitation,) = [r for r in rows(team_app, "invitation") if r["email"] == "cy@example.com"]
+    assert invitation["teamId"] is None and invitation["status"] == "pending"
 
 
 @sqlite_only
