@@ -147,8 +147,11 @@ def create_organization(ctx: Context) -> dict[str, Any]:
     options.hook("after_add_member", member=member, user=user, organization=org)
     team = None
     if options.teams.enabled and options.teams.default_team:
-        team = teams.create_team(ctx, org["id"], org["name"])
+        data = {"name": org["name"], "organizationId": org["id"]}
+        data = options.changed("before_create_team", data, team=data, user=user, organization=org)
+        team = teams.create_team(ctx, org["id"], data["name"])
         teams.add_team_member(ctx, team, user["id"])
+        options.hook("after_create_team", team=team, user=user, organization=org)
     options.hook("after_create_organization", organization=org, user=user, member=member)
     if session is not None and not body.get("keepCurrentActiveOrganization"):
         store.set_active(ctx, org["id"], reissue=False)

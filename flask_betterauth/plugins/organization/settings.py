@@ -107,6 +107,10 @@ HOOK_NAMES = (
     "after_reject_invitation",
     "before_cancel_invitation",
     "after_cancel_invitation",
+    "before_create_team",
+    "after_create_team",
+    "before_add_team_member",
+    "after_add_team_member",
 )
 
 

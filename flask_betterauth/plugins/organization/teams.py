@@ -201,9 +201,16 @@ def create_organization_team(ctx: Context) -> dict[str, Any]:
     maximum = settings(ctx).teams.maximum_teams
     if maximum is not None and ctx.adapter.count(TEAM, {"organizationId": org_id}) >= maximum:
         raise APIError(400, "YOU_HAVE_REACHED_THE_MAXIMUM_NUMBER_OF_TEAMS")
-    if store.find_org(ctx, org_id) is None:
+    org = store.find_org(ctx, org_id)
+    if org is None:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
-    return team_wire(ctx, create_team(ctx, org_id, ctx.body["name"]))
+    options = settings(ctx)
+    _, user = ctx.signed_in
+    data = {"name": ctx.body["name"], "organizationId": org_id}
+    data = options.changed("before_create_team", data, team=data, user=user, organization=org)
+    team = create_team(ctx, org_id, data["name"])
+    options.hook("after_create_team", team=team, user=user, organization=org)
+    return team_wire(ctx, team)
 
 
 @endpoint("/organization/list-teams", method="GET", query=OrgQuery, auth="session")
@@ -355,7 +362,11 @@ def _team_member_request(ctx: Context, permission: str, code: str) -> tuple[str,
 def add_organization_team_member(ctx: Context) -> dict[str, Any]:
     """Put a member of the organization in one of its teams (``member:update``)."""
     _, team = _team_member_request(ctx, "update", "YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM_MEMBER")
-    return member_wire(ctx, add_team_member(ctx, team, ctx.body["userId"]))
+    options = settings(ctx)
+    options.hook("before_add_team_member", team=team, user_id=ctx.body["userId"])
+    member = add_team_member(ctx, team, ctx.body["userId"])
+    options.hook("after_add_team_member", team=team, team_member=member)
+    return member_wire(ctx, member)
 
 
 @endpoint("/organization/remove-team-member", body=TeamMemberBody, auth="session")

@@ -17,11 +17,18 @@ from .conftest import person
 from .conftest import sqlite_only
 
 TEAMS = {"enabled": True, "maximum_teams": 3, "maximum_members_per_team": 2}
+SEEN: list[str] = []
+HOOKS = {
+    "before_create_team": lambda data: {"data": {"name": data["team"]["name"].title()}},
+    "after_create_team": lambda data: SEEN.append(f"team:{data['team']['name']}"),
+    "after_add_team_member": lambda data: SEEN.append("team-member"),
+}
 
 
 @pytest.fixture
 def team_app(make_app: Any, clock: Any) -> Any:
-    return make_app(plugins=[organization(teams=TEAMS)])
+    SEEN.clear()
+    return make_app(plugins=[organization(teams=TEAMS, organization_hooks=HOOKS)])
 
 
 def error(reply: Any) -> tuple[int, Any]:
@@ -39,8 +46,9 @@ def test_teams_central_flow(team_app, via):
     session = ann.call("get_session").json["session"]
     assert session["activeTeamId"] == default["id"]
 
-    made = ann.call("create_organization_team", {"name": "Design"})
+    made = ann.call("create_organization_team", {"name": "design"})
     assert made.status == 200, made.json
+    assert made.json["name"] == "Design" and SEEN == ["team:Acme", "team:Design"]
     design = made.json
     invited = ann.call(
         "invite_member", {"email": "bob@example.com", "role": "member", "teamId": design["id"]}
@@ -58,6 +66,7 @@ def test_teams_central_flow(team_app, via):
         "add_organization_team_member", {"teamId": design["id"], "userId": ann.user["id"]}
     )
     assert added.status == 200 and added.json["teamId"] == design["id"]
+    assert SEEN == ["team:Acme", "team:Design", "team-member"]
     (stored,) = [r for r in rows(team_app, "teamMember") if r["id"] == added.json["id"]]
     assert stored["membershipKey"] == membership_key(design["id"], ann.user["id"])
     (team_row,) = [r for r in rows(team_app, "team") if r["id"] == design["id"]]
