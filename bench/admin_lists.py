@@ -36,10 +36,19 @@ from tests.helpers import build_app  # noqa: E402
 
 QUERIES: dict[str, dict[str, Any]] = {
     "first page (limit 20)": {"limit": 20},
-    "newest first, page 10": {"limit": 20, "offset": 200, "sortBy": "createdAt", "sortDirection": "desc"},
+    "newest first, page 10": {
+        "limit": 20,
+        "offset": 200,
+        "sortBy": "createdAt",
+        "sortDirection": "desc",
+    },
     "by email, page 5": {"limit": 20, "offset": 100, "sortBy": "email"},
     "filter role = admin": {"limit": 20, "filterField": "role", "filterValue": "admin"},
-    "search email starts_with": {"limit": 20, "searchValue": "user1", "searchOperator": "starts_with"},
+    "search email starts_with": {
+        "limit": 20,
+        "searchValue": "user1",
+        "searchOperator": "starts_with",
+    },
 }
 
 
@@ -87,7 +96,9 @@ def measure(url: str, count: int, repeat: int) -> dict[str, float]:
     body = {"name": "Boss", "email": "boss@bench.example", "password": PASSWORD}
     assert client.post("/api/auth/sign-up/email", json=body).status_code == 200
     with app.app_context(), test_app.db.engine.begin() as conn:
-        conn.execute(sa.text("UPDATE \"user\" SET role = 'admin' WHERE email = 'boss@bench.example'"))
+        conn.execute(
+            sa.text("UPDATE \"user\" SET role = 'admin' WHERE email = 'boss@bench.example'")
+        )
     out: dict[str, float] = {}
     for name, query in QUERIES.items():
         for _ in range(5):  # warm-up
@@ -125,14 +136,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--repeat", type=int, default=100)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
+    parser.add_argument("--postgres-only", action="store_true")
     args = parser.parse_args()
+    args.postgres = args.postgres or args.postgres_only
     with tempfile.TemporaryDirectory() as folder:
-        results = {
-            size: measure(f"sqlite:///{folder}/bench-{size}.sqlite", size, args.repeat)
-            for size in args.sizes
-        }
-        report("SQLite", args.sizes, results)
+        if not args.postgres_only:
+            results = {
+                size: measure(f"sqlite:///{folder}/bench-{size}.sqlite", size, args.repeat)
+                for size in args.sizes
+            }
+            report("SQLite", args.sizes, results)
     if args.postgres:
         from bench.pg import PostgresServer
 

@@ -263,6 +263,9 @@ class BetterAuth:
         app.context_processor(template_context)
         app.context_processor(organization_context)
         app.add_template_global(user_has_permission, "has_permission")
+        for plugin in plugins:
+            for name, function in plugin.template_globals.items():
+                app.add_template_global(function, name)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         if pages is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .. import signals as signals
 from ..access import AccessControl as AccessControl
 from ..access import Authorization as Authorization
 from ..access import PermissionRequest as PermissionRequest
@@ -20,6 +21,7 @@ from ..access import has_permission as has_permission
 from ..access import permission_required as permission_required
 from ..access import split_roles as split_roles
 from ..access import user_has_permission as user_has_permission
+from ..additional_fields import parse_input as parse_input
 from ..clock import iso as iso
 from ..clock import now as now
 from ..context import Context as Context
@@ -28,25 +30,32 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..dispatch import current_context as current_context
 from ..endpoints.sign_in import check_credential as check_credential
+from ..endpoints.sign_in import check_email as check_email
 from ..endpoints.sign_in import finish_sign_in as finish_sign_in
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
+from ..links import set_query as set_query
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
+from ..password_rules import check_new_password as check_new_password
 from ..password_rules import check_password_length as check_password_length
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import find_session as find_session
 from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
-from ..storage.base import ConflictError as ConflictError
+from ..state import AuthState as AuthState
+from ..state import current_state as current_state
+from ..storage import ConflictError as ConflictError
 from ..storage.base import Op as Op
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
@@ -55,17 +64,19 @@ from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
 from ..validation import StrictString as StrictString
 from ..validation import TruthyFlag as TruthyFlag
+from ..validation import check_image_url as check_image_url
 from .base import Plugin as Plugin
 from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
     "AccessControl",
+    "AuthState",
     "Authorization",
     "BodySchema",
     "Carrier",
-    "Context",
     "ConflictError",
+    "Context",
     "CookieSpec",
     "DecryptionError",
     "Endpoint",
@@ -86,33 +97,46 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "admin",
+    "anonymous",
     "bearer",
     "check_credential",
+    "check_email",
+    "check_image_url",
+    "check_new_password",
     "check_password_length",
     "create_access_control",
+    "current_context",
+    "current_state",
     "decode_signed",
     "define_error_codes",
+    "email_otp",
     "encode_signed",
     "endpoint",
+    "find_session",
     "finish_sign_in",
     "has_permission",
     "iso",
     "jwt",
+    "magic_link",
+    "multi_session",
     "now",
     "open_api",
     "organization",
     "openapi_document",
     "reissue_cookies",
+    "parse_input",
     "permission_required",
+    "set_query",
+    "signals",
     "split_roles",
     "start_session",
-    "two_factor",
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
+    "two_factor",
     "user_has_permission",
     "username",
-    "admin",
 ]
 
 
@@ -125,6 +149,10 @@ _SHIPPED = {
     "two_factor": ".twofactor",
     "organization": ".organization",
     "admin": ".admin",
+    "magic_link": ".magic_link",
+    "email_otp": ".email_otp",
+    "anonymous": ".anonymous",
+    "multi_session": ".multi_session",
 }
 
 

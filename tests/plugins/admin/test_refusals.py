@@ -1,4 +1,5 @@
-"""Every refusal of the admin endpoints, its exact status and body (SQLite, both faces)."""
+"""Every refusal of the admin endpoints, its exact status and body, the options and the
+smaller flows (SQLite, both faces)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from flask_betterauth.plugins import admin
 from flask_betterauth.plugins import create_access_control
+from flask_betterauth.plugins import magic_link
 from flask_betterauth.plugins import two_factor
 from flask_betterauth.plugins import username
 from flask_betterauth.plugins.admin import DEFAULT_ROLES
@@ -16,6 +18,7 @@ from tests.helpers import PASSWORD
 from tests.helpers import Caller
 from tests.helpers import Clock
 from tests.helpers import build_app
+from tests.helpers import rows
 from tests.helpers import sql
 from tests.plugins.admin.conftest import Crew
 from tests.plugins.admin.conftest import make_crew
@@ -309,10 +312,12 @@ def test_banned_users_are_refused_by_every_sign_in_method(
     make_app: Any, via: str, clock: Clock
 ) -> None:
     outbox: list[str] = []
+    links: list[str] = []
     app = make_app(
         plugins=[
             admin(),
             username(),
+            magic_link(lambda email, url, token: links.append(token)),
             two_factor(otp_options={"send_otp": lambda u, c: outbox.append(c)}),
         ]
     )
@@ -323,8 +328,16 @@ def test_banned_users_are_refused_by_every_sign_in_method(
     assert (by_name.status, by_name.json["code"]) == (403, "BANNED_USER")
     by_email = crew.sign_in("ann@example.com")[1]
     assert (by_email.status, by_email.json["code"]) == (403, "BANNED_USER")
+    # (Verified: a magic link to an unverified address would first drop her password.)
+    sql(crew.app, 'UPDATE "user" SET "emailVerified" = true WHERE id = :id', id=crew.ann_id)
+    by_link = crew.caller()
+    assert by_link.call("sign_in_magic_link", {"email": "ann@example.com"}).status == 200
+    opened = by_link.call("magic_link_verify", query={"token": links[-1]})
+    assert (opened.status, opened.json["code"]) == (403, "BANNED_USER")
+    assert not by_link.jar
     # With two-factor on, the first step is refused already (no challenge is started).
     assert crew.boss.call("unban_user", {"userId": crew.ann_id}).status == 200
+    clock.advance(seconds=11)  # past the sign-in rate limit's window (3 in 10 s)
     ann = crew.sign_in("ann@example.com")[0]
     assert ann.call("enable_two_factor", {"password": PASSWORD}).status == 200
     sql(crew.app, 'UPDATE "user" SET "twoFactorEnabled" = true WHERE id = :id', id=crew.ann_id)
@@ -389,3 +402,68 @@ def test_options(make_app: Any, via: str, clock: Clock) -> None:
     assert refused.json == {"message": "Ann is banned", "code": "BANNED_USER"}
     clock.advance(minutes=2)
     assert crew.sign_in("ann@example.com")[1].status == 200
+
+
+# -- the smaller flows, on SQLite only ------------------------------------------------
+
+
+def test_new_users_get_the_default_role_and_admin_fields(crew: Crew) -> None:
+    reply = crew.ann.call("get_session")
+    user = reply.json["user"]
+    assert (user["role"], user["banned"], user["banReason"], user["banExpires"]) == (
+        "user",
+        False,
+        None,
+        None,
+    )
+    assert reply.json["session"]["impersonatedBy"] is None
+
+
+def test_unban_and_permanent_ban(crew: Crew) -> None:
+    banned = crew.boss.call("ban_user", {"userId": crew.ann_id})
+    assert (banned.json["user"]["banReason"], banned.json["user"]["banExpires"]) == (
+        "No reason",
+        None,
+    )
+    assert crew.sign_in("ann@example.com")[1].status == 403
+    unbanned = crew.boss.call("unban_user", {"userId": crew.ann_id})
+    assert unbanned.json["user"]["banned"] is False
+    assert crew.sign_in("ann@example.com")[1].status == 200
+
+
+def test_sessions_and_password(crew: Crew) -> None:
+    listed = crew.boss.call("list_user_sessions", {"userId": crew.ann_id})
+    (session,) = listed.json["sessions"]
+    assert session["userId"] == crew.ann_id
+    assert crew.boss.call("revoke_user_session", {"sessionToken": session["token"]}).json == {
+        "success": True
+    }
+    assert crew.ann.call("get_session").json is None
+    crew.sign_in("ann@example.com")
+    assert crew.boss.call("revoke_user_sessions", {"userId": crew.ann_id}).json == {"success": True}
+    assert not [s for s in rows(crew.app, "session") if s["userId"] == crew.ann_id]
+    changed = crew.boss.call(
+        "set_user_password", {"userId": crew.ann_id, "newPassword": "another-secret"}
+    )
+    assert changed.json == {"status": True}
+    assert crew.sign_in("ann@example.com", PASSWORD)[1].status == 401
+    assert crew.sign_in("ann@example.com", "another-secret")[1].status == 200
+
+
+def test_has_permission(crew: Crew) -> None:
+    ask = {"permissions": {"user": ["ban"]}, "role": "admin"}
+    assert crew.boss.call("user_has_permission", ask).json == {"error": None, "success": True}
+    # The session's user is asked about; the body's role is ignored.
+    assert crew.ann.call("user_has_permission", ask).json == {"error": None, "success": False}
+
+
+def test_has_permission_from_the_server(crew: Crew) -> None:
+    server = Caller(crew.app, "api")  # no session: the server asks (HTTP needs one)
+    ask = {"permissions": {"user": ["ban"]}}
+    assert server.call("user_has_permission", {**ask, "userId": crew.boss_id}).json["success"]
+    assert not server.call("user_has_permission", {**ask, "userId": crew.ann_id}).json["success"]
+    assert server.call("user_has_permission", {**ask, "role": "admin"}).json["success"]
+    ghost = server.call("user_has_permission", {**ask, "userId": "ghost"})
+    assert (ghost.status, ghost.json) == (400, {"message": "user not found"})
+    empty = server.call("user_has_permission", {"permissions": {}, "role": "admin"})
+    assert empty.json == {"error": None, "success": False}
