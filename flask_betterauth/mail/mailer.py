@@ -270,6 +270,5 @@ class Mailer:
             new_email=new_email,
             expires_in=expires_in,
             expires_text=_duration(expires_in),
-            **(extra or {}),
         )
         self.sender.send(Mail(kind, to, subject, text, html, url, token))
