@@ -14,6 +14,9 @@ from .extension import BetterAuth as BetterAuth
 from .glue import current_session as current_session
 from .glue import current_user as current_user
 from .glue import login_required as login_required
+from .membership import current_member as current_member
+from .membership import current_organization as current_organization
+from .membership import organization_required as organization_required
 from .records import Record as Record
 
 __all__ = [
@@ -24,10 +27,13 @@ __all__ = [
     "BetterAuthError",
     "NotBuiltError",
     "Record",
+    "current_member",
+    "current_organization",
     "current_session",
     "create_access_control",
     "current_user",
     "has_permission",
     "login_required",
+    "organization_required",
     "permission_required",
 ]

@@ -31,11 +31,12 @@ from flask import current_app
 
 from .errors import APIError
 from .errors import BetterAuthError
-from .errors import NotBuiltError
 from .errors import define_error_codes
 from .glue import _refuse
 from .glue import load_session
 from .http import json_dumps
+from .membership import guard
+from .membership import member_has_permission
 from .records import Record
 
 __all__ = [
@@ -230,11 +231,14 @@ def user_has_permission(
 
     Templates see this as ``has_permission({...})``. Without a signed-in user: ``False``.
 
-    :raises NotBuiltError: for ``organization=True`` (the organization plugin's).
-    :raises BetterAuthError: when the app has no admin plugin.
+    With ``organization=True`` the signed-in user's roles in the active organization
+    are checked (the organization plugin's roles; ``user`` is not taken then).
+
+    :raises BetterAuthError: when the app has no admin plugin (no organization plugin,
+        with ``organization=True``).
     """
     if organization:
-        raise NotBuiltError("permission checks in an organization are not built yet")
+        return member_has_permission(permissions)
     if user is None:
         pair = load_session()
         if pair is None:
@@ -251,11 +255,13 @@ def permission_required(permissions: PermissionRequest, *, organization: bool = 
     permission gets ``403`` JSON ``PERMISSION_DENIED`` (a page request too). The user's
     global roles (``user.role``) are checked against the admin plugin's roles.
 
-    :raises NotBuiltError: for ``organization=True`` (not built yet).
+    With ``organization=True`` the member's roles in the active organization are
+    checked instead (the organization plugin's roles); without an active organization it
+    answers ``403`` JSON ``NO_ACTIVE_ORGANIZATION``.
     """
-    if organization:
-        raise NotBuiltError("permission_required(organization=True) is not built yet")
     request_copy = dict(permissions)
+    if organization:
+        return lambda func: guard(func, request_copy)
 
     def decorate(func: F) -> F:
         is_async = inspect.iscoroutinefunction(func)

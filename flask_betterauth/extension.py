@@ -33,6 +33,7 @@ from .http import make_blueprint
 from .logs import configure_logger
 from .mail.mailer import Mailer
 from .maintenance import cleanup_expired
+from .membership import organization_context
 from .models import Models
 from .models import build_models
 from .options import Options
@@ -264,6 +265,7 @@ class BetterAuth:
         for error_class in handled_classes(app.config.get("SQLALCHEMY_DATABASE_URI")):
             app.register_error_handler(error_class, _database_unavailable)
         app.context_processor(template_context)
+        app.context_processor(organization_context)
         app.add_template_global(user_has_permission, "has_permission")
         for plugin in plugins:
             for name, function in plugin.template_globals.items():

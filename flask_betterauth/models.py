@@ -107,6 +107,15 @@ def _sa_column(table: Table, col: Column, tables: dict[str, Table]) -> sa.Column
     )
 
 
+#: Names a declarative class keeps for itself: a field called so (the organization
+#: table's ``metadata``) is the class attribute ``<name>_``; its column key stays the name.
+_RESERVED = frozenset({"metadata", "registry", "query", "query_class"})
+
+
+def _attribute(name: str) -> str:
+    return f"{name}_" if name in _RESERVED else name
+
+
 def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
     attrs: dict[str, Any] = {
         "__tablename__": table.table_name,
@@ -115,9 +124,12 @@ def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
     }
     indexes = []
     for col in table.columns.values():
-        attrs[col.name] = _sa_column(table, col, tables)
+        attrs[_attribute(col.name)] = _sa_column(table, col, tables)
         if col.index and not col.unique:
             indexes.append(sa.Index(f"{table.table_name}_{col.column}_idx", col.name))
+    for keys in table.composite_indexes:
+        names = "_".join(table.column(key).column for key in keys)
+        indexes.append(sa.Index(f"{table.table_name}_{names}_idx", *keys))
     attrs["__table_args__"] = tuple(indexes)
     return type(_class_name(table.name), (db.Model,), attrs)
 
@@ -134,7 +146,12 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
     """
     key = tuple(
         sorted(
-            (name, t.table_name, tuple(_signature(c) for c in t.columns.values()))
+            (
+                name,
+                t.table_name,
+                tuple(_signature(c) for c in t.columns.values()),
+                t.composite_indexes,
+            )
             for name, t in tables.items()
         )
     )

@@ -53,6 +53,8 @@ class Table:
     name: str
     table_name: str
     columns: dict[str, Column] = field(default_factory=dict)
+    #: Indexes over several fields (logical names), for the queries a plugin makes.
+    composite_indexes: tuple[tuple[str, ...], ...] = ()
 
     def column(self, name: str) -> Column:
         """The column with logical name ``name``."""
@@ -178,6 +180,13 @@ def _plugin_fields(table: str, fields: Mapping[str, Any]) -> dict[str, FieldOpti
     return result
 
 
+def _composite(table: str, columns: Mapping[str, Column], keys: Sequence[str]) -> tuple[str, ...]:
+    missing = [key for key in keys if key not in columns]
+    if missing or len(keys) < 2:
+        raise BetterAuthError(f"plugin index on {table}{tuple(keys)}: needs two or more fields")
+    return tuple(keys)
+
+
 def add_plugin_tables(
     tables: dict[str, Table], schemas: Sequence[Mapping[str, Mapping[str, Any]]]
 ) -> dict[str, Table]:
@@ -185,7 +194,9 @@ def add_plugin_tables(
 
     A schema maps a logical table name to ``{"fields": {...}, "model_name": ...}``; a new
     table gets a string ``id`` primary key. ``"indexes": ["createdAt"]`` indexes fields
-    the table already has (a core table's, for the queries a plugin makes on it).
+    the table already has (a core table's, for the queries a plugin makes on it); an
+    entry that is a tuple of fields (``("organizationId", "createdAt")``) is one index
+    over them, on a new table or an existing one.
     """
     result = dict(tables)
     for schema in schemas:
@@ -198,15 +209,24 @@ def add_plugin_tables(
                     if key in columns:
                         raise BetterAuthError(f"plugin field {name}.{key} already exists")
                     columns[key] = _additional(key, field_spec)
+                composite = current.composite_indexes
                 for key in spec.get("indexes", ()):
+                    if isinstance(key, tuple | list):
+                        composite = (*composite, _composite(name, columns, key))
+                        continue
                     if key not in columns:
                         raise BetterAuthError(f"plugin index on {name}.{key}: no such field")
                     columns[key] = replace(columns[key], index=True)
-                result[name] = replace(current, columns=columns)
+                result[name] = replace(current, columns=columns, composite_indexes=composite)
             else:
                 columns = {"id": _core("id", "string")}
                 columns.update({key: _additional(key, f) for key, f in fields.items()})
-                result[name] = Table(name, spec.get("model_name") or name, columns)
+                composite = tuple(
+                    _composite(name, columns, key)
+                    for key in spec.get("indexes", ())
+                    if isinstance(key, tuple | list)
+                )
+                result[name] = Table(name, spec.get("model_name") or name, columns, composite)
     return result
 
 

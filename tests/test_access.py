@@ -8,7 +8,6 @@ import pytest
 from flask import jsonify
 from flask import render_template_string
 
-from flask_betterauth import NotBuiltError
 from flask_betterauth import create_access_control
 from flask_betterauth import has_permission
 from flask_betterauth import permission_required
@@ -161,11 +160,6 @@ def test_permission_required_without_a_session(guarded):
     api = client.get("/projects/delete", headers={"Accept": "application/json"})
     assert (api.status_code, api.get_json()["code"]) == (401, "UNAUTHORIZED")
     assert client.get("/nav").text == "no"
-
-
-def test_organization_permissions_are_not_built_yet():
-    with pytest.raises(NotBuiltError):
-        permission_required({"project": ["delete"]}, organization=True)
 
 
 def test_without_the_admin_plugin_the_guard_says_so(tmp_path):

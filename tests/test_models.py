@@ -290,3 +290,35 @@ def test_database_made_and_filled_by_better_auth(clock, database_url):
     finally:
         with test_app.app.app_context():
             test_app.db.engine.dispose()
+
+
+def test_a_plugin_declares_an_index_over_several_fields(tmp_path):
+    from flask_betterauth.plugins import Plugin
+
+    schema = {
+        "note": {
+            "fields": {
+                "ownerId": {"type": "string", "required": True},
+                "createdAt": {"type": "date", "required": True},
+            },
+            "indexes": [("ownerId", "createdAt")],
+        },
+        "user": {"indexes": [("name", "createdAt")]},
+    }
+    test_app = build_app(f"sqlite:///{tmp_path}/a.sqlite", plugins=[Plugin("notes", schema=schema)])
+    with test_app.app.app_context():
+        inspector = sa.inspect(test_app.db.engine)
+        found = {i["name"]: i["column_names"] for i in inspector.get_indexes("note")}
+        assert found["note_ownerId_createdAt_idx"] == ["ownerId", "createdAt"]
+        users = {i["name"]: i["column_names"] for i in inspector.get_indexes("user")}
+        assert users["user_name_createdAt_idx"] == ["name", "createdAt"]
+        test_app.db.engine.dispose()
+
+
+def test_an_index_over_a_missing_field_is_refused(tmp_path):
+    from flask_betterauth.errors import BetterAuthError
+    from flask_betterauth.plugins import Plugin
+
+    schema = {"note": {"fields": {"ownerId": {"type": "string"}}, "indexes": [("ownerId", "x")]}}
+    with pytest.raises(BetterAuthError, match="needs two or more fields"):
+        build_app(f"sqlite:///{tmp_path}/a.sqlite", plugins=[Plugin("notes", schema=schema)])

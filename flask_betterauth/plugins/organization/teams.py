@@ -1,0 +1,395 @@
+"""Teams (``teams={"enabled": True}``): create, list, update, remove, the active team,
+team members (spec 11.3, read from Better Auth 1.7.24's ``crud-team``).
+
+A team's ``memberCount`` and a team member's ``membershipKey`` (base64url of SHA-256 of
+``["<teamId>","<userId>"]``, unique) are kept as Better Auth keeps them, so either can
+serve the other's database; neither is sent on the wire.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from marshmallow.fields import Nested
+from marshmallow.validate import Length
+
+from flask_betterauth.plugins import APIError
+from flask_betterauth.plugins import BodySchema
+from flask_betterauth.plugins import ConflictError
+from flask_betterauth.plugins import Context
+from flask_betterauth.plugins import Op
+from flask_betterauth.plugins import StrictString
+from flask_betterauth.plugins import endpoint
+from flask_betterauth.plugins import now
+from flask_betterauth.plugins import reissue_cookies
+from flask_betterauth.plugins import to_wire
+
+from . import store
+from .common import require
+from .schema import INVITATION
+from .schema import TEAM
+from .schema import TEAM_MEMBER
+from .settings import settings
+
+NOT_ORG_MEMBER = "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION"
+
+
+def membership_key(team_id: str, user_id: str) -> str:
+    """Better Auth's ``membershipKey`` of a team member."""
+    text = json.dumps([team_id, user_id], separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(text.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def team_wire(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
+    """A team on the wire."""
+    return to_wire(ctx.state.tables[TEAM], row)
+
+
+def member_wire(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
+    """A team member on the wire."""
+    return to_wire(ctx.state.tables[TEAM_MEMBER], row)
+
+
+def create_team(ctx: Context, org_id: str, name: str) -> dict[str, Any]:
+    """A new team of ``org_id``."""
+    moment = now()
+    row = {
+        "id": ctx.generate_id(),
+        "name": name,
+        "organizationId": org_id,
+        "memberCount": 0,
+        "createdAt": moment,
+        "updatedAt": moment,
+    }
+    return ctx.adapter.create(TEAM, row)
+
+
+def add_team_member(ctx: Context, team: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """Put ``user_id`` in ``team`` (once: an existing membership is returned).
+
+    :raises APIError: 403 ``TEAM_MEMBER_LIMIT_REACHED``.
+    """
+    key = membership_key(team["id"], user_id)
+    existing = ctx.adapter.find_one(TEAM_MEMBER, {"teamId": team["id"], "userId": user_id})
+    if existing is not None:
+        return existing
+    limit = settings(ctx).teams.maximum_members_per_team
+    with ctx.adapter.transaction():
+        count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
+        if limit is not None and count >= limit:
+            raise APIError(403, "TEAM_MEMBER_LIMIT_REACHED")
+        row = {"id": ctx.generate_id(), "teamId": team["id"], "userId": user_id}
+        try:
+            created = ctx.adapter.create(
+                TEAM_MEMBER, {**row, "membershipKey": key, "createdAt": now()}
+            )
+        except ConflictError:
+            found = ctx.adapter.find_one(TEAM_MEMBER, {"membershipKey": key})
+            if found is None:
+                raise
+            return found
+        ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count + 1})
+    return created
+
+
+def drop_from_teams(ctx: Context, org_id: str, user_id: str) -> None:
+    """Take ``user_id`` out of every team of ``org_id`` (they left the organization)."""
+    if not settings(ctx).teams.enabled:
+        return
+    for team in ctx.adapter.find_many(TEAM, {"organizationId": org_id}):
+        if ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"], "userId": user_id}):
+            count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
+            ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count})
+
+
+def set_active_team(ctx: Context, team_id: str | None, *, reissue: bool) -> None:
+    """Store ``team_id`` as the caller's active team."""
+    current = ctx.session
+    if current is None:
+        return
+    updated = ctx.sessions.update(current.session, {"activeTeamId": team_id})
+    if updated is None:
+        return
+    ctx.session = current._replace(session=updated)
+    if reissue:
+        reissue_cookies(ctx, updated, current.user)
+
+
+def find_team(ctx: Context, team_id: Any, org_id: str | None = None) -> dict[str, Any] | None:
+    """The team ``team_id`` (of ``org_id`` when given), if any."""
+    if not isinstance(team_id, str) or not team_id:
+        return None
+    where: dict[str, Any] = {"id": team_id}
+    if org_id is not None:
+        where["organizationId"] = org_id
+    return ctx.adapter.find_one(TEAM, where)
+
+
+class CreateTeamBody(BodySchema):
+    """The body of ``POST /organization/create-team``."""
+
+    name = StrictString(required=True, validate=Length(min=1))
+    organizationId = StrictString()
+
+
+class TeamIdBody(BodySchema):
+    """A body naming a team (``remove-team``)."""
+
+    teamId = StrictString(required=True)
+    organizationId = StrictString()
+
+
+class UpdateTeamData(BodySchema):
+    """``data`` of ``POST /organization/update-team``."""
+
+    name = StrictString(validate=Length(min=1))
+    organizationId = StrictString()
+
+
+class UpdateTeamBody(BodySchema):
+    """The body of ``POST /organization/update-team``."""
+
+    teamId = StrictString(required=True)
+    data = Nested(UpdateTeamData, required=True)
+
+
+class ActiveTeamBody(BodySchema):
+    """The body of ``POST /organization/set-active-team``."""
+
+    teamId = StrictString(allow_none=True)
+
+
+class TeamMemberBody(BodySchema):
+    """The body of ``add-team-member`` and ``remove-team-member``."""
+
+    teamId = StrictString(required=True)
+    userId = StrictString(required=True)
+    organizationId = StrictString()
+
+
+class OrgQuery(BodySchema):
+    """``organizationId`` (and ``userId``) in a query."""
+
+    organizationId = StrictString()
+    userId = StrictString()
+    teamId = StrictString()
+
+
+def _caller_member(ctx: Context, given: Any, status: int, code: str) -> tuple[str, dict[str, Any]]:
+    _, user = ctx.signed_in
+    org_id = store.active_org_id(ctx, given)
+    if org_id is None:
+        raise APIError(400, "NO_ACTIVE_ORGANIZATION")
+    return org_id, store.require_member(ctx, org_id, user["id"], status, code)
+
+
+@endpoint("/organization/create-team", body=CreateTeamBody, auth="session")
+def create_organization_team(ctx: Context) -> dict[str, Any]:
+    """A new team in the (active) organization (``team:create``)."""
+    code = "YOU_ARE_NOT_ALLOWED_TO_CREATE_TEAMS_IN_THIS_ORGANIZATION"
+    org_id, member = _caller_member(
+        ctx,
+        ctx.body.get("organizationId"),
+        403,
+        "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION",
+    )
+    require(ctx, member, {"team": ["create"]}, code)
+    maximum = settings(ctx).teams.maximum_teams
+    if maximum is not None and ctx.adapter.count(TEAM, {"organizationId": org_id}) >= maximum:
+        raise APIError(400, "YOU_HAVE_REACHED_THE_MAXIMUM_NUMBER_OF_TEAMS")
+    org = store.find_org(ctx, org_id)
+    if org is None:
+        raise APIError(400, "ORGANIZATION_NOT_FOUND")
+    options = settings(ctx)
+    _, user = ctx.signed_in
+    data = {"name": ctx.body["name"], "organizationId": org_id}
+    data = options.changed("before_create_team", data, team=data, user=user, organization=org)
+    team = create_team(ctx, org_id, data["name"])
+    options.hook("after_create_team", team=team, user=user, organization=org)
+    return team_wire(ctx, team)
+
+
+@endpoint("/organization/list-teams", method="GET", query=OrgQuery, auth="session")
+def list_organization_teams(ctx: Context) -> list[dict[str, Any]]:
+    """The teams of the (active) organization."""
+    org_id, _ = _caller_member(
+        ctx,
+        ctx.query.get("organizationId"),
+        403,
+        "YOU_ARE_NOT_ALLOWED_TO_ACCESS_THIS_ORGANIZATION",
+    )
+    return [team_wire(ctx, row) for row in ctx.adapter.find_many(TEAM, {"organizationId": org_id})]
+
+
+@endpoint("/organization/update-team", body=UpdateTeamBody, auth="session")
+def update_organization_team(ctx: Context) -> dict[str, Any]:
+    """Rename a team (``team:update``)."""
+    data = dict(ctx.body["data"])
+    code = "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_TEAM"
+    org_id, member = _caller_member(ctx, data.pop("organizationId", None), 403, code)
+    require(ctx, member, {"team": ["update"]}, code)
+    team = find_team(ctx, ctx.body["teamId"], org_id)
+    if team is None:
+        raise APIError(400, "TEAM_NOT_FOUND")
+    changes = {**data, "updatedAt": now()}
+    ctx.adapter.update_many(TEAM, {"id": team["id"]}, changes)
+    team.update(changes)
+    return team_wire(ctx, team)
+
+
+@endpoint("/organization/remove-team", body=TeamIdBody, auth="session")
+def remove_organization_team(ctx: Context) -> dict[str, Any]:
+    """Delete a team (``team:delete``); the last one stays unless
+    ``allow_removing_all_teams``."""
+    code = "YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_TEAM"
+    org_id, member = _caller_member(ctx, ctx.body.get("organizationId"), 403, code)
+    require(
+        ctx,
+        member,
+        {"team": ["delete"]},
+        "YOU_ARE_NOT_ALLOWED_TO_DELETE_TEAMS_IN_THIS_ORGANIZATION",
+    )
+    team = find_team(ctx, ctx.body["teamId"], org_id)
+    if team is None:
+        raise APIError(400, "TEAM_NOT_FOUND")
+    if not settings(ctx).teams.allow_removing_all_teams:
+        if ctx.adapter.count(TEAM, {"organizationId": org_id}) <= 1:
+            raise APIError(400, "UNABLE_TO_REMOVE_LAST_TEAM")
+    with ctx.adapter.transaction():
+        ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
+        ctx.adapter.delete_many(TEAM, {"id": team["id"]})
+        # pending invitations to it stay good, without the team (none left: to the org)
+        for invitation in store.pending_invitations(ctx, org_id):
+            ids = str(invitation.get("teamId") or "").split(",")
+            if team["id"] in ids:
+                left = ",".join(i for i in ids if i and i != team["id"]) or None
+                ctx.adapter.update_many(INVITATION, {"id": invitation["id"]}, {"teamId": left})
+    return {"message": "Team removed successfully."}
+
+
+@endpoint("/organization/set-active-team", body=ActiveTeamBody, auth="session")
+def set_active_team_endpoint(ctx: Context) -> Any:
+    """Make a team of the active organization the session's active team (``null``
+    clears it)."""
+    session, user = ctx.signed_in
+    given = ctx.body.get("teamId")
+    if "teamId" in ctx.body and given is None:
+        if session.get("activeTeamId"):
+            set_active_team(ctx, None, reissue=True)
+        return None
+    team_id = given or session.get("activeTeamId")
+    if not team_id:
+        return None
+    org_id = session.get("activeOrganizationId")
+    if not org_id:
+        raise APIError(400, "NO_ACTIVE_ORGANIZATION")
+    team = find_team(ctx, team_id, org_id)
+    if team is None:
+        raise APIError(400, "TEAM_NOT_FOUND")
+    if ctx.adapter.find_one(TEAM_MEMBER, {"teamId": team["id"], "userId": user["id"]}) is None:
+        raise APIError(403, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM")
+    set_active_team(ctx, team["id"], reissue=True)
+    return team_wire(ctx, team)
+
+
+def _teams_of(ctx: Context, user_id: str, org_id: str | None) -> list[dict[str, Any]]:
+    ids = [row["teamId"] for row in ctx.adapter.find_many(TEAM_MEMBER, {"userId": user_id})]
+    if not ids:
+        return []
+    where: dict[str, Any] = {"id": Op("in", ids)}
+    if org_id is not None:
+        where["organizationId"] = org_id
+    return ctx.adapter.find_many(TEAM, where)
+
+
+@endpoint("/organization/list-user-teams", method="GET", query=OrgQuery, auth="session")
+def list_user_teams(ctx: Context) -> list[dict[str, Any]]:
+    """The teams the caller (or, for those who may update members, ``userId``) is in."""
+    _, user = ctx.signed_in
+    target = ctx.query.get("userId") or user["id"]
+    given = ctx.query.get("organizationId")
+    if target != user["id"] or given:
+        not_member = "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION"
+        org_id, member = _caller_member(ctx, given, 403, not_member)
+        if target != user["id"]:
+            require(
+                ctx, member, {"member": ["update"]}, "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_MEMBER"
+            )
+            if store.find_member(ctx, org_id, target) is None:
+                raise APIError(400, NOT_ORG_MEMBER)
+        return [team_wire(ctx, t) for t in _teams_of(ctx, target, org_id)]
+    mine = set(store.user_org_ids(ctx, user["id"]))
+    return [
+        team_wire(ctx, t) for t in _teams_of(ctx, user["id"], None) if t["organizationId"] in mine
+    ]
+
+
+@endpoint("/organization/list-team-members", method="GET", query=OrgQuery, auth="session")
+def list_team_members(ctx: Context) -> list[dict[str, Any]]:
+    """The members of a team (or the active team) the caller is in."""
+    session, user = ctx.signed_in
+    team_id = ctx.query.get("teamId") or session.get("activeTeamId")
+    if not team_id:
+        raise APIError(400, "YOU_DO_NOT_HAVE_AN_ACTIVE_TEAM")
+    team = find_team(ctx, team_id)
+    if team is None:
+        raise APIError(400, "TEAM_NOT_FOUND")
+    in_org = store.find_member(ctx, team["organizationId"], user["id"]) is not None
+    mine = ctx.adapter.find_one(TEAM_MEMBER, {"teamId": team["id"], "userId": user["id"]})
+    if not in_org or mine is None:
+        raise APIError(400, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM")
+    return [
+        member_wire(ctx, row) for row in ctx.adapter.find_many(TEAM_MEMBER, {"teamId": team["id"]})
+    ]
+
+
+def _team_member_request(ctx: Context, permission: str, code: str) -> tuple[str, dict[str, Any]]:
+    org_id, member = _caller_member(ctx, ctx.body.get("organizationId"), 400, NOT_ORG_MEMBER)
+    require(ctx, member, {"member": [permission]}, code)
+    if store.find_member(ctx, org_id, ctx.body["userId"]) is None:
+        raise APIError(400, NOT_ORG_MEMBER)
+    team = find_team(ctx, ctx.body["teamId"], org_id)
+    if team is None:
+        raise APIError(400, "TEAM_NOT_FOUND")
+    return org_id, team
+
+
+@endpoint("/organization/add-team-member", body=TeamMemberBody, auth="session")
+def add_organization_team_member(ctx: Context) -> dict[str, Any]:
+    """Put a member of the organization in one of its teams (``member:update``)."""
+    _, team = _team_member_request(ctx, "update", "YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM_MEMBER")
+    options = settings(ctx)
+    options.hook("before_add_team_member", team=team, user_id=ctx.body["userId"])
+    member = add_team_member(ctx, team, ctx.body["userId"])
+    options.hook("after_add_team_member", team=team, team_member=member)
+    return member_wire(ctx, member)
+
+
+@endpoint("/organization/remove-team-member", body=TeamMemberBody, auth="session")
+def remove_organization_team_member(ctx: Context) -> dict[str, Any]:
+    """Take a member out of a team (``member:delete``)."""
+    _, team = _team_member_request(ctx, "delete", "YOU_ARE_NOT_ALLOWED_TO_REMOVE_A_TEAM_MEMBER")
+    where = {"teamId": team["id"], "userId": ctx.body["userId"]}
+    with ctx.adapter.transaction():
+        if ctx.adapter.delete_many(TEAM_MEMBER, where) == 0:
+            raise APIError(400, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM")
+        count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
+        ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count})
+    return {"message": "Team member removed successfully."}
+
+
+ENDPOINTS = (
+    create_organization_team,
+    list_organization_teams,
+    update_organization_team,
+    remove_organization_team,
+    set_active_team_endpoint,
+    list_user_teams,
+    list_team_members,
+    add_organization_team_member,
+    remove_organization_team_member,
+)

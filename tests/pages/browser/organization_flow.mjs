@@ -1,0 +1,90 @@
+// The organization pages in Debian's Chromium, as two people in separate browser contexts:
+// Ann creates an organization on the switcher page and invites Bob on the members page;
+// Bob opens the mailed link (read through /test/last-link), is sent to sign in, signs up
+// instead, opens the link again and accepts; Ann changes Bob's role, then removes him. Every page is audited with axe.
+//
+// usage: node organization_flow.mjs BASE_URL
+// Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
+
+import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+
+const PASSWORD = 'correct horse battery';
+const ANN = { name: 'Ann Owner', email: 'ann.org@example.com' };
+const BOB = { name: 'Bob Invitee', email: 'bob.org@example.com' };
+
+async function serious(page) {
+  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
+}
+
+async function signUp(page, person) {
+  await page.getByLabel('Name', { exact: true }).fill(person.name);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+}
+
+const notice = async (page) => (await page.getByTestId('notice').textContent()).trim();
+
+await runFlow(
+  async (browser) => {
+    const [baseURL] = process.argv.slice(2);
+    if (!baseURL) throw new Error('usage: node organization_flow.mjs BASE_URL');
+    const facts = { audits: {} };
+    const ann = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    ann.setDefaultTimeout(20_000);
+    bob.setDefaultTimeout(20_000);
+
+    await ann.goto(`${baseURL}/auth/sign-up`);
+    await signUp(ann, ANN);
+    await click(ann, 'Sign up', '/auth/account');
+    await ann.goto(`${baseURL}/auth/organizations`);
+    facts.audits.switcherEmpty = await serious(ann);
+    await ann.getByLabel('Organization name', { exact: true }).fill('Acme Pages');
+    await ann.getByLabel('Slug', { exact: true }).fill('acme-pages');
+    await click(ann, 'Create organization', '/auth/organizations');
+    facts.created = await notice(ann);
+    facts.active = (await ann.getByTestId('active-organization').count()) === 1;
+    facts.audits.switcher = await serious(ann);
+
+    await ann.goto(`${baseURL}/auth/organization/members`);
+    await ann.getByLabel('E-mail address to invite', { exact: true }).fill(BOB.email);
+    await ann.getByLabel('Role', { exact: true }).selectOption('admin');
+    await click(ann, 'Send invitation', '/auth/organization/members');
+    facts.invited = await notice(ann);
+    facts.pending = (await ann.getByTestId(`invitation-${BOB.email}`).count()) === 1;
+    facts.audits.members = await serious(ann);
+
+    const response = await bob.request.get(`${baseURL}/test/last-link?to=${encodeURIComponent(BOB.email)}`);
+    check(response.ok(), `no invitation mail to ${BOB.email}`);
+    const link = (await response.text()).trim();
+    facts.linkPath = new URL(link).pathname;
+    await bob.goto(link);
+    facts.bobSentTo = path(bob);
+    await bob.getByRole('link', { name: 'Sign up' }).first().click();
+    await bob.waitForURL((url) => url.pathname === '/auth/sign-up');
+    await signUp(bob, BOB);
+    await click(bob, 'Sign up', '/auth/account');
+    await bob.goto(link);
+    facts.invitationText = (await bob.getByTestId('invitation-text').textContent()).replace(/\s+/g, ' ').trim();
+    facts.audits.invitation = await serious(bob);
+    await click(bob, 'Accept invitation', '/auth/organization/members');
+    facts.accepted = await notice(bob);
+    facts.bobSeesOrganization = (await bob.getByTestId('organization-name').textContent()).trim();
+
+    await ann.goto(`${baseURL}/auth/organization/members`);
+    const row = ann.getByTestId(`member-${BOB.email}`);
+    facts.bobRole = (await row.getByTestId('role').textContent()).trim();
+    await ann.getByLabel(`Role of ${BOB.email}`, { exact: true }).selectOption('member');
+    await click(ann, `Change the role of ${BOB.email}`, '/auth/organization/members');
+    facts.roleNotice = await notice(ann);
+    facts.bobRoleAfter = (await ann.getByTestId(`member-${BOB.email}`).getByTestId('role').textContent()).trim();
+    await click(ann, `Remove ${BOB.email}`, '/auth/organization/members');
+    facts.removed = await notice(ann);
+    facts.bobStillListed = await ann.getByTestId(`member-${BOB.email}`).count();
+
+    await bob.goto(`${baseURL}/auth/organizations`);
+    facts.bobOrganizations = await bob.locator('#organizations li').count();
+    return facts;
+  },
+  { timeout: 60_000 },
+);

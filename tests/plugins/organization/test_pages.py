@@ -1,0 +1,47 @@
+"""The organization pages' refusals, shown in words (the flows themselves run in
+Chromium, ``test_browser.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from flask_betterauth.plugins import organization
+from tests.pages.conftest import PageClient
+from tests.pages.conftest import alerts
+
+from .conftest import sqlite_only
+
+pytestmark = sqlite_only
+
+
+@pytest.fixture
+def browser(make_pages_app: Any) -> PageClient:
+    client = PageClient(make_pages_app(plugins=[organization()]).test_client())
+    assert client.sign_up().status_code == 303
+    return client
+
+
+def test_pages_refuse_in_words(browser):
+    assert "You have no active organization" in browser.get("/auth/organization/members").text
+    made = browser.submit("/auth/organizations", {"action": "create", "name": "A", "slug": "a"})
+    assert made.status_code == 303
+    taken = browser.submit("/auth/organizations", {"action": "create", "name": "B", "slug": "a"})
+    assert taken.status_code == 400
+    assert "An organization with this slug exists. Choose another." in alerts(taken).values()
+    bad = browser.submit(
+        "/auth/organization/members", {"action": "invite", "email": "nope", "role": "member"}
+    )
+    assert "That e-mail address is not valid." in alerts(bad).values()
+    unknown = browser.get("/auth/accept-invitation/nope")
+    assert unknown.status_code == 400
+    assert "This invitation was used, withdrawn or has expired." in alerts(unknown).values()
+    forged = browser.client.post("/auth/organizations", data={"action": "create", "slug": "x"})
+    assert forged.status_code == 400
+
+
+def test_pages_need_a_session(make_pages_app):
+    client = make_pages_app(plugins=[organization()]).test_client()
+    response = client.get("/auth/organizations", headers={"Accept": "text/html"})
+    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]

@@ -1,0 +1,87 @@
+"""An organization made under the real Better Auth is served here: its members, its
+pending invitation, its metadata.
+
+``tests/better_auth_db/make_organization_db.mjs`` runs Better Auth 1.7.24 with its
+``organization`` plugin on a SQLite file: Olive creates "Made Org" (with metadata), Mia
+accepts an invitation as admin, and an invitation to pia@example.com stays pending. The
+Flask app, with the same secret and ``organization()``, then serves all of it.
+
+The Node dependencies must be installed first: ``npm ci --prefix tests/better_auth_db``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flask_betterauth.plugins import organization
+from tests.better_auth_made import MadeDatabase
+from tests.better_auth_made import app_on
+from tests.better_auth_made import copy_database
+from tests.better_auth_made import make_database
+from tests.helpers import Caller
+from tests.helpers import TestApp
+
+
+@pytest.fixture(scope="module")
+def made_db(tmp_path_factory: pytest.TempPathFactory) -> MadeDatabase:
+    """The SQLite file Better Auth made, and what its script printed."""
+    return make_database("make_organization_db.mjs", tmp_path_factory)
+
+
+@pytest.fixture
+def moved(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
+    """The Flask app on a copy of that file, after ``flask auth migrate``."""
+    with app_on(copy_database(made_db, tmp_path), plugins=[organization()], migrate=True) as app:
+        yield app
+
+
+def signed_in(test_app: TestApp, person: dict[str, Any]) -> Caller:
+    caller = Caller(test_app, "http")
+    body = {"email": person["email"], "password": person["password"]}
+    assert caller.call("sign_in_email", body).status == 200
+    return caller
+
+
+def test_migrate_finds_the_organization_schema_complete(moved: TestApp) -> None:
+    result = moved.app.test_cli_runner().invoke(args=["auth", "generate"])
+    assert "The database already has every table" in result.output
+
+
+def test_the_organization_and_its_members_are_served(moved: TestApp, made_db: MadeDatabase) -> None:
+    made = made_db[1]
+    org = made["organization"]
+    olive = signed_in(moved, made["olive"])
+    assert [o["id"] for o in olive.call("list_organizations").json] == [org["id"]]
+    active = olive.call("set_active_organization", {"organizationSlug": "made-org"})
+    assert active.status == 200 and active.json["metadata"] == '{"plan":"team"}'
+    assert active.json["createdAt"] == org["createdAt"]
+    full = olive.call("get_full_organization").json
+    roles = {m["user"]["email"]: m["role"] for m in full["members"]}
+    assert roles == {"olive@example.com": "owner", "mia@example.com": "admin"}
+    pending = [i for i in full["invitations"] if i["status"] == "pending"]
+    assert [i["id"] for i in pending] == [made["pending"]["id"]]
+    assert pending[0]["expiresAt"] == made["pending"]["expiresAt"]
+    listed = olive.call("list_members").json
+    assert listed["total"] == 2
+    mia = signed_in(moved, made["mia"])
+    permission = {"permissions": {"member": ["delete"]}, "organizationId": org["id"]}
+    assert mia.call("has_organization_permission", permission).json["success"] is True
+
+
+def test_the_pending_invitation_is_accepted_here(moved: TestApp, made_db: MadeDatabase) -> None:
+    made = made_db[1]
+    pia = Caller(moved, "http")
+    body = {"name": "Pia", "email": "pia@example.com", "password": "pia-password-1"}
+    assert pia.call("sign_up_email", body).status == 200
+    got = pia.call("get_invitation", query={"id": made["pending"]["id"]})
+    assert got.status == 200, got.json
+    assert got.json["organizationName"] == "Made Org"
+    assert got.json["inviterEmail"] == "olive@example.com"
+    accepted = pia.call("accept_invitation", {"invitationId": made["pending"]["id"]})
+    assert accepted.status == 200, accepted.json
+    assert accepted.json["member"]["role"] == "member"
+    assert pia.call("get_active_member").json["organizationId"] == made["organization"]["id"]
