@@ -10,6 +10,7 @@ The Node dependencies must be installed first: ``npm ci --prefix tests/compat``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -180,14 +181,20 @@ def run_node(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     return proc
 
 
-def run_scenarios(base_url: str, *names: str) -> dict[str, Report]:
-    """Run the named scenarios with the official client; return their reports by name.
+def run_scenarios(
+    base_url: str, *names: str, script: str = "scenarios.mjs", env: dict[str, str] | None = None
+) -> dict[str, Report]:
+    """Run the named scenarios of ``script`` (a driver in tests/compat built on
+    ``runScenarios``) with the official client; return their reports by name. ``env`` adds
+    variables to the driver's environment.
 
     Fails the test when node exits non-zero or a scenario crashed inside the client.
     """
     try:
         proc = subprocess.run(
-            ["node", str(SCENARIOS_SCRIPT), base_url, *names],
+            ["node", str(COMPAT_DIR / script), base_url, *names],
+            cwd=COMPAT_DIR,
+            env={**os.environ, **env} if env else None,
             capture_output=True,
             text=True,
             timeout=NODE_TIMEOUT_SECONDS,
@@ -212,9 +219,11 @@ def run_scenarios(base_url: str, *names: str) -> dict[str, Report]:
     return reports
 
 
-def run_scenario(base_url: str, name: str) -> Report:
-    """Run one scenario and return its report."""
-    return run_scenarios(base_url, name)[name]
+def run_scenario(
+    base_url: str, name: str, script: str = "scenarios.mjs", env: dict[str, str] | None = None
+) -> Report:
+    """Run one scenario of ``script`` and return its report."""
+    return run_scenarios(base_url, name, script=script, env=env)[name]
 
 
 # --------------------------------------------------------------------------- assertions
@@ -237,6 +246,20 @@ def ok(step: Step) -> Any:
     assert step["error"] is None, f"{step['call']} failed: {step['error']}\n{step['http']}"
     assert exchange(step)["status"] == 200, step
     return step["data"]
+
+
+def passed(step: Step) -> Any:
+    """Assert a call that may take several exchanges succeeded, each with HTTP 200; return
+    its data (``ok`` for a plugin call)."""
+    assert step["error"] is None, step
+    assert all(h["status"] == 200 for h in step["http"]), step
+    return step["data"]
+
+
+def refusal(step: Step) -> tuple[int, str | None]:
+    """The ``(status, code)`` of a call the client reports as failed."""
+    assert step["data"] is None, step
+    return step["error"]["status"], step["error"].get("code")
 
 
 def assert_error(step: Step, status: int, code: str | None, message: str) -> None:

@@ -29,9 +29,11 @@ from tests.test_compat import LiveServer
 from tests.test_compat import compat_client_installed  # noqa: F401  (jwt_server needs it)
 from tests.test_compat import ok
 from tests.test_compat import run_node
+from tests.test_compat import run_scenario
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
+
 
 @pytest.fixture
 def jwt_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
@@ -42,8 +44,7 @@ def jwt_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveS
 
 
 def test_jwt_client_and_jose_verify_our_tokens(jwt_server: LiveServer) -> None:
-    report = json.loads(run_node("jwt.mjs", jwt_server.url, "jwt").stdout)
-    assert not report.get("crashed"), report.get("exception")
+    report = run_scenario(jwt_server.url, "jwt", "jwt.mjs")
     steps = report["steps"]
     user = ok(steps["signUp"])["user"]
     token = ok(steps["token"])["token"]

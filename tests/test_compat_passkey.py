@@ -12,7 +12,7 @@ import pytest
 
 from flask_betterauth.plugins import passkey
 from tests.test_compat import compat_client_installed as compat_client_installed
-from tests.test_compat import run_node
+from tests.test_compat import run_scenario
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.compat
 @pytest.mark.usefixtures("compat_client_installed")
 def test_passkey_client_flows(tmp_path: Path) -> None:
     with serving(tmp_path, plugins=[passkey()]) as server:
-        proc = run_node("passkey.mjs", server.url, "passkey")
-    report = json.loads(proc.stdout)
-    assert "crashed" not in report, report
+        report = run_scenario(server.url, "passkey", "passkey.mjs")
     steps = report["steps"]
 
     added = steps["add"]

@@ -5,7 +5,6 @@ OTP (read from the app's ``send_otp``), a backup code, disable."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from flask_betterauth.plugins import two_factor
 from tests.test_compat import compat_client_installed as compat_client_installed
-from tests.test_compat import run_node
+from tests.test_compat import run_scenario
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -29,14 +28,7 @@ def test_two_factor_client_flows(tmp_path: Path) -> None:
 
     plugin = two_factor(issuer="Compat", otp_options={"send_otp": send_otp})
     with serving(tmp_path, plugins=[plugin]) as server:
-        proc = run_node(
-            "two-factor.mjs",
-            server.url,
-            "two-factor",
-            env={"PATH": os.environ["PATH"], "OTP_LOG": str(log)},
-        )
-    report = json.loads(proc.stdout)
-    assert "crashed" not in report, report
+        report = run_scenario(server.url, "two-factor", "two-factor.mjs", env={"OTP_LOG": str(log)})
     steps = report["steps"]
 
     enable = steps["enable"]["data"]
