@@ -67,4 +67,4 @@ def test_bearer_only_client(server: Any) -> None:
     assert passed(steps["signIn"])["user"]["id"] == sign_up["user"]["id"]
     assert passed(steps["sessionAgain"])["user"]["id"] == sign_up["user"]["id"]
     every = [h for step in steps.values() for h in step["http"]]
-    assert not any(h["sentCookie"] for h in every)
+    assert not any(h["requestCookies"] for h in every)

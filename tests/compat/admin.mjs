@@ -7,7 +7,6 @@
  * The server must already have an admin, BOSS_EMAIL with the shared PASSWORD (the Python
  * test makes it). Prints one JSON line per scenario, as scenarios.mjs does.
  */
-import { createAuthClient } from "better-auth/client";
 import { adminClient } from "better-auth/client/plugins";
 
 import { Agent, PASSWORD, freshEmail, runScenarios } from "./scenarios.mjs";
@@ -17,16 +16,7 @@ const BOSS_EMAIL = "boss@compat.example";
 /** A simulated browser whose client has `adminClient`. */
 class AdminAgent extends Agent {
   constructor(baseURL, jar) {
-    super(baseURL, jar);
-    const origin = new URL(baseURL).origin;
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [adminClient()],
-      fetchOptions: {
-        headers: { origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+    super(baseURL, jar, { plugins: [adminClient()] });
   }
 }
 

@@ -8,7 +8,6 @@
  * Prints one line of JSON, as scenarios.mjs does:
  *   {"scenario": "jwt", "steps": {...}, "verified": {...}, "sessionJwt": "...", ...}
  */
-import { createAuthClient } from "better-auth/client";
 import { jwtClient } from "better-auth/client/plugins";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 
@@ -17,15 +16,7 @@ import { Agent, freshEmail, runScenarios, signUp } from "./scenarios.mjs";
 /** An agent whose client has `jwtClient()`, and that keeps the last `set-auth-jwt`. */
 class JwtAgent extends Agent {
   constructor(baseURL) {
-    super(baseURL);
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [jwtClient()],
-      fetchOptions: {
-        headers: { origin: new URL(baseURL).origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+    super(baseURL, undefined, { plugins: [jwtClient()] });
   }
 
   async fetch(input, init = {}) {

@@ -6,7 +6,6 @@
  *
  * Prints one JSON line per scenario, as scenarios.mjs does.
  */
-import { createAuthClient } from "better-auth/client";
 import { multiSessionClient } from "better-auth/client/plugins";
 
 import { Agent, PASSWORD, freshEmail, runScenarios } from "./scenarios.mjs";
@@ -14,15 +13,7 @@ import { Agent, PASSWORD, freshEmail, runScenarios } from "./scenarios.mjs";
 /** A simulated browser whose official client has `multiSessionClient`. */
 class Browser extends Agent {
   constructor(baseURL) {
-    super(baseURL);
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [multiSessionClient()],
-      fetchOptions: {
-        headers: { origin: new URL(baseURL).origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+    super(baseURL, undefined, { plugins: [multiSessionClient()] });
   }
 }
 

@@ -8,24 +8,15 @@
  * Prints one JSON line per scenario, as scenarios.mjs does ({scenario, steps} or
  * {scenario, crashed, exception, steps}), Steps as scenarios.mjs records them.
  */
-import { createAuthClient } from "better-auth/client";
 import { passkeyClient } from "@better-auth/passkey/client";
 
-import { Agent, CookieJar, freshEmail, runScenarios, signUp } from "./scenarios.mjs";
+import { Agent, freshEmail, runScenarios, signUp } from "./scenarios.mjs";
 import { SoftAuthenticator } from "./soft-authenticator.mjs";
 
 /** The shared agent (cookie jar, request log), its client with `passkeyClient`. */
 class PasskeyAgent extends Agent {
-  constructor(baseURL, jar = new CookieJar()) {
-    super(baseURL, jar);
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [passkeyClient()],
-      fetchOptions: {
-        headers: { origin: new URL(baseURL).origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+  constructor(baseURL, jar) {
+    super(baseURL, jar, { plugins: [passkeyClient()] });
   }
 }
 

@@ -20,7 +20,8 @@
  *   dates    dotted paths inside `data` that the client revived into `Date` objects
  *   error    the `error` the client returned ({message, code, status, statusText}) or null
  *   http     the HTTP exchanges behind the call: method, path, status, request cookie
- *            names, parsed Set-Cookie lines, raw response body text, Location header
+ *            names and Authorization, parsed Set-Cookie lines, raw response body text,
+ *            Location, set-auth-token and Access-Control-Expose-Headers headers
  *   cookies  cookie names in this agent's jar after the call
  *   at       the client clock (ms since epoch) when the call returned
  *
@@ -102,45 +103,60 @@ function parseSetCookie(line) {
 
 /**
  * One simulated browser: an official client with its own cookie jar and request log.
+ *
+ * Options: `plugins`, the client plugins (e.g. `[adminClient()]`); `redirect: "manual"` to
+ * see redirects instead of following them; `bearer: true` for a client that keeps no cookies
+ * and carries its session in `Authorization: Bearer`, read from `set-auth-token`.
  */
 export class Agent {
-  constructor(baseURL, jar = new CookieJar()) {
+  constructor(baseURL, jar = new CookieJar(), { plugins = [], redirect = null, bearer = false } = {}) {
     this.baseURL = baseURL;
     this.jar = jar;
+    this.options = { plugins, redirect, bearer };
     this.log = [];
-    const origin = new URL(baseURL).origin;
-    this.client = createAuthClient({
-      baseURL,
-      fetchOptions: {
-        headers: { origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+    this.token = "";
+    const fetchOptions = {
+      headers: { origin: new URL(baseURL).origin },
+      customFetchImpl: (input, init) => this.fetch(input, init),
+    };
+    if (bearer) {
+      fetchOptions.auth = { type: "Bearer", token: () => this.token };
+      fetchOptions.onSuccess = (ctx) => {
+        const token = ctx.response.headers.get("set-auth-token");
+        if (token) this.token = token;
+      };
+    }
+    this.client = createAuthClient({ baseURL, plugins, fetchOptions });
   }
 
   /** A second agent that starts with a copy of this agent's cookies. */
   clone() {
-    return new Agent(this.baseURL, this.jar.clone());
+    return new Agent(this.baseURL, this.jar.clone(), this.options);
   }
 
   async fetch(input, init = {}) {
+    const { redirect, bearer } = this.options;
     const headers = new Headers(init.headers);
     const requestCookies = this.jar.names();
     const cookieHeader = this.jar.header();
     if (cookieHeader) headers.set("cookie", cookieHeader);
-    const response = await fetch(input, { ...init, headers });
+    const response = await fetch(input, { ...init, headers, ...(redirect ? { redirect } : {}) });
     const url = new URL(typeof input === "string" ? input : input.url ?? String(input));
     const body = await response.clone().text();
+    const setCookieLines = response.headers.getSetCookie();
     this.log.push({
       method: (init.method ?? "GET").toUpperCase(),
       path: url.pathname + url.search,
       requestOrigin: headers.get("origin"),
       requestCookies,
+      authorization: headers.get("authorization"),
       status: response.status,
       contentType: response.headers.get("content-type"),
       location: response.headers.get("location"),
       cacheControl: response.headers.get("cache-control"),
-      setCookies: this.jar.absorb(response.headers.getSetCookie()),
+      setAuthToken: response.headers.get("set-auth-token"),
+      exposeHeaders: response.headers.get("access-control-expose-headers"),
+      setCookies: bearer ? setCookieLines.map(parseSetCookie) : this.jar.absorb(setCookieLines),
       body: body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}...` : body,
     });
     return response;

@@ -5,68 +5,18 @@
  * Usage: node tests/compat/username.mjs <baseURL> <scenario> [<scenario> ...]
  *
  * Prints one JSON line per scenario, as scenarios.mjs does ({scenario, steps} or
- * {scenario, crashed, exception, steps}). A Step here is {call, data, error, http}, where
- * `http` lists the exchanges: method, path, status, whether a Cookie header was sent,
- * the set-auth-token and Access-Control-Expose-Headers response headers.
+ * {scenario, crashed, exception, steps}), with scenarios.mjs's Agent and Step.
  */
 import { randomUUID } from "node:crypto";
 
-import { createAuthClient } from "better-auth/client";
 import { usernameClient } from "better-auth/client/plugins";
 
-import { CookieJar, PASSWORD, freshEmail, runScenarios, toPlain } from "./scenarios.mjs";
+import { Agent, PASSWORD, freshEmail, runScenarios } from "./scenarios.mjs";
 
-/** An official client with `usernameClient`; with `bearer`, it keeps no cookies and
- * carries its session in `Authorization: Bearer`, read from `set-auth-token`. */
-class Agent {
-  constructor(baseURL, { bearer = false } = {}) {
-    this.log = [];
-    this.jar = bearer ? null : new CookieJar();
-    this.token = "";
-    const origin = new URL(baseURL).origin;
-    const fetchOptions = {
-      headers: { origin },
-      customFetchImpl: (input, init) => this.fetch(input, init),
-    };
-    if (bearer) {
-      fetchOptions.auth = { type: "Bearer", token: () => this.token };
-      fetchOptions.onSuccess = (ctx) => {
-        const token = ctx.response.headers.get("set-auth-token");
-        if (token) this.token = token;
-      };
-    }
-    this.client = createAuthClient({ baseURL, plugins: [usernameClient()], fetchOptions });
-  }
-
-  async fetch(input, init = {}) {
-    const headers = new Headers(init.headers);
-    if (this.jar && this.jar.header()) headers.set("cookie", this.jar.header());
-    const response = await fetch(input, { ...init, headers });
-    const url = new URL(typeof input === "string" ? input : input.url ?? String(input));
-    if (this.jar) this.jar.absorb(response.headers.getSetCookie());
-    this.log.push({
-      method: (init.method ?? "GET").toUpperCase(),
-      path: url.pathname,
-      status: response.status,
-      sentCookie: headers.has("cookie"),
-      authorization: headers.get("authorization"),
-      setAuthToken: response.headers.get("set-auth-token"),
-      exposeHeaders: response.headers.get("access-control-expose-headers"),
-    });
-    return response;
-  }
-
-  async step(call, run) {
-    const before = this.log.length;
-    const result = await run(this.client);
-    return {
-      call,
-      data: toPlain(result?.data ?? null),
-      error: result?.error ? toPlain(result.error) : null,
-      http: this.log.slice(before),
-    };
-  }
-}
+/** A browser whose client has `usernameClient`; with `{ bearer: true }`, one that keeps no
+ * cookies and carries its session in `Authorization: Bearer`. */
+const agent = (baseURL, options = {}) =>
+  new Agent(baseURL, undefined, { plugins: [usernameClient()], ...options });
 
 const SCENARIOS = {
   /** Sign up with a username, check availability, sign in by username, rename. */
@@ -74,7 +24,7 @@ const SCENARIOS = {
     r.email = freshEmail();
     r.username = `Ann_${randomUUID().slice(0, 6)}`;
     r.renamed = `Renamed_${randomUUID().slice(0, 6)}`;
-    const ann = new Agent(baseURL);
+    const ann = agent(baseURL);
     r.steps.signUp = await ann.step("signUp.email({username})", (c) =>
       c.signUp.email({ name: "Ann Example", email: r.email, password: PASSWORD, username: r.username }),
     );
@@ -87,15 +37,15 @@ const SCENARIOS = {
     r.steps.tooShort = await ann.step("isUsernameAvailable(ab)", (c) =>
       c.isUsernameAvailable({ username: "ab" }),
     );
-    const other = new Agent(baseURL);
+    const other = agent(baseURL);
     r.steps.signIn = await other.step("signIn.username", (c) =>
       c.signIn.username({ username: r.username, password: PASSWORD }),
     );
     r.steps.session = await other.step("getSession()", (c) => c.getSession());
-    r.steps.wrongPassword = await new Agent(baseURL).step("signIn.username(wrong)", (c) =>
+    r.steps.wrongPassword = await agent(baseURL).step("signIn.username(wrong)", (c) =>
       c.signIn.username({ username: r.username, password: "not the password" }),
     );
-    r.steps.badName = await new Agent(baseURL).step("signIn.username(bad)", (c) =>
+    r.steps.badName = await agent(baseURL).step("signIn.username(bad)", (c) =>
       c.signIn.username({ username: "no spaces allowed", password: PASSWORD }),
     );
     r.steps.update = await other.step("updateUser({username})", (c) =>
@@ -104,10 +54,10 @@ const SCENARIOS = {
     r.steps.afterUpdate = await other.step("getSession(uncached)", (c) =>
       c.getSession({ query: { disableCookieCache: true } }),
     );
-    r.steps.signInRenamed = await new Agent(baseURL).step("signIn.username(renamed)", (c) =>
+    r.steps.signInRenamed = await agent(baseURL).step("signIn.username(renamed)", (c) =>
       c.signIn.username({ username: r.renamed.toLowerCase(), password: PASSWORD }),
     );
-    r.steps.signUpTaken = await new Agent(baseURL).step("signUp.email(taken username)", (c) =>
+    r.steps.signUpTaken = await agent(baseURL).step("signUp.email(taken username)", (c) =>
       c.signUp.email({
         name: "Bob",
         email: freshEmail(),
@@ -120,7 +70,7 @@ const SCENARIOS = {
   /** A client without cookies: its session lives in set-auth-token / Authorization. */
   async bearer(baseURL, r) {
     r.email = freshEmail();
-    const app = new Agent(baseURL, { bearer: true });
+    const app = agent(baseURL, { bearer: true });
     r.steps.signUp = await app.step("signUp.email", (c) =>
       c.signUp.email({ name: "Ann Example", email: r.email, password: PASSWORD }),
     );
@@ -129,7 +79,7 @@ const SCENARIOS = {
     r.steps.signOut = await app.step("signOut()", (c) => c.signOut());
     r.steps.afterSignOut = await app.step("getSession()", (c) => c.getSession());
     r.steps.listAfterSignOut = await app.step("listSessions()", (c) => c.listSessions());
-    const again = new Agent(baseURL, { bearer: true });
+    const again = agent(baseURL, { bearer: true });
     r.steps.signIn = await again.step("signIn.email", (c) =>
       c.signIn.email({ email: r.email, password: PASSWORD }),
     );
