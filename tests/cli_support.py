@@ -2,8 +2,9 @@
 
 An app builder that leaves the database alone (the core's ``build_app`` creates the
 tables, and these tests are about who creates them), a second empty database of the same
-kind, a comparable description of a database's schema, and the ``flask`` command run as a
-real subprocess on a small app module.
+kind, a comparable description of a database's schema, the ``flask auth`` commands run
+in-process (``invoke_auth``) and the ``flask`` command run as a real subprocess on a small
+app module.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def engine_of(test_app: TestApp) -> sa.engine.Engine:
     with test_app.app.app_context():
         engine: sa.engine.Engine = test_app.db.engine
         return engine
+
+
+def invoke_auth(test_app: TestApp, *args: str) -> Any:
+    """Run ``flask auth *args`` on the app in-process; the click result."""
+    return test_app.app.test_cli_runner().invoke(args=["auth", *args])
 
 
 @contextmanager

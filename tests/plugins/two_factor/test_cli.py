@@ -5,24 +5,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from flask_betterauth.plugins import two_factor
-from flask_betterauth.scaffold import render_auth_py
-from flask_betterauth.scaffold import resolve_plugins
 from tests.cli_support import build_bare_app
 from tests.cli_support import engine_of
-
-
-def _invoke(test_app, *args):
-    return test_app.app.test_cli_runner().invoke(args=["auth", *args])
+from tests.cli_support import invoke_auth
 
 
 def test_generate_and_migrate_know_the_two_factor_schema(database_url):
     test_app = build_bare_app(database_url, plugins=[two_factor()])
     try:
-        generated = _invoke(test_app, "generate")
+        generated = invoke_auth(test_app, "generate")
         assert generated.exit_code == 0, generated.output
         assert '"twoFactor"' in generated.output and '"twoFactorEnabled"' in generated.output
         assert '"failedVerificationCount"' in generated.output
-        assert _invoke(test_app, "migrate", "--yes").exit_code == 0
+        assert invoke_auth(test_app, "migrate", "--yes").exit_code == 0
         inspector = sa.inspect(engine_of(test_app))
         columns = {c["name"] for c in inspector.get_columns("twoFactor")}
         assert columns == {
@@ -42,10 +37,3 @@ def test_generate_and_migrate_know_the_two_factor_schema(database_url):
         assert foreign["options"].get("ondelete", "").upper() == "CASCADE"
     finally:
         engine_of(test_app).dispose()
-
-
-def test_init_sets_the_plugin_up():
-    (setup,) = resolve_plugins("two-factor")
-    text = render_auth_py("shop", "sqlite", [setup])
-    assert "from flask_betterauth.plugins import two_factor" in text
-    assert "two_factor()" in text
