@@ -37,7 +37,6 @@ from .kit import Done
 from .kit import PageKit
 from .kit import PagesOptions
 from .kit import SignInIdentifier
-from .kit import SignInLink
 from .kit import SignUpField
 from .views import forgot_password
 from .views import reset_password
@@ -55,7 +54,6 @@ __all__ = [
     "after_sign_in",
     "link_error",
     "SignInIdentifier",
-    "SignInLink",
     "SignUpField",
     "call_api",
     "csrf_valid",

@@ -118,19 +118,6 @@ class SignUpField:
 
 
 @dataclass(frozen=True)
-class SignInLink:
-    """Another way to sign in, linked under the sign-in form ("Email me a sign-in link").
-
-    :param endpoint: the page's endpoint in the blueprint (``"magic_link"``), given
-        ``next``.
-    :param label: the link's words.
-    """
-
-    endpoint: str
-    label: str
-
-
-@dataclass(frozen=True)
 class ExtraPage:
     """A page a plugin adds to the blueprint (``url_for("betterauth_pages.<endpoint>")``)."""
 
@@ -154,7 +141,6 @@ class PageKit:
         self.sign_in_methods: list[str] = []
         self.sign_in_autocomplete: list[str] = []
         self.banners: list[str] = []
-        self.sign_in_links: list[SignInLink] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
         """After the sign-in page's sign-in succeeds, ``step(result)`` may send the browser
@@ -163,9 +149,10 @@ class PageKit:
         self.sign_in_steps.append(step)
 
     def add_sign_in_method(self, template: str) -> None:
-        """Show ``template`` under the sign-in form: another way to sign in (a "Sign in
-        with a passkey" button). It sees what the sign-in page sees (``next``, ``kit``),
-        and ``betterauth_api_path``, the auth routes' base path, for its scripts."""
+        """Show ``template`` under the sign-in form: another way to sign in (a link to a
+        plugin's page, "Email me a sign-in link", or a "Sign in with a passkey" button),
+        in plugin order. It sees what the sign-in page sees (``next``, ``kit``), and
+        ``betterauth_api_path``, the auth routes' base path, for its scripts."""
         self.sign_in_methods.append(template)
 
     def add_sign_in_autocomplete(self, token: str) -> None:
@@ -173,10 +160,6 @@ class PageKit:
         (``"webauthn"``: the browser offers passkeys in that field's autofill)."""
         if token not in self.sign_in_autocomplete:
             self.sign_in_autocomplete.append(token)
-
-    def add_sign_in_link(self, link: SignInLink) -> None:
-        """Link another way to sign in (a plugin's page) under the sign-in form."""
-        self.sign_in_links.append(link)
 
     def add_account_section(self, section: AccountSection) -> None:
         """Show ``section`` on the account page.

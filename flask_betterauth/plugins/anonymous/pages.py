@@ -17,7 +17,6 @@ from flask_betterauth import current_user
 from flask_betterauth.pages import AccountSection
 from flask_betterauth.pages import Done
 from flask_betterauth.pages import PageKit
-from flask_betterauth.pages import SignInLink
 from flask_betterauth.pages import after_sign_in
 from flask_betterauth.pages import call_api
 from flask_betterauth.pages import csrf_valid
@@ -72,7 +71,7 @@ SECTION = AccountSection(
 def add_pages(kit: PageKit) -> None:
     """The plugin's ``pages`` callback."""
     kit.add_page("/guest", "guest", guest, ("GET", "POST"))
-    kit.add_sign_in_link(SignInLink("guest", "Continue as a guest"))
+    kit.add_sign_in_method("betterauth/pages/anonymous/sign_in.html")
     kit.add_account_section(SECTION)
     kit.add_notice("guest-left", "Your guest account was deleted.")
     kit.add_messages(MESSAGES)

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth.pages import PageKit
-from flask_betterauth.pages import SignInLink
 from flask_betterauth.pages import call_api
 from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
@@ -55,5 +54,5 @@ def email_code_page() -> View:
 def add_pages(kit: PageKit) -> None:
     """Add the email-code page and its link on the sign-in page."""
     kit.add_page("/email-code", "email_code", email_code_page, ("GET", "POST"))
-    kit.add_sign_in_link(SignInLink("email_code", "Email me a code"))
+    kit.add_sign_in_method("betterauth/pages/passwordless/email_otp_sign_in.html")
     kit.add_messages(MESSAGES)

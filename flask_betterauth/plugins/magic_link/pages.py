@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth.pages import PageKit
-from flask_betterauth.pages import SignInLink
 from flask_betterauth.pages import after_sign_in
 from flask_betterauth.pages import call_api
 from flask_betterauth.pages import csrf_valid
@@ -66,5 +65,5 @@ def add_pages(kit: PageKit) -> None:
     """Add the magic-link page and its link on the sign-in page."""
     kit.add_page("/magic-link", "magic_link", magic_link_page, ("GET", "POST"))
     kit.add_page("/magic-link/done", "magic_link_done", magic_link_done)
-    kit.add_sign_in_link(SignInLink("magic_link", "Email me a sign-in link"))
+    kit.add_sign_in_method("betterauth/pages/passwordless/magic_link_sign_in.html")
     kit.add_messages(MESSAGES)
