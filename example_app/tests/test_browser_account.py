@@ -4,18 +4,16 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.pages.live import run_flow
+
 from . import test_browser
-from .test_browser import BROWSER_DIR
 from .test_browser import FLOW_TIMEOUT
-from .test_browser import _missing_tools
+from .test_browser import FLOWS
 from .test_browser import live_server  # noqa: F401  (the server fixture, used by name)
 
 pytestmark = pytest.mark.browser
@@ -38,26 +36,9 @@ def account_server(
 
 
 def test_account_pages_in_chromium(account_server: str) -> None:
-    missing = _missing_tools()
-    if missing:
-        pytest.fail(f"The browser test cannot run. {missing}", pytrace=False)
-    node = shutil.which("node")
-    assert node is not None
-
-    # Fixed arguments: our own script and our own server's URL.
-    completed = subprocess.run(  # noqa: S603
-        [node, "account_flow.mjs", account_server],
-        cwd=BROWSER_DIR,
-        capture_output=True,
-        text=True,
-        timeout=FLOW_TIMEOUT,
-        check=False,
+    facts, completed = run_flow(
+        str(FLOWS / "account_flow.mjs"), account_server, timeout=FLOW_TIMEOUT
     )
-
-    lines = completed.stdout.strip().splitlines()
-    assert lines, f"account_flow.mjs printed nothing; stderr:\n{completed.stderr}"
-    facts = json.loads(lines[-1])
-    assert facts["ok"], f"{facts.get('error')}\nstderr:\n{completed.stderr}"
     assert completed.returncode == 0
     assert facts["outboxWarning"].startswith("A development tool")
     assert facts["mailSubject"] == "Verify your email address for Example app"

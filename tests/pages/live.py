@@ -1,6 +1,6 @@
-"""The pages app served on a real port for Chromium, and the Node flow scripts that drive
-it (``tests/pages/browser/*_flow.mjs``); shared by the browser tests of the core pages and
-of the plugins."""
+"""The pages app (or any app) served on a real port for Chromium, and the Node flow scripts
+that drive it (``tests/pages/browser/*_flow.mjs``, built on its ``lib.mjs``); shared by the
+browser tests of the core pages, of the plugins and of the example app."""
 
 from __future__ import annotations
 
@@ -46,7 +46,28 @@ def missing_tools() -> str | None:
 
 
 def _refuse(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    raise RuntimeError("the pages app is not attached to the server yet")
+    raise RuntimeError("the app is not attached to the server yet")
+
+
+@contextmanager
+def serving(make_app: Callable[[str], Flask]) -> Iterator[str]:
+    """Serve ``make_app(base_url)`` on a free local port; yields the base URL. The port is
+    bound first so the app can be told its own URL (which it trusts as an origin); its
+    database engine is disposed of afterwards."""
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, _refuse, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app = make_app(base_url)
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, name="live-app-server")
+    thread.start()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
 
 
 @contextmanager
@@ -60,37 +81,31 @@ def serving_pages(
     base URL. Rate limits are off (a flow signs in several times within seconds from one
     address) and mail goes out at once (a flow reads a link as soon as the form answered);
     ``options`` add to these. ``prepare`` gets the app before it serves (to add routes)."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, _refuse, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app, db, _ = create_pages_app(
-        f"sqlite:///{tmp_path / 'pages.sqlite'}",
-        base_url,
-        smtp_server,
-        testing=False,
-        rate_limit={"enabled": False},
-        advanced={"mail_after_response": False},
-        **options,
-    )
-    if prepare is not None:
-        prepare(app)
-    server.app = app
-    thread = threading.Thread(target=server.serve_forever, name="pages-app-server")
-    thread.start()
-    try:
+
+    def make_app(base_url: str) -> Flask:
+        app, _, _ = create_pages_app(
+            f"sqlite:///{tmp_path / 'pages.sqlite'}",
+            base_url,
+            smtp_server,
+            testing=False,
+            rate_limit={"enabled": False},
+            advanced={"mail_after_response": False},
+            **options,
+        )
+        if prepare is not None:
+            prepare(app)
+        return app
+
+    with serving(make_app) as base_url:
         yield base_url
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
 
 
 def run_flow(
     script: str, *args: str, timeout: int
 ) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
-    """Run ``browser/<script>`` with ``args``; the facts of its last line of JSON, and the
-    process. Fails the test when the tools are missing or the flow did not end ``ok``."""
+    """Run ``browser/<script>`` (or the flow at that absolute path) with ``args``; the
+    facts of its last line of JSON, and the process. Fails the test when the tools are
+    missing or the flow did not end ``ok``."""
     missing = missing_tools()
     if missing:
         pytest.fail(f"The browser test cannot run. {missing}", pytrace=False)

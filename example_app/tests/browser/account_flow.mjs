@@ -6,34 +6,10 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { click, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const USER = { name: 'Ann Account', email: 'ann.account@example.com', password: 'correct horse battery' };
 const NEW_PASSWORD = 'a brand new horse battery';
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function submitAndWait(page, button, path) {
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === path),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-}
 
 // Open the outbox and click the newest mail's link to `to`; wait to land on `path`.
 async function followMail(page, baseURL, to, path) {
@@ -53,7 +29,7 @@ async function run(page, baseURL) {
   await page.getByLabel('Name').fill(USER.name);
   await page.getByLabel('Email').fill(USER.email);
   await page.getByLabel('Password').fill(USER.password);
-  await submitAndWait(page, 'Sign up', '/dashboard');
+  await click(page, 'Sign up', '/dashboard');
 
   await page.goto(`${baseURL}/dev/mail`);
   facts.outboxWarning = await page.getByTestId('dev-tool-warning').textContent();
@@ -62,48 +38,25 @@ async function run(page, baseURL) {
   facts.verifiedNotice = await notice();
   facts.verified = await page.getByTestId('verified').textContent();
 
-  await submitAndWait(page, 'Sign out', '/auth/sign-in');
+  await click(page, 'Sign out', '/auth/sign-in', page.getByRole('banner'));
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await page.getByLabel('Email').fill(USER.email);
-  await submitAndWait(page, 'Send me a link', '/auth/forgot-password');
+  await click(page, 'Send me a link', '/auth/forgot-password');
   facts.resetRequested = await notice();
   await followMail(page, baseURL, USER.email, '/auth/reset-password');
   await page.getByLabel('New password').fill(NEW_PASSWORD);
-  await submitAndWait(page, 'Set the new password', '/auth/sign-in');
+  await click(page, 'Set the new password', '/auth/sign-in');
   facts.resetNotice = await notice();
   await page.getByLabel('Email').fill(USER.email);
   await page.getByLabel('Password').fill(NEW_PASSWORD);
-  await submitAndWait(page, 'Sign in', '/dashboard');
+  await click(page, 'Sign in', '/dashboard');
   facts.signedInWithNewPassword = await page.getByTestId('email').textContent();
   return facts;
 }
 
-async function main() {
-  const [baseURL] = process.argv.slice(2);
-  if (!baseURL) {
-    throw new Error('usage: node account_flow.mjs BASE_URL');
-  }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'example-app-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1000, height: 900 },
-      timeout: 60_000,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    const facts = await run(page, baseURL.replace(/\/$/, ''));
-    console.log(JSON.stringify({ ok: true, ...facts }));
-  } finally {
-    await context?.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-  process.exitCode = 1;
+const [baseURL] = process.argv.slice(2);
+if (!baseURL) throw new Error('usage: node account_flow.mjs BASE_URL');
+await runFlow(async (browser) => {
+  const page = await newPage(browser, { viewport: { width: 1000, height: 900 } });
+  return run(page, baseURL.replace(/\/$/, ''));
 });

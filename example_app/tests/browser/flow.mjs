@@ -6,33 +6,9 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, click, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const USER = { name: 'Ann Browser', email: 'ann.browser@example.com', password: 'correct horse battery' };
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function submitAndWait(page, button, path) {
-  await Promise.all([
-    page.waitForURL((url) => url.pathname === path),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-}
 
 async function run(page, baseURL, screenshot) {
   const facts = {};
@@ -46,13 +22,13 @@ async function run(page, baseURL, screenshot) {
   await page.getByLabel('Name').fill(USER.name);
   await page.getByLabel('Email').fill(USER.email);
   await page.getByLabel('Password').fill(USER.password);
-  await submitAndWait(page, 'Sign up', '/dashboard');
+  await click(page, 'Sign up', '/dashboard');
   facts.dashboardEmail = await page.getByTestId('email').textContent();
   facts.headerUser = await page.getByTestId('header-user').textContent();
   facts.expires = await page.getByTestId('expires').textContent();
   facts.cookiesAfterSignUp = (await page.context().cookies()).map((c) => c.name).sort();
 
-  await submitAndWait(page, 'Sign out', '/auth/sign-in');
+  await click(page, 'Sign out', '/auth/sign-in', page.getByRole('banner'));
   facts.cookiesAfterSignOut = (await page.context().cookies()).map((c) => c.name).sort();
   await page.goto(`${baseURL}/dashboard`);
   facts.dashboardSignedOut = path();
@@ -64,7 +40,7 @@ async function run(page, baseURL, screenshot) {
   facts.wrongPasswordError = await page.getByRole('alert').textContent();
 
   await page.getByLabel('Password').fill(USER.password);
-  await submitAndWait(page, 'Sign in', '/dashboard');
+  await click(page, 'Sign in', '/dashboard');
   facts.signedInAgainEmail = await page.getByTestId('email').textContent();
 
   await page.screenshot({ path: screenshot, fullPage: true });
@@ -79,32 +55,9 @@ async function run(page, baseURL, screenshot) {
   return facts;
 }
 
-async function main() {
-  const [baseURL, screenshot] = process.argv.slice(2);
-  if (!baseURL || !screenshot) {
-    throw new Error('usage: node flow.mjs BASE_URL SCREENSHOT.png');
-  }
-  const userDataDir = await mkdtemp(join(tmpdir(), 'example-app-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1000, height: 700 },
-      timeout: 60_000,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    const facts = await run(page, baseURL.replace(/\/$/, ''), screenshot);
-    console.log(JSON.stringify({ ok: true, ...facts }));
-  } finally {
-    await context?.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-  process.exitCode = 1;
+const [baseURL, screenshot] = process.argv.slice(2);
+if (!baseURL || !screenshot) throw new Error('usage: node flow.mjs BASE_URL SCREENSHOT.png');
+await runFlow(async (browser) => {
+  const page = await newPage(browser, { viewport: { width: 1000, height: 700 } });
+  return run(page, baseURL.replace(/\/$/, ''), screenshot);
 });

@@ -18,12 +18,21 @@ export function check(condition, message) {
 /** The path of the page's URL. */
 export const path = (page) => new URL(page.url()).pathname;
 
-/** Click the main region's button `name` and wait until the page is at `pathname`. */
-export async function click(page, name, pathname) {
+/** Click the button `name` in `region` (the main region by default; the site header is
+ * `page.getByRole('banner')`) and wait until the page is at `pathname`. */
+export async function click(page, name, pathname, region = page.getByRole('main')) {
   await Promise.all([
     page.waitForURL((url) => url.pathname === pathname),
-    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
+    region.getByRole('button', { name, exact: true }).click(),
   ]);
+}
+
+/** A new page in a new browser context (`options`: a viewport...), timing out after 20 s. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
 }
 
 /** axe-core's violations on the page as it is now. */
