@@ -29,6 +29,7 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -427,11 +428,25 @@ def redis_url(redis_server: RedisServer) -> str:
     return redis_server.url
 
 
-def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
-    """Terminate ``process`` and wait for it; kill it if it has not gone in 10 s."""
-    process.terminate()
+def stop_process(
+    process: subprocess.Popen[str] | subprocess.Popen[bytes],
+    *,
+    group: bool = False,
+    timeout: float = 10,
+) -> None:
+    """Terminate ``process`` and wait for it; kill it if it has not gone in ``timeout``
+    seconds. With ``group``, signal its whole process group (a server started with
+    ``start_new_session=True`` and its workers)."""
+
+    def send(sig: signal.Signals) -> None:
+        if group:
+            os.killpg(process.pid, sig)
+        else:
+            process.send_signal(sig)
+
+    send(signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
+        send(signal.SIGKILL)
         process.wait()

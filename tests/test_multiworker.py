@@ -19,7 +19,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ import pytest
 
 from tests.servers import ServerUnavailable
 from tests.servers import free_port
+from tests.servers import stop_process
 from tests.servers import wait_for
 from tests.workers import Hold
 
@@ -124,12 +124,7 @@ class ExampleServer:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process, group=True, timeout=20)
 
     def pids_by_probe(self) -> dict[str, set[str]]:
         """The worker pids the access log shows for each ``probe`` query value."""

@@ -15,7 +15,6 @@ import http.client
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ import pytest
 
 from tests.servers import ServerUnavailable
 from tests.servers import free_port
+from tests.servers import stop_process
 from tests.servers import wait_for
 
 pytestmark = pytest.mark.quickstart
@@ -204,8 +204,7 @@ def quickstart_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             raise AssertionError(f"flask run did not start:\n{output}") from None
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        stop_process(process, group=True, timeout=20)
         log.close()
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from tests.servers import PostgreSQLServer
 from tests.servers import ServerUnavailable
 from tests.servers import free_port
+from tests.servers import stop_process
 from tests.servers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,12 +124,7 @@ class Gunicorn:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(process, group=True)
 
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
