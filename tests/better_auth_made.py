@@ -58,6 +58,14 @@ def copy_database(made: MadeDatabase, tmp_path: Path) -> Path:
     return copy
 
 
+def run_migrate(test_app: TestApp) -> str:
+    """Run ``flask auth migrate --yes`` on the app; its output (failing the test when the
+    command failed)."""
+    result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
 @contextmanager
 def app_on(path: Path, plugins: Sequence[Any] = (), *, migrate: bool = False) -> Iterator[TestApp]:
     """A Flask app (tables not created) on the SQLite file ``path``, Better Auth's secret
@@ -67,8 +75,7 @@ def app_on(path: Path, plugins: Sequence[Any] = (), *, migrate: bool = False) ->
     test_app = build_bare_app(f"sqlite:///{path}", {"BETTER_AUTH_SECRET": SECRET}, **options)
     try:
         if migrate:
-            result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-            assert result.exit_code == 0, result.output
+            run_migrate(test_app)
         yield test_app
     finally:
         engine_of(test_app).dispose()

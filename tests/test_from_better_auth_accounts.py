@@ -25,6 +25,7 @@ from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
 from tests.better_auth_made import make_database
+from tests.better_auth_made import run_migrate
 from tests.helpers import TestApp
 from tests.helpers import rows
 
@@ -49,9 +50,8 @@ def cookie_header(jar: dict[str, str]) -> dict[str, str]:
 
 
 def test_migrate_finds_is_anonymous_in_place(flask_app: TestApp) -> None:
-    result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    output = run_migrate(flask_app)
+    assert "up to date: nothing to do" in output
 
 
 def test_better_auths_guest_is_served_and_linked_on_sign_up(

@@ -24,6 +24,7 @@ from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
 from tests.better_auth_made import make_database
+from tests.better_auth_made import run_migrate
 from tests.helpers import Clock
 from tests.helpers import TestApp
 from tests.helpers import set_clock
@@ -48,11 +49,10 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
 
 
 def test_migrate_adds_only_the_two_indexes(flask_app: TestApp) -> None:
-    result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    assert "2 change(s) to make" in result.output
-    assert '+ create index "user_createdAt_idx" on "user" ("createdAt")' in result.output
-    assert '+ create index "user_role_idx" on "user" ("role")' in result.output
+    output = run_migrate(flask_app)
+    assert "2 change(s) to make" in output
+    assert '+ create index "user_createdAt_idx" on "user" ("createdAt")' in output
+    assert '+ create index "user_role_idx" on "user" ("role")' in output
 
 
 def test_better_auths_admin_session_manages_users(

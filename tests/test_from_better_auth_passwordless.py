@@ -24,6 +24,7 @@ from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
 from tests.better_auth_made import make_database
+from tests.better_auth_made import run_migrate
 from tests.helpers import TestApp
 from tests.helpers import rows
 
@@ -50,9 +51,8 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path, outbox: list[Any]) -> Itera
 
 
 def test_migrate_finds_nothing_to_do(flask_app: TestApp) -> None:
-    result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    output = run_migrate(flask_app)
+    assert "up to date: nothing to do" in output
 
 
 def test_better_auths_magic_links_open_here(flask_app: TestApp, made_db: MadeDatabase) -> None:

@@ -22,6 +22,7 @@ from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
 from tests.better_auth_made import make_database
+from tests.better_auth_made import run_migrate
 from tests.helpers import TestApp
 
 
@@ -38,9 +39,8 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
 
 
 def test_migrate_finds_the_plugin_columns_in_place(flask_app: TestApp) -> None:
-    result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
-    assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    output = run_migrate(flask_app)
+    assert "up to date: nothing to do" in output
 
 
 def test_better_auths_username_user_signs_in_by_username(
