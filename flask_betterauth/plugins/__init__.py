@@ -34,6 +34,10 @@ from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..social.generic import GenericProviders as GenericProviders
+from ..social.generic import parse_config as parse_generic_oauth_config
+from ..social.providers import Provider as Provider
+from ..social.providers import ProviderSource as ProviderSource
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -53,9 +57,12 @@ __all__ = [
     "DecryptionError",
     "Endpoint",
     "EndpointRateLimit",
+    "GenericProviders",
     "Hook",
     "MailPurpose",
     "Plugin",
+    "Provider",
+    "ProviderSource",
     "RawResponse",
     "Record",
     "Redirect",
@@ -72,11 +79,13 @@ __all__ = [
     "encode_signed",
     "endpoint",
     "finish_sign_in",
+    "generic_oauth",
     "iso",
     "jwt",
     "now",
     "open_api",
     "openapi_document",
+    "parse_generic_oauth_config",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
@@ -93,6 +102,7 @@ _SHIPPED = {
     "username": ".username",
     "bearer": ".bearer",
     "two_factor": ".twofactor",
+    "generic_oauth": ".generic_oauth",
 }
 
 
