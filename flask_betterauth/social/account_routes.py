@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from marshmallow import ValidationError
+from marshmallow import validates_schema
+
 from ..clock import iso
 from ..clock import now
 from ..context import Context
@@ -108,6 +111,12 @@ class TokenBody(BodySchema):
     accountId = StrictString()
     userId = StrictString()
     useAccountCookie = StrictBoolean()
+
+    @validates_schema(pass_original=True)
+    def _one_selector(self, data: Mapping[str, Any], original: Any, **_: Any) -> None:
+        keys = set(original) if isinstance(original, Mapping) else set()
+        if "providerId" in keys or not (data.get("accountId") or data.get("useAccountCookie")):
+            raise ValidationError("accountId or useAccountCookie is required", "accountId")
 
 
 class AccountInfoQuery(BodySchema):

@@ -142,3 +142,46 @@ class Browser:
 def browser(social_app: TestApp, via: str, idp: str) -> Browser:
     """A browser on :func:`social_app` through each face."""
     return Browser(Caller(social_app, via), idp)
+
+
+def idp_tokens(
+    idp: str, sub: str, *, client_id: str = CLIENT_ID, nonce: str | None = None
+) -> dict[str, Any]:
+    """Tokens the provider issues ``sub`` (as a mobile app would get them itself)."""
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": "http://localhost/native",
+        "scope": "openid email profile",
+        "state": "s",
+        **({"nonce": nonce} if nonce else {}),
+    }
+    answer = requests.post(
+        f"{idp}/oauth2/authorize",
+        params=params,
+        data={"sub": sub},
+        allow_redirects=False,
+        timeout=5,
+    )
+    code = dict(parse_qsl(urlsplit(answer.headers["Location"]).query))["code"]
+    token = requests.post(
+        f"{idp}/oauth2/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://localhost/native",
+            "client_id": client_id,
+            "client_secret": CLIENT_SECRET,
+        },
+        timeout=5,
+    )
+    assert token.ok, token.text
+    return dict(token.json())
+
+
+@pytest.fixture
+def basic_browser(make_app: Any, idp: str, real_clock: Clock, via: str) -> Browser:
+    """A browser on an app whose provider authenticates with ``client_secret_basic``
+    (oidc-provider-mock's refresh grant takes only that method)."""
+    test_app = make_app(plugins=[oidc_plugin(idp, authentication="basic")])
+    return Browser(Caller(test_app, via), idp)
