@@ -152,6 +152,9 @@ def _provider(ctx: Context, account: Record, code: str) -> Any:
     if provider is None:
         if code == "PROVIDER_NOT_SUPPORTED":
             raise APIError(400, code, f"Provider {account['providerId']} is not supported.")
+        if code == "TOKEN_REFRESH_NOT_SUPPORTED":
+            message = f"Provider {account['providerId']} does not support token refreshing."
+            raise APIError(400, code, message)
         raise APIError(400, code)
     return provider
 
