@@ -185,3 +185,39 @@ def basic_browser(make_app: Any, idp: str, real_clock: Clock, via: str) -> Brows
     (oidc-provider-mock's refresh grant takes only that method)."""
     test_app = make_app(plugins=[oidc_plugin(idp, authentication="basic")])
     return Browser(Caller(test_app, via), idp)
+
+
+@pytest.fixture(scope="session")
+def github_idp() -> Iterator[str]:
+    """The GitHub-style provider (:mod:`tests.social.github_idp`) in its own process."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.social.github_idp", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return requests.get(f"{base}/login/oauth/authorize", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    try:
+        wait_for(ready, lambda: process.poll() is None, "the GitHub-style provider")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def github_options(base: str) -> dict[str, Any]:
+    """``social_providers={"github": ...}`` pointed at :func:`github_idp`."""
+    return {
+        "github": {
+            "client_id": "gh-client",
+            "client_secret": "gh-client-secret",
+            "authorization_endpoint": f"{base}/login/oauth/authorize",
+            "token_endpoint": f"{base}/login/oauth/access_token",
+            "user_info_endpoint": f"{base}/api/user",
+            "timeout": 3,
+        }
+    }
