@@ -30,6 +30,13 @@ CLIENT_ID = "flask-client"
 CLIENT_SECRET = "flask-secret"
 
 
+@pytest.fixture
+def database_url(tmp_path: Any) -> str:
+    """SQLite only: PostgreSQL runs the central flows (test_sign_in.py re-declares the
+    root fixture), which keeps this suite's time down."""
+    return f"sqlite:///{tmp_path}/auth.sqlite"
+
+
 @pytest.fixture(scope="session")
 def idp() -> Iterator[str]:
     """The provider's base URL (its issuer), for the whole session: ``oidc-provider-mock``

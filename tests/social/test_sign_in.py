@@ -6,6 +6,7 @@ import json
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+from tests.conftest import database_url  # noqa: F401  (SQLite and PostgreSQL here)
 from tests.helpers import PASSWORD
 from tests.helpers import rows
 from tests.social.conftest import idp_user

@@ -6,12 +6,23 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.helpers import Caller
 from tests.helpers import rows
 from tests.social.conftest import Browser
 from tests.social.conftest import idp_user
 
 ERROR = "http://localhost/api/auth/error"
+
+
+@pytest.fixture
+def via() -> str:
+    """The callback is a browser's redirect: these run over HTTP only (the API face of
+    the callback is in test_sign_in.py and test_accounts.py)."""
+    return "http"
+
+
 SESSION = "better-auth.session_token"
 
 
