@@ -12,10 +12,10 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validates
 
+from .. import signals
 from ..context import Context
 from ..crypto import random_string
 from ..dispatch import Redirect
-from ..endpoints.sign_in import finish_sign_in
 from ..errors import APIError
 from ..registry import FORM
 from ..registry import JSON
@@ -218,8 +218,11 @@ def sign_in_social(ctx: Context) -> dict[str, Any]:
         )
     except FlowError as error:
         raise APIError(401, "OAUTH_LINK_ERROR", error.code.replace("_", " ")) from None
-    result = finish_sign_in(ctx, user, callback=None, remember_me=True)
-    return result
+    # Social sign-in answers to the provider's verification, not to
+    # email_and_password.require_email_verification (as the callback).
+    session = start_session(ctx, user, remember_me=True)
+    signals.send(signals.user_signed_in, user=user, session=session)
+    return {"redirect": False, "token": session["token"], "user": ctx.user_json(user)}
 
 
 class CallbackQuery(BodySchema):
@@ -313,7 +316,8 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
         ctx, provider, info, tokens, request_sign_up=bool(flow.get("requestSignUp"))
     )
     location = location_header(str(flow.get("newUserURL") or callback) if created else callback)
-    start_session(ctx, user, remember_me=True)
+    session = start_session(ctx, user, remember_me=True)
+    signals.send(signals.user_signed_in, user=user, session=session)
     return Redirect(location)
 
 

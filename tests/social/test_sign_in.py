@@ -151,3 +151,13 @@ def test_unverified_idp_email_never_links(browser, social_app, idp):
     idp_user(idp, "q-1", email="q@example.com", email_verified=False)
     reply = browser.sign_in("q-1")
     assert reply.headers["Location"] == "http://localhost/api/auth/error?error=account_not_linked"
+
+
+def test_sign_in_social_is_rate_limited_like_sign_in(make_app, idp, real_clock):
+    from tests.helpers import Caller
+    from tests.social.conftest import oidc_plugin
+
+    test_app = make_app(plugins=[oidc_plugin(idp)], rate_limit={"enabled": True})
+    caller = Caller(test_app, "http")
+    statuses = [caller.call("sign_in_social", {"provider": "oidc"}).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
