@@ -106,7 +106,22 @@ def start_redirect(
     body = ctx.body
     verifier = random_string(128, flow_state.ALPHABET)
     nonce = random_string(32, flow_state.ALPHABET) if provider.nonce else None
-    data: dict[str, Any] = dict(body.get("additionalData") or {})
+    # The flow's own keys always come from here: an ``additionalData`` entry named like
+    # one (``errorURL``) is dropped, never trusted (it skipped the URL checks).
+    own = {
+        "callbackURL",
+        "codeVerifier",
+        "errorURL",
+        "newUserURL",
+        "link",
+        "expiresAt",
+        "requestSignUp",
+        "idTokenNonce",
+        "oauthState",
+    }
+    data: dict[str, Any] = {
+        k: v for k, v in (body.get("additionalData") or {}).items() if k not in own
+    }
     data.update(
         {
             "callbackURL": body.get("callbackURL") or ctx.origin,

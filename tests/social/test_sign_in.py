@@ -161,3 +161,15 @@ def test_sign_in_social_is_rate_limited_like_sign_in(make_app, idp, real_clock):
     caller = Caller(test_app, "http")
     statuses = [caller.call("sign_in_social", {"provider": "oidc"}).status for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_additional_data_cannot_set_the_flow_urls(browser, social_app, idp):
+    idp_user(idp, "ad-1", email="ad@example.com", email_verified=True)
+    extra = {"errorURL": "https://evil.example/", "callbackURL": "https://evil.example/", "k": 1}
+    started = browser.start(additionalData=extra)
+    (row,) = rows(social_app, "verification")
+    value = json.loads(row["value"])
+    assert "errorURL" not in value and value["callbackURL"] == "http://localhost"
+    assert value["k"] == 1
+    reply = browser.callback(browser.login(started.json["url"], "ad-1"))
+    assert reply.headers["Location"] == "http://localhost"
