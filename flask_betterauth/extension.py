@@ -263,6 +263,9 @@ class BetterAuth:
         app.register_blueprint(make_blueprint(state))
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
         app.context_processor(template_context)
+        for plugin in plugins:
+            for name, function in plugin.template_globals.items():
+                app.add_template_global(function, name)
         app.cli.add_command(auth_cli)
         configure_logger(state.options.logger)
         if pages is not None:

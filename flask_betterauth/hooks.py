@@ -34,11 +34,15 @@ class Hook:
     :param handler: ``handler(ctx)``; see the module docstring for what it may return.
     :param endpoints: names of the endpoints it runs for (``{"sign_in_email"}``).
     :param matcher: or a predicate of the endpoint, for wider matches.
+    :param late: an ``after`` hook that acts on the call's final outcome (the session it
+        started, once every other hook, two-factor's hold included, has had its say):
+        late hooks run after all the others, in plugin order, whatever the plugin order.
     """
 
     handler: HookFunction
     endpoints: frozenset[str] | None = None
     matcher: Callable[[Endpoint], bool] | None = None
+    late: bool = False
 
     def matches(self, endpoint: Endpoint) -> bool:
         """Whether this hook runs for ``endpoint``."""
@@ -67,7 +71,8 @@ class HookTable:
             raise BetterAuthError(
                 f"option 'hooks' takes 'before' and 'after', not {sorted(unknown)}"
             )
-        hooks = list(plugin_hooks)
+        # Late hooks after the others; ``sorted`` is stable, so plugin order is kept.
+        hooks = sorted(plugin_hooks, key=lambda entry: entry[1].late)
         table: dict[str, dict[str, tuple[HookFunction, ...]]] = {"before": {}, "after": {}}
         for endpoint in endpoints:
             for phase in ("before", "after"):

@@ -111,6 +111,25 @@ class Users:
         self.sessions.refresh_user(saved)
         return saved
 
+    def promote_unproven(self, user_id: str) -> Record | None:
+        """A sign-in that proved the user's mailbox (magic link, email code) reached an
+        unverified user: remove every account (the password too) and session the user
+        had before the proof, then mark the email verified (Better Auth's
+        ``revokeUnprovenAccountAccess``). The flag is flipped first, by compare-and-set,
+        so of sign-ins racing each other only one clears, and none clears a session
+        another just started. Returns the user as it now is (``None`` when gone).
+        """
+        with self.adapter.transaction():
+            where = {"id": user_id, "emailVerified": False}
+            changes = {"emailVerified": True, "updatedAt": now()}
+            if self.adapter.update_many("user", where, changes) == 1:
+                self.sessions.revoke_user(user_id)
+                self.accounts.delete_for_user(user_id)
+        user = self.find_by_id(user_id)
+        if user is not None:
+            self.sessions.refresh_user(user)
+        return user
+
     def delete(self, user_id: str) -> None:
         """Delete the user with their sessions, accounts and pending tokens (inside the
         caller's transaction, if any)."""

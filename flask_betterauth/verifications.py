@@ -33,9 +33,10 @@ Row = dict[str, Any]
 PURGE_INTERVAL = 60.0
 
 
-def identifier(prefix: str, token: str) -> str:
-    """The stored identifier of ``token`` for the flow with ``prefix``."""
-    return prefix + hash_token(token)
+def identifier(prefix: str, token: str, *, hashed: bool = True) -> str:
+    """The stored identifier of ``token`` for the flow with ``prefix`` (the token itself
+    when ``hashed`` is false: a plugin option that keeps Better Auth's plain form)."""
+    return prefix + (hash_token(token) if hashed else token)
 
 
 class Verifications:
@@ -58,9 +59,11 @@ class Verifications:
         *,
         length: int = 32,
         alphabet: str = ALPHANUMERIC,
+        hashed: bool = True,
     ) -> tuple[str, Row]:
         """Make a token that names ``value`` for ``expires_in`` seconds; returns it and
-        its row. The token itself is returned once, here, to be mailed; it is not stored.
+        its row. The token itself is returned once, here, to be mailed; it is not stored
+        (unless ``hashed`` is false).
         """
         self._purge_expired()
         token = random_string(length, alphabet)
@@ -69,7 +72,7 @@ class Verifications:
             "verification",
             {
                 "id": self.generate_id(),
-                "identifier": identifier(prefix, token),
+                "identifier": identifier(prefix, token, hashed=hashed),
                 "value": value,
                 "expiresAt": moment + timedelta(seconds=expires_in),
                 "createdAt": moment,
@@ -78,11 +81,13 @@ class Verifications:
         )
         return token, row
 
-    def put(self, prefix: str, token: str, value: str, expires_in: int) -> Row:
+    def put(
+        self, prefix: str, token: str, value: str, expires_in: int, *, hashed: bool = True
+    ) -> Row:
         """Store ``value`` under a token the caller made (a plugin's challenge id, a
         counter named after one) for ``expires_in`` seconds, replacing an earlier row of
         that token; only the token's hash is stored, as with :meth:`issue`."""
-        key = identifier(prefix, token)
+        key = identifier(prefix, token, hashed=hashed)
         self.adapter.delete_many("verification", {"identifier": key})
         moment = now()
         return self.adapter.create(
@@ -105,31 +110,42 @@ class Verifications:
         changes = {"value": value, "updatedAt": now()}
         return self.adapter.update_many("verification", where, changes) == 1
 
-    def find(self, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+    def find(
+        self,
+        prefix: str,
+        token: str,
+        *,
+        owner: str | None = None,
+        hashed: bool = True,
+        include_expired: bool = False,
+    ) -> Row | None:
         """The unexpired row of ``token``, if any (and, given ``owner``, if its value is
-        that)."""
+        that). ``include_expired`` returns an expired row too (a flow that answers
+        "expired" differently from "unknown" checks ``row["expiresAt"]`` itself)."""
         if not token:
             return None
         rows = self.adapter.find_many(
             "verification",
-            {"identifier": identifier(prefix, token)},
+            {"identifier": identifier(prefix, token, hashed=hashed)},
             limit=1,
             sort_by=("createdAt", "desc"),
         )
-        if not rows or rows[0]["expiresAt"] <= now():
+        if not rows or (rows[0]["expiresAt"] <= now() and not include_expired):
             return None
         row = rows[0]
         if owner is not None and not constant_time_equal(str(row["value"]), owner):
             return None
         return row
 
-    def consume(self, prefix: str, token: str, *, owner: str | None = None) -> Row | None:
+    def consume(
+        self, prefix: str, token: str, *, owner: str | None = None, hashed: bool = True
+    ) -> Row | None:
         """Use ``token`` up: its row if this call was the one that deleted it, else ``None``.
 
         Inside an adapter transaction the delete is undone with the rest when the block
         fails, so a failed password update leaves the token usable.
         """
-        row = self.find(prefix, token, owner=owner)
+        row = self.find(prefix, token, owner=owner, hashed=hashed)
         if row is None:
             return None
         if self.adapter.delete_many("verification", {"id": row["id"]}) != 1:
@@ -139,6 +155,12 @@ class Verifications:
     def discard(self, row: Row) -> None:
         """Delete a token that will not be used (its mail could not be sent)."""
         self.adapter.delete_many("verification", {"id": row["id"]})
+
+    def take(self, row: Row) -> bool:
+        """Delete ``row`` if it still holds the value read with it: of callers racing
+        from one reading (or with a :meth:`swap`), exactly one wins."""
+        where = {"id": row["id"], "value": row["value"]}
+        return self.adapter.delete_many("verification", where) == 1
 
     def cleanup_expired(self) -> int:
         """Delete every expired token now; returns how many went."""

@@ -141,3 +141,28 @@ def test_unknown_hook_phase_is_a_setup_error(make_app):
 
     with pytest.raises(BetterAuthError, match="'before' and 'after'"):
         make_app(hooks={"around": lambda ctx: None})
+
+
+def test_late_after_hooks_run_after_the_others_whatever_the_plugin_order():
+    from flask_betterauth.hooks import HookTable
+    from flask_betterauth.registry import endpoint
+
+    @endpoint("/x")
+    def x(ctx):
+        return None
+
+    def named(name):
+        def handler(ctx):
+            return None
+
+        handler.__name__ = name
+        return handler
+
+    hooks = [
+        ("after", Hook(named("late_a"), late=True)),
+        ("after", Hook(named("plain_b"))),
+        ("after", Hook(named("late_c"), late=True)),
+        ("after", Hook(named("plain_d"))),
+    ]
+    table = HookTable.build([x], {}, hooks)
+    assert [h.__name__ for h in table.after["x"]] == ["plain_b", "plain_d", "late_a", "late_c"]

@@ -34,7 +34,8 @@ class SignInEmailBody(BodySchema):
     rememberMe = StrictBoolean()
 
 
-def _check_email(email: str) -> None:
+def check_email(email: str) -> None:
+    """:raises APIError: 400 ``INVALID_EMAIL`` unless ``email`` is an email address."""
     try:
         _is_email(email)
     except ValidationError:
@@ -100,7 +101,7 @@ def sign_in_email(ctx: Context) -> dict[str, Any]:
     if not ctx.options.email_and_password.enabled:
         raise APIError(400, "EMAIL_PASSWORD_DISABLED")
     email, password = ctx.body["email"], ctx.body["password"]
-    _check_email(email)
+    check_email(email)
     user = check_credential(
         ctx, ctx.users.find_by_email(email), password, "INVALID_EMAIL_OR_PASSWORD"
     )

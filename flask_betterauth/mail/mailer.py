@@ -60,7 +60,8 @@ class MailPurpose:
     :param setting: ``setting(options)``: who sends it: the app's function, ``True``
         (the built-in sender), or ``None`` / ``False``.
     :param arguments: the app's function is called with these, in order: any of
-        ``user``, ``url``, ``token``, ``new_email``.
+        ``user``, ``email`` (the address mailed), ``url``, ``token``, ``new_email``, and
+        the names of the ``extra`` values :meth:`Mailer.send` is given.
     :param subjects: each template kind it sends and that kind's default subject.
     :param on_by_default: ``None`` means the built-in sender, when one is configured.
     :param loader: a Jinja loader of the purpose's own templates (a plugin's), searched
@@ -214,8 +215,13 @@ class Mailer:
         token: str,
         expires_in: int,
         new_email: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         """Send the ``purpose`` mail (template ``kind``) about ``user`` to ``user.email``.
+
+        ``user`` may be a record not (yet) stored, ``{"email": ...}`` at least (a magic
+        link to a new address). ``extra`` values (a code's ``type``) are passed to the
+        app's function by name and to the templates.
 
         :raises APIError: 503 ``EMAIL_SEND_FAILED`` when it could not be sent, or the
             ``APIError`` the app's function raised.
@@ -225,9 +231,16 @@ class Mailer:
             raise BetterAuthError(f"no sender for {purpose} mail")
         try:
             if channel == BUILT_IN:
-                self._send_built_in(kind, user, url, token, expires_in, new_email)
+                self._send_built_in(kind, user, url, token, expires_in, new_email, extra or {})
             elif callable(channel):
-                values = {"user": user, "url": url, "token": token, "new_email": new_email}
+                values = {
+                    "user": user,
+                    "email": user["email"],
+                    "url": url,
+                    "token": token,
+                    "new_email": new_email,
+                    **(extra or {}),
+                }
                 channel(*(values[name] for name in self.purposes[purpose].arguments))
         except APIError:
             raise
@@ -243,11 +256,13 @@ class Mailer:
         token: str,
         expires_in: int,
         new_email: str | None,
+        extra: Mapping[str, Any],
     ) -> None:
         assert self.sender is not None
         to = str(user["email"])
         subject, text, html = self.render(
             kind,
+            **extra,
             user=user,
             email=to,
             url=url,

@@ -25,16 +25,19 @@ from .csrf import set_csrf_cookie
 from .forms import PagesSetup
 from .forms import after_sign_in
 from .forms import call_api
+from .forms import link_error
 from .forms import message_for
 from .forms import redirect_with
 from .forms import render_page
 from .forms import safe_next
 from .forms import setup
+from .forms import signed_in_redirect
 from .kit import AccountSection
 from .kit import Done
 from .kit import PageKit
 from .kit import PagesOptions
 from .kit import SignInIdentifier
+from .kit import SignInLink
 from .kit import SignUpField
 from .social import ACCOUNTS_SECTION
 from .social import has_social
@@ -53,7 +56,9 @@ __all__ = [
     "Pages",
     "PagesOptions",
     "after_sign_in",
+    "link_error",
     "SignInIdentifier",
+    "SignInLink",
     "SignUpField",
     "call_api",
     "csrf_valid",
@@ -61,6 +66,7 @@ __all__ = [
     "redirect_with",
     "render_page",
     "safe_next",
+    "signed_in_redirect",
 ]
 
 #: The blueprint's name: ``url_for("betterauth_pages.sign_in")``.

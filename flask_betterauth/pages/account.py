@@ -64,6 +64,8 @@ def _render(status: int, errors: dict[str, str] | None = None, **context: Any) -
     errors = dict(errors or {})
     sections = []
     for section in setup().kit.ordered_sections():
+        if section.shown is not None and not section.shown():
+            continue
         data = None
         if section.data is not None:
             try:

@@ -162,6 +162,17 @@ def redirect_with(url: str, result: APIResponse | Response | None) -> Response:
     return response
 
 
+def signed_in_redirect(result: APIResponse) -> Response:
+    """The answer to a page's successful sign-in (any method): a plugin's sign-in step
+    first (the two-factor page for a held sign-in), else :func:`after_sign_in`; the
+    cookies the sign-in set go along."""
+    for step in setup().kit.sign_in_steps:
+        elsewhere = step(result)
+        if elsewhere:
+            return redirect_with(elsewhere, result)
+    return redirect_with(after_sign_in(), result)
+
+
 def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """Render a page template with the notice and the form as posted."""
     context.setdefault("notice", notice())

@@ -72,6 +72,8 @@ class AccountSection:
     :param data: ``data()`` loads what the template shows (called on each render);
         an :class:`~flask_betterauth.APIError` it raises is shown as the section's error.
     :param order: sections are shown by increasing ``order``.
+    :param shown: ``shown()`` tells whether the section is on the page for the current
+        user (a guest's section); always shown without it.
     """
 
     id: str
@@ -80,6 +82,7 @@ class AccountSection:
     actions: Mapping[str, Action] = field(default_factory=dict)
     data: Callable[[], Any] | None = None
     order: int = 100
+    shown: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,19 @@ class SignUpField:
 
 
 @dataclass(frozen=True)
+class SignInLink:
+    """Another way to sign in, linked under the sign-in form ("Email me a sign-in link").
+
+    :param endpoint: the page's endpoint in the blueprint (``"magic_link"``), given
+        ``next``.
+    :param label: the link's words.
+    """
+
+    endpoint: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ExtraPage:
     """A page a plugin adds to the blueprint (``url_for("betterauth_pages.<endpoint>")``)."""
 
@@ -135,12 +151,17 @@ class PageKit:
         self.sign_in_identifier: SignInIdentifier | None = None
         self.sign_up_fields: list[SignUpField] = []
         self.sign_in_steps: list[SignInStep] = []
+        self.sign_in_links: list[SignInLink] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
         """After the sign-in page's sign-in succeeds, ``step(result)`` may send the browser
         elsewhere first (the two-factor page when the sign-in is held for a code): it
         returns that URL (with the cookies the sign-in set), or ``None``."""
         self.sign_in_steps.append(step)
+
+    def add_sign_in_link(self, link: SignInLink) -> None:
+        """Link another way to sign in (a plugin's page) under the sign-in form."""
+        self.sign_in_links.append(link)
 
     def add_account_section(self, section: AccountSection) -> None:
         """Show ``section`` on the account page.

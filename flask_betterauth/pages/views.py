@@ -37,12 +37,15 @@ def verified_url() -> str:
 
 
 def sign_in() -> View:
-    """The sign-in form; signs in and goes to ``next`` (or the account page)."""
+    """The sign-in form; signs in and goes to ``next`` (or the account page). A signed-in
+    browser is sent on, unless it asks for the form with ``?add_account=1``."""
     refused = refuse_without_csrf("sign_in.html")
     if refused:
         return refused
     if request.method == "GET":
-        if current_user:
+        # ``?add_account=1``: a signed-in browser signs in to another account too (a
+        # guest to their real account, a second account with multi-session).
+        if current_user and not request.args.get("add_account"):
             return redirect(after_sign_in(), code=303)
         asked = "sign-in-required" if request.args.get("next") else None
         return render_page("sign_in.html", notice=_notice_or(asked))

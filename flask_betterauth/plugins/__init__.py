@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .. import signals as signals
+from ..additional_fields import parse_input as parse_input
 from ..clock import iso as iso
 from ..clock import now as now
 from ..context import Context as Context
@@ -18,18 +20,24 @@ from ..cookies import decode_signed as decode_signed
 from ..cookies import encode_signed as encode_signed
 from ..dispatch import RawResponse as RawResponse
 from ..dispatch import Redirect as Redirect
+from ..dispatch import current_context as current_context
 from ..endpoints.sign_in import check_credential as check_credential
+from ..endpoints.sign_in import check_email as check_email
 from ..endpoints.sign_in import finish_sign_in as finish_sign_in
 from ..errors import APIError as APIError
 from ..errors import define_error_codes as define_error_codes
 from ..hooks import Hook as Hook
+from ..links import set_query as set_query
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
+from ..password_rules import check_new_password as check_new_password
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
 from ..registry import endpoint as endpoint
 from ..security.ratelimit import EndpointRateLimit as EndpointRateLimit
+from ..sessions.flows import find_session as find_session
+from ..sessions.flows import reissue_cookies as reissue_cookies
 from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
@@ -38,6 +46,9 @@ from ..social.generic import GenericProviders as GenericProviders
 from ..social.generic import parse_config as parse_generic_oauth_config
 from ..social.providers import Provider as Provider
 from ..social.providers import ProviderSource as ProviderSource
+from ..state import AuthState as AuthState
+from ..state import current_state as current_state
+from ..storage import ConflictError as ConflictError
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -45,13 +56,16 @@ from ..validation import BodySchema as BodySchema
 from ..validation import StrictBoolean as StrictBoolean
 from ..validation import StrictString as StrictString
 from ..validation import TruthyFlag as TruthyFlag
+from ..validation import check_image_url as check_image_url
 from .base import Plugin as Plugin
 from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AuthState",
     "BodySchema",
     "Carrier",
+    "ConflictError",
     "Context",
     "CookieSpec",
     "DecryptionError",
@@ -72,20 +86,34 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "anonymous",
     "bearer",
     "check_credential",
+    "check_email",
+    "check_image_url",
+    "check_new_password",
+    "current_context",
+    "current_state",
+    "email_otp",
     "decode_signed",
     "define_error_codes",
     "encode_signed",
     "endpoint",
+    "find_session",
     "finish_sign_in",
     "generic_oauth",
     "iso",
     "jwt",
+    "magic_link",
+    "multi_session",
     "now",
     "open_api",
     "openapi_document",
     "parse_generic_oauth_config",
+    "parse_input",
+    "reissue_cookies",
+    "set_query",
+    "signals",
     "start_session",
     "two_factor",
     "symmetric_decrypt",
@@ -103,6 +131,10 @@ _SHIPPED = {
     "bearer": ".bearer",
     "two_factor": ".twofactor",
     "generic_oauth": ".generic_oauth",
+    "magic_link": ".magic_link",
+    "email_otp": ".email_otp",
+    "anonymous": ".anonymous",
+    "multi_session": ".multi_session",
 }
 
 

@@ -68,6 +68,8 @@ class Plugin:
         ``init_app`` and read with ``ctx.plugin_state(id, type)``.
     :param pages: ``pages(kit)``, called when the ready-made pages are mounted, adds the
         plugin's pages and account sections (a :class:`~flask_betterauth.pages.PageKit`).
+    :param template_globals: ``{name: function}`` the app's Jinja templates may call
+        (``device_sessions()``), added at ``init_app``.
     """
 
     id: str
@@ -88,6 +90,7 @@ class Plugin:
     session_fields: SessionFields | None = None
     state: Callable[[Options], object] | None = None
     pages: Callable[[Any], None] | None = None
+    template_globals: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -1,12 +1,16 @@
 """Session flows the endpoints share: start a session (cookies, signal), tell a short
-(``rememberMe: false``) session, and send a session's cookies again."""
+(``rememberMe: false``) session, send a session's cookies again, and find a session by
+its token without touching cookies."""
 
 from __future__ import annotations
 
 from .. import signals
+from ..clock import now
 from ..context import Context
 from ..records import Record
+from ..state import AuthState
 from .values import SignedIn
+from .values import stored_token_candidates
 
 
 def start_session(ctx: Context, user: Record, *, remember_me: bool) -> Record:
@@ -35,3 +39,19 @@ def reissue_cookies(ctx: Context, session: Record, user: Record) -> None:
     """
     short = dont_remember(ctx, session)
     ctx.sessions.set_cookies(ctx, SignedIn(session, user), dont_remember=short)
+
+
+def find_session(ctx: Context | AuthState, token: str) -> SignedIn | None:
+    """The unexpired session whose raw token is ``token`` (a multi-session cookie's, the
+    caller's), with its user; the session's ``token`` is the raw one. ``ctx`` may be an
+    endpoint's context or the app's state (``current_state()``, in a view or template).
+
+    It reads storage only: no cookie is sent, refreshed or expired, so a hook may look a
+    session up after the endpoint has set its own cookies.
+    """
+    found = ctx.sessions.store.find(stored_token_candidates(token))
+    if found is None or found[0]["expiresAt"] <= now():
+        return None
+    session = Record(found[0])
+    session["token"] = token
+    return SignedIn(session, Record(found[1]))

@@ -18,6 +18,8 @@ from typing import Any
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Record
+from flask_betterauth.plugins import Redirect
+from flask_betterauth.plugins import set_query
 from flask_betterauth.plugins import start_session
 
 from . import rows
@@ -206,9 +208,10 @@ def forget_device(ctx: Context, user: Record) -> None:
 # -- the hook on every sign-in --------------------------------------------------------------
 
 
-def hold_sign_in(ctx: Context) -> dict[str, Any] | None:
+def hold_sign_in(ctx: Context) -> dict[str, Any] | Redirect | None:
     """After a sign-in endpoint: hold the new session of a 2FA user until a second
-    factor is proven (unless this browser is trusted)."""
+    factor is proven (unless this browser is trusted). A sign-in that redirects keeps
+    redirecting, with ``?twoFactorRedirect=true&twoFactorMethods=...`` added."""
     if ctx.new_session is None or isinstance(ctx.returned, APIError):
         return None
     user = ctx.new_session.user
@@ -231,4 +234,9 @@ def hold_sign_in(ctx: Context) -> dict[str, Any] | None:
             methods.append("totp")
     if options.otp.enabled:
         methods.append("otp")
+    if isinstance(ctx.returned, Redirect):
+        # A sign-in that answers with a redirect (a magic link opened from a mail) still
+        # redirects, saying that a second factor is due, so the page there can ask it.
+        params = {"twoFactorRedirect": "true", "twoFactorMethods": ",".join(methods)}
+        return Redirect(set_query(ctx.base_url, ctx.returned.location, params))
     return {"twoFactorRedirect": True, "twoFactorMethods": methods}

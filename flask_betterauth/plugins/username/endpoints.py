@@ -31,7 +31,7 @@ class UsernameBody(BodySchema):
     username = StrictString(required=True)
 
 
-@endpoint("/sign-in/username", body=SignInUsernameBody, form_csrf=True)
+@endpoint("/sign-in/username", body=SignInUsernameBody, form_csrf=True, sign_in=True)
 def sign_in_username(ctx: Context) -> dict[str, Any]:
     """Sign in with a username and a password; starts a session as ``sign-in/email`` does."""
     username, password = ctx.body["username"], ctx.body["password"]

@@ -22,7 +22,7 @@ def test_generate_migrate_and_info_know_the_jwks_table(database_url: str) -> Non
     try:
         generated = _invoke(test_app, "generate")
         assert generated.exit_code == 0, generated.output
-        assert 'CREATE TABLE jwks' in generated.output.replace('"', "")
+        assert "CREATE TABLE jwks" in generated.output.replace('"', "")
         migrated = _invoke(test_app, "migrate", "--yes")
         assert migrated.exit_code == 0, migrated.output
         columns = {c["name"]: c for c in sa.inspect(engine_of(test_app)).get_columns("jwks")}

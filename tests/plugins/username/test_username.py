@@ -281,3 +281,22 @@ def test_endpoints_are_in_the_openapi_document(make_app):
     assert response.status_code == 200
     paths = response.get_json()["paths"]
     assert {"/api/auth/sign-in/username", "/api/auth/is-username-available"} <= set(paths)
+
+
+def test_sign_in_by_username_is_held_for_two_factor(make_app, via, clock):
+    """A user with two-factor on gets the second step after a username sign-in too."""
+    from flask_betterauth.plugins import two_factor
+    from tests.plugins.two_factor.conftest import code_at
+    from tests.plugins.two_factor.conftest import enroll
+
+    caller = Caller(make_app(plugins=[username(), two_factor(issuer="Tests")]), via)
+    enrolled = enroll(caller, clock)
+    assert caller.call("update_user", {"username": "ann_1"}).status == 200
+    caller.call("sign_out", {})
+    caller.jar.pop("better-auth.session_token", None)
+    held = caller.call("sign_in_username", {"username": "ann_1", "password": PASSWORD})
+    assert held.status == 200
+    assert held.json["twoFactorRedirect"] is True and "token" not in held.json
+    assert caller.call("get_session").json is None
+    done = caller.call("verify_totp", {"code": code_at(enrolled.key, clock)})
+    assert done.status == 200 and done.json["user"]["username"] == "ann_1"
