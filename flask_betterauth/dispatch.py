@@ -8,7 +8,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from urllib.parse import urlencode
 
 from werkzeug.datastructures import Headers
 
@@ -120,34 +119,12 @@ def _run(ctx: Context) -> Any:
             replaced = hook(ctx)
             if replaced is not None:
                 ctx.returned = replaced
-        value = _still_redirect(value if isinstance(value, Redirect) else None, ctx.returned)
+        value = ctx.returned
     if isinstance(value, APIError):
         raise value
     if isinstance(value, Redirect):
         return Redirect(location_header(value.location))
     return value
-
-
-def _still_redirect(original: Redirect | None, value: Any) -> Any:
-    """A redirect stays a redirect: when an after hook answers a browser-facing
-    endpoint's :class:`Redirect` with JSON (two-factor holding a social sign-in), the
-    browser goes to the same place with the answer's keys in the query
-    (``/dash?twoFactorRedirect=true&twoFactorMethods=totp``; lists comma-joined)."""
-    if original is None or not isinstance(value, dict):
-        return value
-    params = {}
-    for key, item in value.items():
-        if isinstance(item, bool):
-            item = "true" if item else "false"
-        elif isinstance(item, (list, tuple)):
-            item = ",".join(str(part) for part in item)
-        elif item is None or isinstance(item, dict):
-            continue
-        params[key] = str(item)
-    if not params:
-        return original
-    separator = "&" if "?" in original.location else "?"
-    return Redirect(original.location + separator + urlencode(params))
 
 
 def _call_handler(ctx: Context) -> Any:

@@ -36,7 +36,10 @@ def test_social_sign_in_is_held_for_the_second_factor(make_app, idp, real_clock,
     before = len(rows(test_app, "session"))
     reply = browser.sign_in("tia-1", callbackURL="/dash")
     assert reply.status == 302
-    assert reply.headers["Location"] == "/dash?twoFactorRedirect=true&twoFactorMethods=totp"
+    assert (
+        reply.headers["Location"]
+        == "http://localhost/dash?twoFactorRedirect=true&twoFactorMethods=totp"
+    )
     assert SESSION not in caller.jar and TWO_FACTOR in caller.jar
     assert len(rows(test_app, "session")) == before
     assert caller.call("get_session").json is None
