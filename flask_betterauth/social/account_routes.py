@@ -114,9 +114,10 @@ class TokenBody(BodySchema):
 
     @validates_schema(pass_original=True)
     def _one_selector(self, data: Mapping[str, Any], original: Any, **_: Any) -> None:
-        keys = set(original) if isinstance(original, Mapping) else set()
-        if "providerId" in keys or not (data.get("accountId") or data.get("useAccountCookie")):
-            raise ValidationError("accountId or useAccountCookie is required", "accountId")
+        # Better Auth 1.7's selector is accountId (or the account cookie); 1.6's
+        # providerId is refused, not ignored (spec section 8).
+        if isinstance(original, Mapping) and "providerId" in original:
+            raise ValidationError("Unrecognized key: providerId", "providerId")
 
 
 class AccountInfoQuery(BodySchema):
@@ -135,7 +136,7 @@ def _account(ctx: Context, selector: Mapping[str, Any]) -> Record:
     if session is not None:
         user_id = session.user["id"]
     if not user_id:
-        raise APIError(401, None, "")
+        raise APIError(401, "UNAUTHORIZED", body=False)
     account_id = selector.get("accountId")
     found = (
         ctx.adapter.find_one("account", {"id": account_id, "userId": user_id})

@@ -72,8 +72,8 @@ class SocialBody(BodySchema):
     scopes = fields.List(StrictString())
     requestSignUp = StrictBoolean()
     loginHint = StrictString()
-    additionalParams = fields.Dict(keys=StrictString(), values=StrictString())
-    additionalData = fields.Dict(keys=StrictString())
+    additionalParams = fields.Dict(keys=fields.String(), values=fields.String())
+    additionalData = fields.Dict(keys=fields.String())
 
     @validates("additionalParams")
     def _no_reserved(self, value: Mapping[str, str], **_: Any) -> None:
