@@ -41,6 +41,9 @@ class Endpoint:
     :param sign_in: it signs a user in (creates a session from credentials): plugins that
         guard every sign-in (two-factor's challenge) hook the endpoints with this flag,
         so a new sign-in method is covered by declaring ``sign_in=True``.
+    :param second_factor: (with ``sign_in``) the credential is already more than a
+        password (a passkey): guards that ask for a second factor, two-factor's hold,
+        leave this sign-in alone, as Better Auth does.
     """
 
     name: str
@@ -55,6 +58,7 @@ class Endpoint:
     server_only: bool = False
     hidden: bool = False
     sign_in: bool = False
+    second_factor: bool = False
 
     @property
     def summary(self) -> str:
@@ -80,6 +84,7 @@ def endpoint(
     server_only: bool = False,
     hidden: bool = False,
     sign_in: bool = False,
+    second_factor: bool = False,
 ) -> Callable[[Handler], Endpoint]:
     """Declare a handler as an endpoint; the decorated name becomes the :class:`Endpoint`."""
     if auth not in AUTH_TIERS:
@@ -100,6 +105,7 @@ def endpoint(
             server_only=server_only,
             hidden=hidden,
             sign_in=sign_in,
+            second_factor=second_factor,
         )
 
     return decorate

@@ -166,4 +166,5 @@ def _template_context() -> dict[str, Any]:
         "betterauth_csrf_field": FIELD_NAME,
         "pages_base_template": setup().options.base_template or "betterauth/pages/base.html",
         "betterauth_app_name": current_state().options.app_name,
+        "betterauth_api_path": current_state().base_path,
     }

@@ -151,6 +151,8 @@ class PageKit:
         self.sign_in_identifier: SignInIdentifier | None = None
         self.sign_up_fields: list[SignUpField] = []
         self.sign_in_steps: list[SignInStep] = []
+        self.sign_in_methods: list[str] = []
+        self.sign_in_autocomplete: list[str] = []
         self.sign_in_links: list[SignInLink] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
@@ -158,6 +160,18 @@ class PageKit:
         elsewhere first (the two-factor page when the sign-in is held for a code): it
         returns that URL (with the cookies the sign-in set), or ``None``."""
         self.sign_in_steps.append(step)
+
+    def add_sign_in_method(self, template: str) -> None:
+        """Show ``template`` under the sign-in form: another way to sign in (a "Sign in
+        with a passkey" button). It sees what the sign-in page sees (``next``, ``kit``),
+        and ``betterauth_api_path``, the auth routes' base path, for its scripts."""
+        self.sign_in_methods.append(template)
+
+    def add_sign_in_autocomplete(self, token: str) -> None:
+        """Add ``token`` to the ``autocomplete`` of the sign-in form's first field
+        (``"webauthn"``: the browser offers passkeys in that field's autofill)."""
+        if token not in self.sign_in_autocomplete:
+            self.sign_in_autocomplete.append(token)
 
     def add_sign_in_link(self, link: SignInLink) -> None:
         """Link another way to sign in (a plugin's page) under the sign-in form."""

@@ -4,7 +4,8 @@ wire-compatible with Better Auth's ``twoFactor`` plugin and its ``twoFactorClien
 A sign-in of a user with 2FA on answers ``{"twoFactorRedirect": true, "twoFactorMethods":
 [...]}`` with a signed ``two_factor`` cookie instead of a session; the session starts when
 ``/two-factor/verify-totp``, ``verify-otp`` or ``verify-backup-code`` accepts a code. The
-hold applies to every endpoint declared with ``sign_in=True``.
+hold applies to every endpoint declared with ``sign_in=True`` except those that prove a
+second factor themselves (``second_factor=True``: a passkey).
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ def two_factor(
         id=PLUGIN_ID,
         endpoints=ENDPOINTS,
         schema=SCHEMA,
-        hooks={"after": [Hook(hold_sign_in, matcher=lambda ep: ep.sign_in)]},
+        hooks={
+            "after": [Hook(hold_sign_in, matcher=lambda ep: ep.sign_in and not ep.second_factor)]
+        },
         rate_limit=[
             EndpointRateLimit(frozenset(e.name for e in ENDPOINTS if not e.server_only), 10, 3)
         ],
