@@ -41,6 +41,7 @@ from .kit import SignInLink
 from .kit import SignUpField
 from .social import ACCOUNTS_SECTION
 from .social import has_social
+from .social import social_done
 from .social import social_sign_in
 from .views import forgot_password
 from .views import reset_password
@@ -151,6 +152,7 @@ def _blueprint(options: PagesOptions, kit: PageKit) -> Blueprint:
     blueprint.add_url_rule(
         "/sign-in/social/<provider>", "social_sign_in", social_sign_in, methods=["POST"]
     )
+    blueprint.add_url_rule("/sign-in/social/done", "social_done", social_done)
     for page in kit.pages:
         blueprint.add_url_rule(page.rule, page.endpoint, page.view, methods=list(page.methods))
     # App-wide, so that the app's own templates (a sign-out button in its header) can

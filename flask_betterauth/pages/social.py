@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import redirect
 from flask import request
 from flask import url_for
+from werkzeug.datastructures import Headers
 from werkzeug.datastructures import MultiDict
 
+from ..api import APIResponse
 from ..errors import APIError
 from ..social.providers import ProviderSource
 from ..social.registry import social_registry
@@ -27,6 +30,8 @@ from .forms import message_for
 from .forms import redirect_with
 from .forms import refuse_without_csrf
 from .forms import render_page
+from .forms import safe_next
+from .forms import setup
 from .kit import AccountSection
 from .kit import Done
 
@@ -73,7 +78,7 @@ def social_sign_in(provider: str) -> Any:
         return refused
     body = {
         "provider": provider,
-        "callbackURL": after_sign_in(),
+        "callbackURL": url_for(".social_done", next=safe_next()),
         "errorCallbackURL": url_for(".sign_in"),
         "disableRedirect": True,
     }
@@ -82,6 +87,19 @@ def social_sign_in(provider: str) -> Any:
     except APIError as error:
         return render_page("sign_in.html", error.status, error=message_for(error))
     return redirect_with(result.response["url"], result)
+
+
+def social_done() -> Any:
+    """Where the callback lands: on to ``next``, or, when two-factor held the sign-in
+    (``?twoFactorRedirect=true&twoFactorMethods=...``), to the plugin's next step."""
+    if request.args.get("twoFactorRedirect") == "true":
+        methods = [m for m in request.args.get("twoFactorMethods", "").split(",") if m]
+        held = APIResponse({"twoFactorRedirect": True, "twoFactorMethods": methods}, Headers())
+        for step in setup().kit.sign_in_steps:
+            elsewhere = step(held)
+            if elsewhere:
+                return redirect(elsewhere, code=303)
+    return redirect(after_sign_in(), code=303)
 
 
 def _accounts() -> dict[str, Any]:

@@ -38,7 +38,9 @@ def test_continue_with_provider_and_linked_accounts(page, idp):
     assert "Continue with oidc" in shown.text
     started = page.submit("/auth/sign-in/social/oidc", {}, page="/auth/sign-in")
     back = _through_provider(page, started, "page-1")
-    assert back.status_code == 302 and back.headers["Location"] == "/auth/account"
+    assert back.status_code == 302
+    assert back.headers["Location"] == "/auth/sign-in/social/done"
+    assert page.get(back.headers["Location"]).headers["Location"] == "/auth/account"
     account = page.get("/auth/account")
     assert "Linked accounts" in account.text and 'data-testid="linked-account"' in account.text
     assert 'aria-label="Unlink oidc"' in account.text
@@ -72,3 +74,15 @@ def test_link_from_the_account_page(page, idp):
     shown = page.get("/auth/account?notice=account-linked")
     assert notice(shown) == "The account was linked."
     assert 'aria-label="Unlink oidc"' in shown.text
+
+
+def test_a_held_social_sign_in_goes_to_the_two_factor_page(make_pages_app, idp):  # noqa: F811
+    from flask_betterauth.plugins import two_factor
+
+    app = make_pages_app(plugins=[oidc_plugin(idp), two_factor(issuer="Pages")])
+    page = PageClient(app.test_client())
+    held = page.get("/auth/sign-in/social/done?twoFactorRedirect=true&twoFactorMethods=totp")
+    assert held.status_code == 303
+    assert urlsplit(held.headers["Location"]).path == "/auth/two-factor"
+    plain = page.get("/auth/sign-in/social/done")
+    assert plain.headers["Location"] == "/auth/account"
