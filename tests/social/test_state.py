@@ -150,3 +150,39 @@ def test_unreachable_provider_is_an_error_redirect(make_app, real_clock, via):
     reply = browser.callback({"state": state, "code": "c"}, provider="dead")
     assert reply.headers["Location"] == "/oops?error=invalid_code"
     _nothing_written(test_app)
+
+
+def test_wrong_nonce_in_the_id_token(browser, social_app, idp):
+    import json
+
+    from tests.helpers import sql
+
+    idp_user(idp, "nonce-1", email="nonce@example.com", email_verified=True)
+    started = browser.start(errorCallbackURL="/oops")
+    query = browser.login(started.json["url"], "nonce-1")
+    (row,) = rows(social_app, "verification")
+    value = json.loads(row["value"])
+    value["idTokenNonce"] = "not-the-one-sent"
+    sql(social_app, "UPDATE verification SET value = :v", v=json.dumps(value))
+    reply = browser.callback(query)
+    assert reply.headers["Location"].startswith("/oops?error=unable_to_get_user_info")
+    _nothing_written(social_app)
+
+
+def test_id_token_of_another_issuer_is_refused(social_app, idp):
+    import dataclasses
+
+    import pytest as _pytest
+
+    from flask_betterauth.social.oauth import ProviderError
+    from flask_betterauth.social.oauth import verify_id_token
+    from flask_betterauth.social.registry import social_registry
+    from tests.social.conftest import idp_tokens
+
+    idp_user(idp, "iss-1", email="iss@example.com", email_verified=True)
+    token = idp_tokens(idp, "iss-1")["id_token"]
+    provider = social_registry(social_app.state).get("oidc")
+    assert verify_id_token(provider, token, nonce=None)["sub"] == "iss-1"
+    other = dataclasses.replace(provider, issuer="https://other.example")
+    with _pytest.raises(ProviderError):
+        verify_id_token(other, token, nonce=None)
