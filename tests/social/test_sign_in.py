@@ -6,6 +6,8 @@ import json
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.conftest import database_url  # noqa: F401  (SQLite and PostgreSQL here)
 from tests.helpers import PASSWORD
 from tests.helpers import rows
@@ -173,3 +175,63 @@ def test_additional_data_cannot_set_the_flow_urls(browser, social_app, idp):
     assert value["k"] == 1
     reply = browser.callback(browser.login(started.json["url"], "ad-1"))
     assert reply.headers["Location"] == "http://localhost"
+
+
+def _race(test_app, requests_to_send):
+    """Send each ``(path, cookie)`` GET from its own thread at once; the Location of each."""
+    import threading
+
+    barrier = threading.Barrier(len(requests_to_send))
+    found: list[str] = []
+    lock = threading.Lock()
+
+    def send(path: str, cookie: str) -> None:
+        client = test_app.app.test_client(use_cookies=False)
+        barrier.wait()
+        reply = client.get(path, headers={"Cookie": cookie})
+        assert reply.status_code == 302, reply.status_code
+        with lock:
+            found.append(reply.headers["Location"])
+
+    threads = [threading.Thread(target=send, args=item) for item in requests_to_send]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return found
+
+
+def _prepared_callback(browser, sub):
+    from urllib.parse import urlencode
+
+    started = browser.start(callbackURL="/in", errorCallbackURL="/oops")
+    query = browser.login(started.json["url"], sub)
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.caller.jar.items())
+    return f"/api/auth/callback/oidc?{urlencode(query)}", cookie
+
+
+@pytest.mark.postgres
+def test_racing_callbacks_sign_in_once(browser, social_app, idp, database_url):  # noqa: F811
+    if not database_url.startswith("postgresql") or browser.caller.via != "http":
+        pytest.skip("threads against PostgreSQL, over HTTP")
+    from tests.helpers import Caller
+    from tests.social.conftest import Browser
+
+    idp_user(idp, "race-1", email="race@example.com", email_verified=True)
+    # One callback sent four times at once: the state is used once.
+    path, cookie = _prepared_callback(browser, "race-1")
+    found = _race(social_app, [(path, cookie)] * 4)
+    # A loser that read the row before the winner deleted it knows the flow's error URL.
+    lost = {"/oops?error=state_mismatch", "http://localhost/api/auth/error?error=state_mismatch"}
+    assert found.count("/in") == 1 and all(f in lost for f in found if f != "/in")
+    assert len(rows(social_app, "session")) == 1
+    # Two browsers' flows for one new account at once: one user, one account.
+    idp_user(idp, "race-2", email="race2@example.com", email_verified=True)
+    first = _prepared_callback(Browser(Caller(social_app, "http"), idp), "race-2")
+    second = _prepared_callback(Browser(Caller(social_app, "http"), idp), "race-2")
+    found = _race(social_app, [first, second])
+    assert "/in" in found
+    assert all(location in ("/in", "/oops?error=unable_to_create_user") for location in found)
+    users = [u for u in rows(social_app, "user") if u["email"] == "race2@example.com"]
+    accounts = [a for a in rows(social_app, "account") if a["accountId"] == "race-2"]
+    assert len(users) == 1 and len(accounts) == 1
