@@ -25,6 +25,7 @@ from ..sessions.flows import start_session
 from ..validation import BodySchema
 from ..validation import StrictBoolean
 from ..validation import StrictString
+from ..validation import validate
 from . import state as flow_state
 from .flow import FlowError
 from .flow import link_account
@@ -263,10 +264,12 @@ def error_redirect(url: str, code: str, description: str | None = None) -> Redir
     return Redirect(url + ("&" if "?" in url else "?") + urlencode(params))
 
 
+_CALLBACK_QUERY = CallbackQuery()
+
+
 @endpoint(
     "/callback/:id",
     method=("GET", "POST"),
-    query=CallbackQuery,
     media_types=(JSON, FORM),
     sign_in=True,
     name="callback_oauth",
@@ -281,6 +284,10 @@ def callback_oauth(ctx: Context) -> Redirect:
         params = [(k, merged[k]) for k in keys if merged.get(k)]
         target = f"{ctx.base_url}/callback/{ctx.params['id']}"
         return Redirect(target + ("?" + urlencode(params) if params else ""))
+    try:
+        ctx.query = validate(_CALLBACK_QUERY, ctx.query, "query")
+    except APIError:
+        return error_redirect(default_error_url(ctx), "invalid_callback_request")
     try:
         flow = flow_state.take(ctx, ctx.query.get("state"))
     except flow_state.StateError as error:

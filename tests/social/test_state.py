@@ -186,3 +186,9 @@ def test_id_token_of_another_issuer_is_refused(social_app, idp):
     other = dataclasses.replace(provider, issuer="https://other.example")
     with _pytest.raises(ProviderError):
         verify_id_token(other, token, nonce=None)
+
+
+def test_malformed_callback_query(browser, social_app):
+    reply = browser.callback({"state": "a\x00b", "code": "c"})
+    assert reply.headers["Location"] == f"{ERROR}?error=invalid_callback_request"
+    _nothing_written(social_app)
