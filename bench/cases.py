@@ -15,6 +15,10 @@ class Case:
     :param app: the module in ``bench.apps`` that serves it.
     :param signed_in: whether requests carry the session (its cookie, or a bearer token).
     :param credential_header: the request header that carries it.
+    :param workers: gunicorn workers, or Node processes for Better Auth (``node:cluster``).
+    :param connections: wrk's ``-c`` for this case (default: the run's ``--connections``).
+    :param sign_in: ``POST`` the bench user's email and password (a sign-in) instead of
+        a ``GET`` with the session.
     """
 
     key: str
@@ -24,6 +28,19 @@ class Case:
     path: str
     signed_in: bool = True
     credential_header: str = "Cookie"
+    workers: int = 1
+    connections: int | None = None
+    sign_in: bool = False
+
+    @property
+    def server(self) -> str:
+        """The served instance this case runs on: its app and process count."""
+        return self.app if self.workers == 1 else f"{self.app}_w{self.workers}"
+
+    @property
+    def node(self) -> bool:
+        """Whether Better Auth's own Node server answers (not a gunicorn app)."""
+        return self.app.startswith("better_auth")
 
 
 CASES = (
@@ -41,6 +58,28 @@ CASES = (
     Case("flask-login", "d", "Flask-Login: login_required", "flasklogin", "/protected"),
     Case("flask-security", "d", "Flask-Security-Too: auth_required()", "flasksecurity",
          "/protected"),
+    # (e) Better Auth 1.7.24 itself, its Node server on the same database server.
+    Case("better-auth-cache-protected", "e", "Better Auth: getSession (cache hit)",
+         "better_auth_cache", "/protected"),
+    Case("better-auth-cache-session", "e", "Better Auth: GET get-session (cache hit)",
+         "better_auth_cache", "/api/auth/get-session"),
+    Case("better-auth-nocache-protected", "e", "Better Auth: getSession (cache off)",
+         "better_auth_nocache", "/protected"),
+    Case("better-auth-nocache-session", "e", "Better Auth: GET get-session (cache off)",
+         "better_auth_nocache", "/api/auth/get-session"),
+    # (s) Scaling: more gunicorn workers, more Node processes (cache off).
+    Case("ours-nocache-protected-w2", "s", "ours: login_required, 2 workers",
+         "ours_nocache", "/protected", workers=2),
+    Case("ours-nocache-protected-w4", "s", "ours: login_required, 4 workers",
+         "ours_nocache", "/protected", workers=4),
+    Case("better-auth-nocache-protected-p2", "s", "Better Auth: getSession, 2 processes",
+         "better_auth_nocache", "/protected", workers=2),
+    # (i) Sign-in at each one's default password hash, 8 concurrent clients, 2 processes.
+    Case("ours-sign-in", "i", "ours: sign-in (bcrypt 11), 2 workers", "ours_signin",
+         "/api/auth/sign-in/email", signed_in=False, workers=2, connections=8, sign_in=True),
+    Case("better-auth-sign-in", "i", "Better Auth: sign-in (scrypt), 2 processes",
+         "better_auth_nocache", "/api/auth/sign-in/email", signed_in=False, workers=2,
+         connections=8, sign_in=True),
 )  # fmt: skip
 
 BASELINE = "bare"

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from . import hashing
+from . import node
 from . import report
 from . import wrk
 from .apps.common import EMAIL
+from .apps.common import PASSWORD
 from .apps.common import USER_AGENT
 from .cases import CASES
 from .cases import Case
@@ -35,6 +37,12 @@ from .server import Served
 from .server import gunicorn
 
 DATABASES = ("sqlite", "postgres")
+#: The body of every benchmarked sign-in.
+SIGN_IN_BODY = json.dumps({"email": EMAIL, "password": PASSWORD})
+#: Seconds before wrk gives a sign-in up (slow hashing under 8 clients is the point).
+SIGN_IN_TIMEOUT = 30.0
+#: Sign-ins take hundreds of milliseconds each: fewer seconds would count a handful.
+SIGN_IN_MIN_SECONDS = 10.0
 PACKAGES = ("flask", "werkzeug", "sqlalchemy", "flask-sqlalchemy", "gunicorn", "psycopg",
             "flask-login", "flask-security-too", "bcrypt")  # fmt: skip
 
@@ -122,6 +130,20 @@ def check(url: str, headers: dict[str, str]) -> None:
         raise RuntimeError(f"GET {url} set cookies on a steady-state request: {cookies}")
 
 
+def check_sign_in(url: str, headers: dict[str, str]) -> None:
+    """One sign-in by hand: 200, the bench user, and a session cookie set."""
+    request = urllib.request.Request(  # noqa: S310 (our own http URL)
+        url, data=SIGN_IN_BODY.encode(), method="POST",
+        headers={**headers, "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        body = json.loads(response.read() or b"null")
+        cookies = response.headers.get_all("Set-Cookie") or []
+    user = body.get("user") if isinstance(body, dict) else None
+    if not isinstance(user, dict) or user.get("email") != EMAIL or not cookies:
+        raise RuntimeError(f"POST {url} answered {body!r}")
+
+
 def measure(
     case: Case,
     base: str,
@@ -134,18 +156,28 @@ def measure(
 
     Given ``worker_cpu`` (the server's CPU seconds so far), the figures also hold
     ``cpu_us_per_request``: the server's CPU time over the run per request served.
+    A sign-in case ``POST``s the bench user's credentials instead.
     """
     url = base + case.path
     headers = {"User-Agent": USER_AGENT}
     if case.signed_in:
         headers[case.credential_header] = cookie
-    check(url, headers)
+    if case.sign_in:
+        # No warm-up: its unanswered sign-ins would still queue in front of the run's.
+        seconds = max(load.seconds, SIGN_IN_MIN_SECONDS)
+        connections = case.connections or load.connections
+        load, warmup = wrk.Load(load.threads, connections, seconds, SIGN_IN_TIMEOUT), 0
+    elif case.connections:
+        load = wrk.Load(load.threads, case.connections, load.seconds)
+    post = SIGN_IN_BODY if case.sign_in else None
+    verify = check_sign_in if case.sign_in else check
+    verify(url, headers)
     if warmup > 0:
-        wrk.run(url, wrk.Load(load.threads, load.connections, warmup), headers)
+        wrk.run(url, wrk.Load(load.threads, load.connections, warmup, load.timeout), headers, post)
     cpu = worker_cpu() if worker_cpu else 0.0
-    result = wrk.run(url, load, headers)
+    result = wrk.run(url, load, headers, post)
     cpu = worker_cpu() - cpu if worker_cpu else 0.0
-    check(url, headers)
+    verify(url, headers)
     if result.non_2xx_3xx or not result.requests:
         raise RuntimeError(f"{result.non_2xx_3xx} of {result.requests} responses failed")
     figures = result.as_dict()
@@ -154,11 +186,16 @@ def measure(
     return figures
 
 
-def _serve(app: str, url: str, log: Path, servers: ExitStack) -> tuple[Served, str]:
-    """Set ``app`` up on the database at ``url`` and serve it; the server and the cookie."""
+def _serve(case: Case, url: str, log: Path, servers: ExitStack) -> tuple[Served, str]:
+    """Set the case's app up on the database at ``url`` and serve it with the case's
+    process count; the server and the cookie."""
+    if case.node:
+        cookie = node.prepare(url, case.app)
+        return servers.enter_context(node.serve(url, case.app, log, case.workers)), cookie
     env = {**os.environ, "BENCH_DATABASE_URL": url}
-    cookie = prepare(app, env)
-    return servers.enter_context(gunicorn(f"bench.apps.{app}:app", env, log)), cookie
+    cookie = prepare(case.app, env)
+    served = gunicorn(f"bench.apps.{case.app}:app", env, log, workers=case.workers)
+    return servers.enter_context(served), cookie
 
 
 def _error(exc: Exception) -> dict[str, Any]:
@@ -178,23 +215,26 @@ def run_database(
     figures: dict[str, dict[str, Any]] = {}
     served: dict[str, tuple[Served, str]] = {}
     with database(kind, tmp) as make_database, ExitStack() as servers:
-        for app in dict.fromkeys(c.app for c in cases):
-            print(f"  setting up {app} ...", end=" ", flush=True)
+        firsts: dict[str, Case] = {}
+        for case in cases:
+            firsts.setdefault(case.server, case)
+        for server, first in firsts.items():
+            print(f"  setting up {server} ...", end=" ", flush=True)
             try:
-                log = tmp / f"gunicorn-{kind}-{app}.log"
-                served[app] = _serve(app, make_database(app), log, servers)
+                log = tmp / f"server-{kind}-{server}.log"
+                served[server] = _serve(first, make_database(server), log, servers)
                 print("ok", flush=True)
             except Exception as exc:  # noqa: BLE001 (report it and go on with the others)
                 for case in cases:
-                    if case.app == app:
+                    if case.server == server:
                         figures[case.key] = _error(exc)
         for round_ in range(1, rounds + 1):
             for case in cases:
-                if case.app not in served or "error" in figures.get(case.key, {}):
+                if case.server not in served or "error" in figures.get(case.key, {}):
                     continue
                 print(f"  round {round_}/{rounds} {case.key} ...", end=" ", flush=True)
                 try:
-                    server, cookie = served[case.app]
+                    server, cookie = served[case.server]
                     result = measure(
                         case, server.url, cookie, load, warmup, server.worker_cpu_seconds
                     )

@@ -85,13 +85,15 @@ def gunicorn(
             start_new_session=True,
         )  # fmt: skip
     try:
-        _wait_listening(process, port, timeout, log)
+        wait_listening(process, port, timeout, log)
         yield Served(f"http://127.0.0.1:{port}", process.pid)
     finally:
         _stop(process)
 
 
-def _wait_listening(process: subprocess.Popen[bytes], port: int, timeout: float, log: Path) -> None:
+def wait_listening(process: subprocess.Popen[bytes], port: int, timeout: float, log: Path) -> None:
+    """Return once something listens on ``port``; raise with the log's tail if the
+    process exits or ``timeout`` seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -102,7 +104,7 @@ def _wait_listening(process: subprocess.Popen[bytes], port: int, timeout: float,
         except OSError:
             time.sleep(0.05)
     tail = log.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"gunicorn did not start on port {port}:\n{tail}")
+    raise RuntimeError(f"the server did not start on port {port}:\n{tail}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import asdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
@@ -24,6 +27,8 @@ class Load:
     threads: int = 1
     connections: int = 4
     seconds: float = 10
+    #: wrk's ``--timeout`` (its default, 2 s, would count slow sign-ins as socket timeouts).
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,23 +74,41 @@ def parse(output: str) -> WrkResult:
     )
 
 
-def command(url: str, load: Load, headers: dict[str, str]) -> list[str]:
-    """The ``wrk`` command line for ``url``."""
+def post_script(body: str) -> str:
+    """A wrk Lua script that makes every request a ``POST`` of the JSON ``body``."""
+    return (
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+
+
+def command(url: str, load: Load, headers: dict[str, str], script: str | None = None) -> list[str]:
+    """The ``wrk`` command line for ``url`` (with the Lua ``script`` file, if any)."""
     args = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{load.seconds:g}s"]
     args.append("--latency")
+    if load.timeout is not None:
+        args.append(f"--timeout={load.timeout:g}s")
+    if script is not None:
+        args += ["-s", script]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     return [*args, url]
 
 
-def run(url: str, load: Load, headers: dict[str, str]) -> WrkResult:
-    """Run wrk once and parse its report."""
+def run(url: str, load: Load, headers: dict[str, str], post: str | None = None) -> WrkResult:
+    """Run wrk once (every request a ``POST`` of ``post`` when given) and parse its report."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
-    timeout = load.seconds + 30
-    out = subprocess.run(
-        command(url, load, headers), capture_output=True, text=True, timeout=timeout
-    )
+    timeout = load.seconds + (load.timeout or 0) + 30
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
+        script = None
+        if post is not None:
+            script = str(Path(tmp) / "post.lua")
+            Path(script).write_text(post_script(post))
+        out = subprocess.run(
+            command(url, load, headers, script), capture_output=True, text=True, timeout=timeout
+        )
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed ({out.returncode}):\n{out.stdout}{out.stderr}")
     return parse(out.stdout)

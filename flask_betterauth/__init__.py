@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from .access import create_access_control as create_access_control
+from .access import has_permission as has_permission
+from .access import permission_required as permission_required
 from .api import APIResponse as APIResponse
 from .errors import ERROR_CODES as ERROR_CODES
 from .errors import APIError as APIError
@@ -22,6 +25,9 @@ __all__ = [
     "NotBuiltError",
     "Record",
     "current_session",
+    "create_access_control",
     "current_user",
+    "has_permission",
     "login_required",
+    "permission_required",
 ]

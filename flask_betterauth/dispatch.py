@@ -19,6 +19,7 @@ from .security.origins import concrete_path
 from .security.origins import location_header
 from .security.origins import path_skipped
 from .storage import WriteRefused
+from .unavailable import as_unavailable
 from .validation import validate
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -75,7 +76,13 @@ def dispatch(ctx: Context) -> Result:
     results (and reach ``on_api_error``)."""
     token = _current.set(ctx)
     try:
-        value = _run(ctx)
+        try:
+            value = _run(ctx)
+        except Exception as raised:
+            unavailable = as_unavailable(raised)
+            if unavailable is None:
+                raise
+            raise unavailable from raised
     except APIError as error:
         on_error = ctx.options.on_api_error.on_error
         if on_error is not None:

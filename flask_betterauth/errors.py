@@ -180,6 +180,8 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         "SECONDARY_STORAGE_UNAVAILABLE": (
             "Session storage is unavailable. Please try again shortly."
         ),
+        # Ours: the database cannot answer now (restart, timeout, no pooled connection).
+        "DATABASE_UNAVAILABLE": "The database is unavailable. Please try again shortly.",
     }
 )
 

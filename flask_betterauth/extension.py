@@ -13,6 +13,7 @@ from flask import Flask
 from flask import Response
 from flask import has_app_context
 
+from .access import user_has_permission
 from .accounts import Accounts
 from .api import API
 from .cli import auth_cli
@@ -65,6 +66,8 @@ from .storage import SQLAlchemyAdapter
 from .storage.hooks import HookedAdapter
 from .storage.hooks import collect as collect_database_hooks
 from .telemetry import publish as publish_telemetry
+from .unavailable import as_unavailable
+from .unavailable import handled_classes
 from .users import Users
 from .verifications import Verifications
 
@@ -262,7 +265,10 @@ class BetterAuth:
         app.url_map.converters.setdefault("betterauth_rest", RestConverter)
         app.register_blueprint(make_blueprint(state))
         app.register_error_handler(SecondaryStorageUnavailable, _storage_unavailable)
+        for error_class in handled_classes(app.config.get("SQLALCHEMY_DATABASE_URI")):
+            app.register_error_handler(error_class, _database_unavailable)
         app.context_processor(template_context)
+        app.add_template_global(user_has_permission, "has_permission")
         for plugin in plugins:
             for name, function in plugin.template_globals.items():
                 app.add_template_global(function, name)
@@ -376,3 +382,18 @@ def _storage_unavailable(error: SecondaryStorageUnavailable) -> Response:
     """A view met a secondary storage that is down: ``503`` JSON, never a ``500``."""
     logger.warning("answered 503: %s", error)
     return Response(json_dumps(error.to_dict()), error.status, mimetype="application/json")
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """A view met a database that cannot answer now (restarting, a cut connection, a
+    statement timeout, no pooled connection): ``503 DATABASE_UNAVAILABLE`` JSON with
+    ``Retry-After``. Any other database error is raised again: a bug stays a ``500``."""
+    unavailable = as_unavailable(error)
+    if unavailable is None:
+        raise error
+    response = Response(
+        json_dumps(unavailable.to_dict()), unavailable.status, mimetype="application/json"
+    )
+    for name, value in unavailable.headers.items():
+        response.headers[name] = value
+    return response

@@ -184,7 +184,8 @@ def add_plugin_tables(
     """``tables`` with plugin schemas applied: new fields on existing tables, new tables.
 
     A schema maps a logical table name to ``{"fields": {...}, "model_name": ...}``; a new
-    table gets a string ``id`` primary key.
+    table gets a string ``id`` primary key. ``"indexes": ["createdAt"]`` indexes fields
+    the table already has (a core table's, for the queries a plugin makes on it).
     """
     result = dict(tables)
     for schema in schemas:
@@ -197,6 +198,10 @@ def add_plugin_tables(
                     if key in columns:
                         raise BetterAuthError(f"plugin field {name}.{key} already exists")
                     columns[key] = _additional(key, field_spec)
+                for key in spec.get("indexes", ()):
+                    if key not in columns:
+                        raise BetterAuthError(f"plugin index on {name}.{key}: no such field")
+                    columns[key] = replace(columns[key], index=True)
                 result[name] = replace(current, columns=columns)
             else:
                 columns = {"id": _core("id", "string")}

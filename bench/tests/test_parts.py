@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import node
 from bench import report
 from bench import wrk
 from bench.apps.common import cookie_header
@@ -96,3 +97,39 @@ def test_readme_without_markers_is_left_alone(tmp_path: Path) -> None:
     assert not report.write_readme(readme, "new")
     assert not report.write_readme(tmp_path / "missing.md", "new")
     assert readme.read_text() == "# T\n"
+
+
+def test_wrk_command_line_for_a_sign_in() -> None:
+    load = wrk.Load(threads=1, connections=8, seconds=3, timeout=30)
+    assert wrk.command("http://h/p", load, {}, "post.lua") == [
+        "wrk", "-t1", "-c8", "-d3s", "--latency", "--timeout=30s", "-s", "post.lua",
+        "http://h/p",
+    ]  # fmt: skip
+
+
+def test_post_script_quotes_the_body() -> None:
+    script = wrk.post_script('{"email":"a@b.c","password":"x \\"y\\""}')
+    assert 'wrk.method = "POST"' in script
+    assert 'wrk.body = "{\\"email\\":\\"a@b.c\\",\\"password\\":\\"x \\\\\\"y\\\\\\"\\"}"' in script
+    assert 'wrk.headers["Content-Type"] = "application/json"' in script
+
+
+def test_cases_name_their_servers() -> None:
+    by_key = {c.key: c for c in CASES}
+    assert len(by_key) == len(CASES)
+    assert by_key["ours-nocache-protected"].server == "ours_nocache"
+    assert by_key["ours-nocache-protected-w4"].server == "ours_nocache_w4"
+    assert by_key["better-auth-nocache-protected-p2"].server == "better_auth_nocache_w2"
+    assert by_key["better-auth-sign-in"].node and by_key["better-auth-sign-in"].sign_in
+    assert not by_key["ours-sign-in"].node
+    assert target_met(by_key["better-auth-cache-protected"], {"bare": 1.0}) is None
+
+
+def test_better_auth_gets_the_same_databases() -> None:
+    assert node.database_target("sqlite:////srv/x/a.db") == "/srv/x/a.db"
+    assert (
+        node.database_target("postgresql+psycopg://bench@127.0.0.1:5432/bench_a")
+        == "postgresql://bench@127.0.0.1:5432/bench_a"
+    )
+    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
+        node.database_target("mysql://x/y")

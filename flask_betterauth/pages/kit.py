@@ -153,6 +153,7 @@ class PageKit:
         self.sign_in_steps: list[SignInStep] = []
         self.sign_in_methods: list[str] = []
         self.sign_in_autocomplete: list[str] = []
+        self.banners: list[str] = []
         self.sign_in_links: list[SignInLink] = []
 
     def add_sign_in_step(self, step: SignInStep) -> None:
@@ -213,6 +214,11 @@ class PageKit:
     def add_sign_up_field(self, field: SignUpField) -> None:
         """Show ``field`` on the sign-up form (optional; sent only when filled in)."""
         self.sign_up_fields.append(field)
+
+    def add_banner(self, template: str) -> None:
+        """Include ``template`` at the top of every page (it decides itself whether to
+        show anything: the admin plugin's "stop impersonating" bar)."""
+        self.banners.append(template)
 
     def add_notice(self, key: str, text: str) -> None:
         """A notice a page shows for ``?notice=key`` (after a redirect)."""

@@ -11,6 +11,16 @@ import importlib
 from typing import Any
 
 from .. import signals as signals
+from ..access import AccessControl as AccessControl
+from ..access import Authorization as Authorization
+from ..access import PermissionRequest as PermissionRequest
+from ..access import Role as Role
+from ..access import RoleSource as RoleSource
+from ..access import create_access_control as create_access_control
+from ..access import has_permission as has_permission
+from ..access import permission_required as permission_required
+from ..access import split_roles as split_roles
+from ..access import user_has_permission as user_has_permission
 from ..additional_fields import parse_input as parse_input
 from ..clock import iso as iso
 from ..clock import now as now
@@ -31,6 +41,7 @@ from ..links import set_query as set_query
 from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
 from ..password_rules import check_new_password as check_new_password
+from ..password_rules import check_password_length as check_password_length
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
@@ -49,6 +60,7 @@ from ..social.providers import ProviderSource as ProviderSource
 from ..state import AuthState as AuthState
 from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
+from ..storage.base import Op as Op
 from ..symmetric import DecryptionError as DecryptionError
 from ..symmetric import symmetric_decrypt as symmetric_decrypt
 from ..symmetric import symmetric_encrypt as symmetric_encrypt
@@ -62,7 +74,9 @@ from .base import SessionFields as SessionFields
 
 __all__ = [
     "APIError",
+    "AccessControl",
     "AuthState",
+    "Authorization",
     "BodySchema",
     "Carrier",
     "ConflictError",
@@ -74,34 +88,42 @@ __all__ = [
     "GenericProviders",
     "Hook",
     "MailPurpose",
+    "Op",
+    "PermissionRequest",
     "Plugin",
     "Provider",
     "ProviderSource",
     "RawResponse",
     "Record",
     "Redirect",
+    "Role",
+    "RoleSource",
     "SessionFields",
     "SignedIn",
     "StrictBoolean",
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "admin",
     "anonymous",
     "bearer",
     "check_credential",
     "check_email",
     "check_image_url",
     "check_new_password",
+    "check_password_length",
+    "create_access_control",
     "current_context",
     "current_state",
-    "email_otp",
     "decode_signed",
     "define_error_codes",
+    "email_otp",
     "encode_signed",
     "endpoint",
     "find_session",
     "finish_sign_in",
     "generic_oauth",
+    "has_permission",
     "iso",
     "jwt",
     "magic_link",
@@ -112,14 +134,17 @@ __all__ = [
     "parse_generic_oauth_config",
     "parse_input",
     "passkey",
+    "permission_required",
     "reissue_cookies",
     "set_query",
     "signals",
+    "split_roles",
     "start_session",
-    "two_factor",
     "symmetric_decrypt",
     "symmetric_encrypt",
     "to_wire",
+    "two_factor",
+    "user_has_permission",
     "username",
 ]
 
@@ -133,6 +158,7 @@ _SHIPPED = {
     "two_factor": ".twofactor",
     "generic_oauth": ".generic_oauth",
     "passkey": ".passkey",
+    "admin": ".admin",
     "magic_link": ".magic_link",
     "email_otp": ".email_otp",
     "anonymous": ".anonymous",

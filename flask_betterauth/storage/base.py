@@ -30,7 +30,10 @@ class WriteRefused(Exception):
 class Op:
     """A comparison other than equality in a ``where`` mapping: ``{"expiresAt": Op("<", t)}``.
 
-    Operators: ``<``, ``<=``, ``>``, ``>=``, ``!=``, ``in``.
+    Operators: ``<``, ``<=``, ``>``, ``>=``, ``!=``, ``in``, ``not_in``; for text,
+    ``contains``, ``starts_with`` and ``ends_with`` (SQL ``LIKE``, the value's ``%`` and
+    ``_`` taken literally; case sensitivity is the database's); and ``all``, whose value
+    is a sequence of :class:`Op` that must all hold (several conditions on one field).
     """
 
     operator: str

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
 
 from .base import ConflictError
+from .base import Op
 from .base import Row
 from .base import Where
 from .base import iter_where
@@ -27,7 +28,17 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">": lambda c, v: c > v,
     ">=": lambda c, v: c >= v,
     "in": lambda c, v: c.in_(list(v)),
+    "not_in": lambda c, v: c.not_in(list(v)),
+    "contains": lambda c, v: c.contains(v, autoescape=True),
+    "starts_with": lambda c, v: c.startswith(v, autoescape=True),
+    "ends_with": lambda c, v: c.endswith(v, autoescape=True),
 }
+
+
+def _clause(column: Any, op: Op) -> Any:
+    if op.operator == "all":
+        return sa.and_(sa.true(), *(_clause(column, inner) for inner in op.value))
+    return _OPERATORS[op.operator](column, op.value)
 
 
 class SQLAlchemyAdapter:
@@ -86,9 +97,7 @@ class SQLAlchemyAdapter:
                 self._conn.reset(token)
 
     def _condition(self, table: sa.Table, where: Where | None) -> Any:
-        clauses = [
-            _OPERATORS[op.operator](table.c[name], op.value) for name, op in iter_where(where)
-        ]
+        clauses = [_clause(table.c[name], op) for name, op in iter_where(where)]
         return sa.and_(sa.true(), *clauses)
 
     @staticmethod
@@ -120,7 +129,9 @@ class SQLAlchemyAdapter:
         sort_by: tuple[str, str] | None = None,
     ) -> list[Row]:
         table = self.tables[model]
-        query = sa.select(table).where(self._condition(table, where))
+        query = sa.select(table)
+        if where:
+            query = query.where(self._condition(table, where))
         if sort_by is not None:
             column = table.c[sort_by[0]]
             query = query.order_by(column.desc() if sort_by[1] == "desc" else column.asc())
@@ -134,7 +145,10 @@ class SQLAlchemyAdapter:
 
     def count(self, model: str, where: Where | None = None) -> int:
         table = self.tables[model]
-        query = sa.select(sa.func.count()).select_from(table).where(self._condition(table, where))
+        query = sa.select(sa.func.count()).select_from(table)
+        if where:
+            # No WHERE at all (not ``WHERE 1 = 1``): SQLite then counts from the b-tree.
+            query = query.where(self._condition(table, where))
         with self._connection() as conn:
             return int(conn.execute(query).scalar_one())
 

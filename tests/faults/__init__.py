@@ -1,0 +1,1 @@
+"""Faults under load: PostgreSQL, Redis, SMTP and workers failing while requests run."""
