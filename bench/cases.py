@@ -10,8 +10,9 @@ class Case:
     """One URL of one app, measured under load.
 
     :param key: a short stable name (JSON keys, ``--cases``).
-    :param group: ``a`` (baseline), ``b`` (ours, cache hit), ``c`` (ours, cache off) or
-        ``d`` (the peers).
+    :param group: ``a`` (baseline), ``b`` (ours, cache hit), ``c`` (ours, cache off),
+        ``d`` (the peers), ``e`` (Better Auth), ``s`` (scaling), ``i`` (sign-in) or ``f``
+        (the floor: one database round trip through the pool, no auth).
     :param app: the module in ``bench.apps`` that serves it.
     :param signed_in: whether requests carry the session (its cookie, or a bearer token).
     :param credential_header: the request header that carries it.
@@ -55,6 +56,8 @@ CASES = (
          "/api/auth/get-session"),
     Case("ours-bearer-protected", "c", "ours: login_required (bearer token)", "ours_bearer",
          "/protected", credential_header="Authorization"),
+    Case("floor-select-one", "f", "floor: bare route + SELECT 1 via the pool", "ours_nocache",
+         "/select-one", signed_in=False),
     Case("flask-login", "d", "Flask-Login: login_required", "flasklogin", "/protected"),
     Case("flask-security", "d", "Flask-Security-Too: auth_required()", "flasksecurity",
          "/protected"),

@@ -7,6 +7,7 @@ from datetime import datetime
 from datetime import timezone
 
 _override: Callable[[], datetime] | None = None
+_UTC = timezone.utc
 
 
 def now() -> datetime:
@@ -15,8 +16,9 @@ def now() -> datetime:
     Better Auth stores and sends times at millisecond precision; keeping ours the same
     means what we write compares equal to what we read back.
     """
-    current = _override() if _override is not None else datetime.now(timezone.utc)
-    return current.replace(microsecond=current.microsecond // 1000 * 1000)
+    current = _override() if _override is not None else datetime.now(_UTC)
+    extra = current.microsecond % 1000
+    return current.replace(microsecond=current.microsecond - extra) if extra else current
 
 
 def set_clock(source: Callable[[], datetime] | None) -> None:
@@ -32,9 +34,9 @@ def to_ms(moment: datetime) -> int:
 
 def iso(moment: datetime) -> str:
     """Format as JavaScript's ``toISOString``: UTC, three fractional digits, ``Z``."""
-    if moment.utcoffset():
-        moment = moment.astimezone(timezone.utc)
-    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    if moment.tzinfo is not _UTC and moment.utcoffset():
+        moment = moment.astimezone(_UTC)
+    return moment.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def parse_iso(text: str) -> datetime:
@@ -43,5 +45,5 @@ def parse_iso(text: str) -> datetime:
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=_UTC)
+    return moment if moment.tzinfo is _UTC else moment.astimezone(_UTC)

@@ -52,6 +52,11 @@ def to_response(result: Result) -> Response:
         )
     elif result.error is not None and result.body is None:
         response = empty(result.status)
+    elif "Content-Type" not in result.headers:
+        # The result's headers become the response's (checked once, when they were set).
+        return Response(
+            json_dumps(result.body), result.status, result.headers, mimetype="application/json"
+        )
     else:
         response = Response(json_dumps(result.body), result.status, mimetype="application/json")
     for name, value in result.headers.items():

@@ -29,6 +29,8 @@ from .common import expect_signed_in
 
 #: The two routes benchmarked for our extension.
 PROTECTED = "/protected"
+#: The floor of a database read: ``SELECT 1`` through the app's pool, no auth.
+SELECT_ONE = "/select-one"
 GET_SESSION = "/api/auth/get-session"
 #: The cookie that holds the cookie cache (``.0``, ``.1``... when chunked).
 CACHE_COOKIE = "better-auth.session_data"
@@ -73,6 +75,27 @@ def create_app(cookie_cache: bool, **options: Any) -> tuple[Flask, SQLAlchemy]:
     @login_required
     def protected() -> dict[str, str]:
         return {"email": current_user["email"]}
+
+    @app.get(SELECT_ONE)
+    def select_one() -> dict[str, str]:
+        """One round trip as the session lookup makes it (a pooled DBAPI connection, on
+        psycopg in autocommit), and the bare route's body: the floor of the cache-off
+        cases."""
+        connection = db.engine.raw_connection()
+        driver: Any = connection.driver_connection
+        autocommit = db.engine.dialect.driver == "psycopg"
+        if autocommit:
+            driver.autocommit = True
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            cursor.close()
+        finally:
+            if autocommit:
+                driver.autocommit = False
+            connection.close()
+        return {"email": EMAIL}
 
     return app, db
 

@@ -39,6 +39,10 @@ class Decision:
     retry_after: int | None = None
 
 
+#: The answer of most requests (one object, not one per request).
+ALLOWED = Decision(True)
+
+
 class Storage(Protocol):
     """Where counters live: one atomic check-and-count per request."""
 
@@ -81,7 +85,7 @@ class MemoryStorage:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_keys:
                 self._entries.popitem(last=False)
-        return Decision(True)
+        return ALLOWED
 
 
 class DatabaseStorage:

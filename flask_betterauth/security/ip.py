@@ -53,6 +53,14 @@ def normalize_ip(address: IPAddress, ipv6_subnet: int = 64) -> str:
     return network.network_address.exploded
 
 
+@lru_cache(maxsize=4096)
+def normalized(text: str, ipv6_subnet: int = 64) -> str | None:
+    """:func:`parse_ip` then :func:`normalize_ip` of ``text``, remembered: the rate
+    limiter asks this for every request, mostly about the same few addresses."""
+    address = parse_ip(text)
+    return normalize_ip(address, ipv6_subnet) if address is not None else None
+
+
 @lru_cache(maxsize=64)
 def parse_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     """The networks of ``entries`` (``"10.0.0.0/8"``, ``"203.0.113.7"``).
@@ -90,8 +98,7 @@ def ip_from_header(
         return None
     if len(hops) != 1:
         return None
-    address = parse_ip(hops[0])
-    return normalize_ip(address, ipv6_subnet) if address is not None else None
+    return normalized(hops[0], ipv6_subnet)
 
 
 def client_ip(
@@ -113,7 +120,5 @@ def client_ip(
             if found is not None:
                 return found
     if remote_addr:
-        address = parse_ip(remote_addr)
-        if address is not None:
-            return normalize_ip(address, ipv6_subnet)
+        return normalized(remote_addr, ipv6_subnet)
     return None

@@ -30,6 +30,7 @@ from .keys import KeyCache
 from .keys import published_keys
 from .options import JwtOptions
 from .options import resolve
+from .tokens import session_token
 from .tokens import sign
 from .tokens import token_for
 from .tokens import verify
@@ -42,6 +43,7 @@ __all__ = ["InvalidJWT", "JWKSUnavailable", "RemoteJWKS", "jwt", "verify_jwt"]
 
 PLUGIN_ID = "jwt"
 HEADER = "set-auth-jwt"
+EXPOSE = "Access-Control-Expose-Headers"
 
 
 class SignBody(BodySchema):
@@ -92,15 +94,16 @@ def _jwt_header(options: JwtOptions) -> Hook:
         returned = ctx.returned
         if not isinstance(returned, Mapping) or not returned.get("session"):
             return
-        ctx.response_headers[HEADER] = token_for(ctx, options, returned)
-        exposed = [
-            name.strip()
-            for name in ctx.response_headers.get("Access-Control-Expose-Headers", "").split(",")
-            if name.strip()
-        ]
+        headers = ctx.response_headers
+        headers[HEADER] = session_token(ctx, options, returned)
+        listed = headers.get(EXPOSE)
+        if not listed:
+            headers[EXPOSE] = HEADER
+            return
+        exposed = [name.strip() for name in listed.split(",") if name.strip()]
         if HEADER not in exposed:
             exposed.append(HEADER)
-        ctx.response_headers["Access-Control-Expose-Headers"] = ", ".join(exposed)
+        headers[EXPOSE] = ", ".join(exposed)
 
     return Hook(add_header, endpoints=frozenset({"get_session"}))
 

@@ -87,14 +87,30 @@ class SigningKey:
     reuse_until: datetime
 
 
+#: How many signed session tokens a process keeps for reuse.
+TOKENS_KEPT = 1024
+
+
 @dataclass
 class KeyCache:
     """The plugin's per-app state: private keys already decrypted, by row id (rows never
-    change once written), and the current signing key."""
+    change once written), the current signing key, and the session tokens get-session
+    signed lately (``(token, iat)`` by session, key and claims; see
+    :func:`~.tokens.session_token`)."""
 
     keys: dict[str, Key] = field(default_factory=dict)
     signing: SigningKey | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def remember_token(self, entry: str, token: str, issued: int) -> None:
+        """Keep ``token`` (issued at ``issued``, seconds) for ``entry``; at most
+        :data:`TOKENS_KEPT`, the oldest going first."""
+        tokens = self.tokens
+        with self.lock:
+            if len(tokens) >= TOKENS_KEPT:
+                tokens.pop(next(iter(tokens)), None)
+            tokens[entry] = (token, issued)
 
 
 def _generate(options: JwtOptions) -> Key:

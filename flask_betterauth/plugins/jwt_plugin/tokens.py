@@ -4,6 +4,13 @@ A session's token has the protected header ``{"alg", "kid"}`` and the payload ``
 then every returned user field (or what ``define_payload`` gives), then ``sub`` (the user
 id or ``get_subject``), ``exp`` (``iat`` + ``expiration_time``), ``iss`` and ``aud``
 (the options, else the app's origin).
+
+get-session's ``set-auth-jwt`` header reuses a token already signed for the same session
+while at least half of its life is left (:func:`session_token`): signing costs more than
+the rest of a cookie-cache hit. The reuse is keyed by the session id, the signing key's id
+and every input of the claims (the user's fields, ``define_payload``'s and
+``get_subject``'s answers, ``iss``, ``aud``), so a changed user or a rotated key signs
+anew.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import now
 
 from .keys import TABLE
+from .keys import KeyCache
+from .keys import SigningKey
 from .keys import registry_for
 from .keys import signing_key
 from .options import JwtOptions
@@ -40,9 +49,25 @@ def audience(ctx: Context, options: JwtOptions) -> str | list[str]:
     return options.audience or ctx.origin
 
 
+_REGISTRIES: dict[str, Any] = {}
+
+
+def _registry(alg: str) -> Any:
+    registry = _REGISTRIES.get(alg)
+    if registry is None:
+        registry = _REGISTRIES[alg] = registry_for([alg])
+    return registry
+
+
 def sign(ctx: Context, options: JwtOptions, payload: Mapping[str, Any]) -> str:
     """``payload`` signed with the current key; ``exp``, ``iss`` and ``aud`` added unless
     it has them (``exp`` from its ``iat``, or now, plus ``expiration_time``)."""
+    return _sign_with(ctx, options, payload, signing_key(ctx, options))
+
+
+def _sign_with(
+    ctx: Context, options: JwtOptions, payload: Mapping[str, Any], key: SigningKey
+) -> str:
     claims = dict(payload)
     started = claims.get("iat")
     base = started if isinstance(started, int) and not isinstance(started, bool) else _seconds()
@@ -54,21 +79,50 @@ def sign(ctx: Context, options: JwtOptions, payload: Mapping[str, Any]) -> str:
     for name, value in defaults.items():
         if claims.get(name) is None:
             claims[name] = value
-    key = signing_key(ctx, options)
     header = {"alg": key.alg, "kid": key.kid}
-    return jose_jwt.encode(
-        header, claims, key.key, registry=registry_for([key.alg]), default_type=None
-    )
+    return jose_jwt.encode(header, claims, key.key, registry=_registry(key.alg), default_type=None)
+
+
+def _claims_inputs(pair: Mapping[str, Any], options: JwtOptions) -> tuple[dict[str, Any], Any]:
+    user = pair["user"]
+    body = user if options.define_payload is None else options.define_payload(dict(pair))
+    subject = options.get_subject(dict(pair)) if options.get_subject is not None else None
+    return dict(body or {}), subject or user["id"]
 
 
 def token_for(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str:
     """A signed JWT for a session: ``pair`` is ``{"user": ..., "session": ...}`` in JSON
     form; the claims are ``iat``, the user (or ``define_payload(pair)``), then ``sub``."""
-    user = pair["user"]
-    body = user if options.define_payload is None else options.define_payload(dict(pair))
-    subject = options.get_subject(dict(pair)) if options.get_subject is not None else None
-    claims = {"iat": _seconds(), **dict(body or {}), "sub": subject or user["id"]}
-    return sign(ctx, options, claims)
+    body, subject = _claims_inputs(pair, options)
+    return sign(ctx, options, {"iat": _seconds(), **body, "sub": subject})
+
+
+def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str:
+    """:func:`token_for`, reusing the token last signed for the same session, key and
+    claims while at least half of its ``expiration_time`` is left.
+
+    A reused token is byte for byte the one sent before (same ``iat`` and ``exp``). The
+    cache is the plugin's per-app state, bounded, and per process.
+    """
+    body, subject = _claims_inputs(pair, options)
+    key = signing_key(ctx, options)
+    iss, aud = issuer(ctx, options), audience(ctx, options)
+    try:
+        inputs = json.dumps([body, subject, iss, aud], separators=(",", ":"))
+    except (TypeError, ValueError):
+        inputs = None  # claims JSON cannot key (a custom payload): sign every time
+    moment = _seconds()
+    cache = ctx.plugin_state("jwt", KeyCache)
+    entry = None
+    if inputs is not None:
+        entry = f"{pair['session'].get('id')}\x00{key.kid}\x00{inputs}"
+        found = cache.tokens.get(entry)
+        if found is not None and 0 <= moment - found[1] < options.expiration_time / 2:
+            return found[0]
+    token = _sign_with(ctx, options, {"iat": moment, **body, "sub": subject}, key)
+    if entry is not None:
+        cache.remember_token(entry, token, moment)
+    return token
 
 
 def verify(ctx: Context, options: JwtOptions, token: str, iss: str | None = None) -> Any:

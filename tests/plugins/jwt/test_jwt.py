@@ -331,3 +331,35 @@ def test_the_factory_is_not_hidden_by_its_package() -> None:
 
     assert isinstance(plugins.jwt, types.FunctionType)
     assert "jwt" in plugins.__all__
+
+
+def test_get_session_reuses_its_token_while_half_its_life_is_left(
+    plugin_app: Any, clock: Clock
+) -> None:
+    options = {"rotation_interval": 3600, "grace_period": 7200}
+    served = plugin_app(jwt(jwks=options, jwt={"expiration_time": "10m"}))
+    caller = served.caller()
+    sign_up(caller)
+
+    def header() -> str:
+        return str(caller.call("get_session").headers["set-auth-jwt"])
+
+    first = header()
+    clock.advance(seconds=299)
+    assert header() == first  # the same bytes: no signing on a repeat call
+    clock.advance(seconds=1)  # half of the 10 minutes gone: signed anew
+    second = header()
+    assert second != first and part(second, 1)["iat"] == part(first, 1)["iat"] + 300
+    # A changed user is never served the old claims.
+    assert caller.call("update_user", body={"name": "Renamed"}).status == 200
+    renamed = header()
+    assert renamed != second and part(renamed, 1)["name"] == "Renamed"
+    assert header() == renamed
+    # A rotated key signs a new token at once.
+    clock.advance(seconds=3600 - 300)
+    rotated = header()
+    assert part(rotated, 0)["kid"] != part(renamed, 0)["kid"]
+    listed = jwks_of(caller)
+    assert verify_jwt(rotated, listed, issuer=ORIGIN, audience=ORIGIN, now=at(clock))["name"] == (
+        "Renamed"
+    )
