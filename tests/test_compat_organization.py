@@ -6,8 +6,6 @@ the invitation as the invitee, list members, change a role, permissions, remove;
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from flask_betterauth.mail.smtp import SMTPSender
 from flask_betterauth.plugins import organization
 from tests.mailserver import SMTPServer
 from tests.test_compat import compat_client_installed as compat_client_installed
-from tests.test_compat import run_node
+from tests.test_compat import run_scenario
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -25,10 +23,7 @@ INVITEE = "bob.compat@example.com"
 
 
 def _run(url: str, scenario: str, **env: str) -> dict[str, Any]:
-    proc = run_node("organization.mjs", url, scenario, env={"PATH": os.environ["PATH"], **env})
-    report = json.loads(proc.stdout)
-    assert "crashed" not in report, report
-    return dict(report)
+    return run_scenario(url, scenario, "organization.mjs", env=env)
 
 
 @pytest.mark.usefixtures("compat_client_installed")

@@ -4,8 +4,6 @@ OpenID Connect provider: ``signIn.social``, the provider's login, the callback,
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from tests.social.conftest import idp  # noqa: F401  (the provider fixture)
 from tests.social.conftest import idp_user
 from tests.social.conftest import oidc_plugin
 from tests.test_compat import compat_client_installed as compat_client_installed
-from tests.test_compat import run_node
+from tests.test_compat import run_scenario
 from tests.test_compat import serving
 
 pytestmark = pytest.mark.compat
@@ -25,16 +23,13 @@ def test_social_client_flows(tmp_path: Path, idp: str) -> None:  # noqa: F811
     idp_user(idp, "compat-1", email="compat@example.com", email_verified=True, name="Compat")
     idp_user(idp, "compat-2", email="linker@example.com", email_verified=True)
     env = {
-        "PATH": os.environ["PATH"],
         "IDP_SUB": "compat-1",
         "IDP_EMAIL": "compat@example.com",
         "LINK_SUB": "compat-2",
         "LINK_EMAIL": "linker@example.com",
     }
     with serving(tmp_path, plugins=[oidc_plugin(idp)]) as server:
-        proc = run_node("social.mjs", server.url, "social", env=env)
-    report = json.loads(proc.stdout)
-    assert "crashed" not in report, report
+        report = run_scenario(server.url, "social", "social.mjs", env=env)
     steps = report["steps"]
     assert steps["signIn"]["error"] is None
     assert steps["signIn"]["data"]["redirect"] is False

@@ -13,7 +13,6 @@
  * creates, lists, renames and removes teams, lists her teams and the team's members.
  * Prints one JSON line per scenario, as scenarios.mjs does ({scenario, steps}).
  */
-import { createAuthClient } from "better-auth/client";
 import { organizationClient } from "better-auth/client/plugins";
 
 import { Agent, PASSWORD, freshEmail, runScenarios, signUp } from "./scenarios.mjs";
@@ -21,15 +20,7 @@ import { Agent, PASSWORD, freshEmail, runScenarios, signUp } from "./scenarios.m
 /** An agent whose client has `organizationClient()`. */
 class OrgAgent extends Agent {
   constructor(baseURL) {
-    super(baseURL);
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [organizationClient({ teams: { enabled: true } })],
-      fetchOptions: {
-        headers: { origin: new URL(baseURL).origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
+    super(baseURL, undefined, { plugins: [organizationClient({ teams: { enabled: true } })] });
   }
 }
 

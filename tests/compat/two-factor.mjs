@@ -5,70 +5,24 @@
  * Usage: node tests/compat/two-factor.mjs <baseURL> two-factor
  *
  * Prints one line of JSON, as scenarios.mjs does: {"scenario", "steps": {"<step>": Step},
- * "redirects": [...]} (or, when it crashed, also "crashed" and "exception"), where a Step is
- * {data, error, setCookies, cookies}. TOTP codes are computed here (RFC 6238, HMAC-SHA1)
+ * "redirects": [...]} (or, when it crashed, also "crashed" and "exception"), with
+ * scenarios.mjs's Agent and Step. TOTP codes are computed here (RFC 6238, HMAC-SHA1)
  * from the secret in the `totpURI` the server answered; one-time codes are read from the
  * JSON-lines file the app's `send_otp` writes (OTP_LOG).
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import { createAuthClient } from "better-auth/client";
 import { twoFactorClient } from "better-auth/client/plugins";
 
-import { runScenarios } from "./scenarios.mjs";
+import { Agent, PASSWORD, runScenarios } from "./scenarios.mjs";
 
-const PASSWORD = "correct horse battery staple";
-
-/** One simulated browser: the official client with the plugin, and a cookie jar. */
-class Browser {
-  constructor(baseURL, redirects) {
-    this.cookies = new Map();
-    this.lastSetCookies = [];
-    const origin = new URL(baseURL).origin;
-    this.client = createAuthClient({
-      baseURL,
-      plugins: [
-        twoFactorClient({
-          onTwoFactorRedirect: ({ twoFactorMethods }) => redirects.push(twoFactorMethods),
-        }),
-      ],
-      fetchOptions: {
-        headers: { origin },
-        customFetchImpl: (input, init) => this.fetch(input, init),
-      },
-    });
-  }
-
-  async fetch(input, init = {}) {
-    const headers = new Headers(init.headers);
-    const jar = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    if (jar) headers.set("cookie", jar);
-    const response = await fetch(input, { ...init, headers });
-    this.lastSetCookies = response.headers.getSetCookie();
-    for (const line of this.lastSetCookies) {
-      const [pair, ...attributes] = line.split(";").map((part) => part.trim());
-      const cut = pair.indexOf("=");
-      const name = pair.slice(0, cut);
-      const value = pair.slice(cut + 1);
-      const expired = attributes.some((a) => /^max-age=(0|-)/i.test(a)) || value === "";
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** Run one client call and record what it returned and what the server set. */
-  async step(run) {
-    const result = await run(this.client);
-    return {
-      data: JSON.parse(JSON.stringify(result?.data ?? null)),
-      error: result?.error ? JSON.parse(JSON.stringify(result.error)) : null,
-      setCookies: this.lastSetCookies,
-      cookies: [...this.cookies.keys()].sort(),
-    };
-  }
-}
+/** One simulated browser whose client has `twoFactorClient`, noting each two-factor
+ * redirect's methods in `redirects`. */
+const browser = (baseURL, redirects) =>
+  new Agent(baseURL, undefined, {
+    plugins: [twoFactorClient({ onTwoFactorRedirect: ({ twoFactorMethods }) => redirects.push(twoFactorMethods) })],
+  });
 
 /** Decode RFC 4648 base32 (no padding). */
 function base32(text) {
@@ -108,41 +62,41 @@ const SCENARIOS = {
     report.redirects = redirects;
     const email = `tf-${randomUUID().slice(0, 8)}@example.com`;
     const signIn = (c) => c.signIn.email({ email, password: PASSWORD });
-    const a = new Browser(baseURL, redirects);
-    steps.signUp = await a.step((c) => c.signUp.email({ name: "Ann", email, password: PASSWORD }));
-    steps.enable = await a.step((c) => c.twoFactor.enable({ password: PASSWORD }));
+    const a = browser(baseURL, redirects);
+    steps.signUp = await a.step("signUp", (c) => c.signUp.email({ name: "Ann", email, password: PASSWORD }));
+    steps.enable = await a.step("enable", (c) => c.twoFactor.enable({ password: PASSWORD }));
     const uri = steps.enable.data.totpURI;
     const backupCodes = steps.enable.data.backupCodes;
-    steps.verifyEnable = await a.step((c) => c.twoFactor.verifyTotp({ code: totp(uri) }));
-    steps.sessionOn = await a.step((c) => c.getSession({ query: { disableCookieCache: true } }));
-    steps.signOut = await a.step((c) => c.signOut());
-    steps.heldTotp = await a.step(signIn);
-    steps.sessionHeld = await a.step((c) => c.getSession());
-    steps.verifyTotp = await a.step((c) =>
+    steps.verifyEnable = await a.step("verifyEnable", (c) => c.twoFactor.verifyTotp({ code: totp(uri) }));
+    steps.sessionOn = await a.step("sessionOn", (c) => c.getSession({ query: { disableCookieCache: true } }));
+    steps.signOut = await a.step("signOut", (c) => c.signOut());
+    steps.heldTotp = await a.step("heldTotp", signIn);
+    steps.sessionHeld = await a.step("sessionHeld", (c) => c.getSession());
+    steps.verifyTotp = await a.step("verifyTotp", (c) =>
       c.twoFactor.verifyTotp({ code: totp(uri), trustDevice: true }),
     );
-    steps.sessionTotp = await a.step((c) => c.getSession());
-    await a.step((c) => c.signOut());
-    steps.trusted = await a.step(signIn);
+    steps.sessionTotp = await a.step("sessionTotp", (c) => c.getSession());
+    await a.step("signOut", (c) => c.signOut());
+    steps.trusted = await a.step("trusted", signIn);
 
-    const b = new Browser(baseURL, redirects);
-    steps.heldOtp = await b.step(signIn);
-    steps.sendOtp = await b.step((c) => c.twoFactor.sendOtp());
-    steps.wrongOtp = await b.step((c) => c.twoFactor.verifyOtp({ code: "abcdef" }));
-    steps.verifyOtp = await b.step((c) => c.twoFactor.verifyOtp({ code: lastOtp(email) }));
-    steps.sessionOtp = await b.step((c) => c.getSession());
+    const b = browser(baseURL, redirects);
+    steps.heldOtp = await b.step("heldOtp", signIn);
+    steps.sendOtp = await b.step("sendOtp", (c) => c.twoFactor.sendOtp());
+    steps.wrongOtp = await b.step("wrongOtp", (c) => c.twoFactor.verifyOtp({ code: "abcdef" }));
+    steps.verifyOtp = await b.step("verifyOtp", (c) => c.twoFactor.verifyOtp({ code: lastOtp(email) }));
+    steps.sessionOtp = await b.step("sessionOtp", (c) => c.getSession());
 
-    const d = new Browser(baseURL, redirects);
-    steps.heldBackup = await d.step(signIn);
-    steps.wrongBackup = await d.step((c) => c.twoFactor.verifyBackupCode({ code: "xxxxx-xxxxx" }));
-    steps.verifyBackup = await d.step((c) =>
+    const d = browser(baseURL, redirects);
+    steps.heldBackup = await d.step("heldBackup", signIn);
+    steps.wrongBackup = await d.step("wrongBackup", (c) => c.twoFactor.verifyBackupCode({ code: "xxxxx-xxxxx" }));
+    steps.verifyBackup = await d.step("verifyBackup", (c) =>
       c.twoFactor.verifyBackupCode({ code: backupCodes[0] }),
     );
-    steps.sessionBackup = await d.step((c) => c.getSession());
-    steps.disable = await d.step((c) => c.twoFactor.disable({ password: PASSWORD }));
-    steps.sessionOff = await d.step((c) => c.getSession({ query: { disableCookieCache: true } }));
-    const e = new Browser(baseURL, redirects);
-    steps.plainSignIn = await e.step(signIn);
+    steps.sessionBackup = await d.step("sessionBackup", (c) => c.getSession());
+    steps.disable = await d.step("disable", (c) => c.twoFactor.disable({ password: PASSWORD }));
+    steps.sessionOff = await d.step("sessionOff", (c) => c.getSession({ query: { disableCookieCache: true } }));
+    const e = browser(baseURL, redirects);
+    steps.plainSignIn = await e.step("plainSignIn", signIn);
   },
 };
 
