@@ -11,6 +11,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from typing import cast
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask import Response
@@ -26,6 +27,9 @@ FAST_HASHING: dict[str, Any] = {
     "email_and_password": {"enabled": True, "password": {"bcrypt_rounds": 4}}
 }
 PASSWORD = "password123"
+
+#: Run a test on SQLite only: PostgreSQL runs the central flows (the suite's time budget).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @dataclass
@@ -60,9 +64,7 @@ def build_app(
         BETTER_AUTH_URL="http://localhost",
     )
     app.config.update(config or {})
-    db, auth = attach_auth(
-        app, create_tables=create_tables, **merge_options(FAST_HASHING, options)
-    )
+    db, auth = attach_auth(app, create_tables=create_tables, **merge_options(FAST_HASHING, options))
     return TestApp(app, db, auth)
 
 

@@ -15,6 +15,7 @@ from flask_betterauth.plugins import magic_link
 from tests.cli_support import build_bare_app
 from tests.cli_support import engine_of
 from tests.cli_support import invoke_auth
+from tests.helpers import SQLITE_ONLY
 
 
 def test_generate_migrate_and_info(tmp_path: Path) -> None:
@@ -36,7 +37,7 @@ def test_generate_migrate_and_info(tmp_path: Path) -> None:
         engine_of(test_app).dispose()
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@SQLITE_ONLY
 def test_rate_limits(make_app: Any, clock: Any) -> None:
     test_app = make_app(
         plugins=[magic_link(lambda *a: None), email_otp(lambda *a: None)],
@@ -58,7 +59,7 @@ def test_rate_limits(make_app: Any, clock: Any) -> None:
     assert client.post("/api/auth/sign-in/email-otp", json=code).status_code == 400
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@SQLITE_ONLY
 def test_endpoints_are_in_the_openapi_document(make_app: Any) -> None:
     from flask_betterauth.plugins import open_api
 

@@ -13,11 +13,9 @@ import pytest
 from flask_betterauth.plugins import email_otp
 from flask_betterauth.plugins import two_factor
 from tests.helpers import PASSWORD
+from tests.helpers import SQLITE_ONLY
 from tests.helpers import Caller
 from tests.helpers import rows
-
-#: PostgreSQL runs the central flows only (the suite's time budget).
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 ANN = "ann@example.com"
 SESSION = "better-auth.session_token"

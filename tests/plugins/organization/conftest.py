@@ -16,9 +16,6 @@ from tests.helpers import Caller
 from tests.helpers import TestApp
 from tests.helpers import build_app
 
-#: Run a test on SQLite only (the refusals; the central flows run on both databases).
-sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
 
 @dataclass
 class Invitations:

@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 
 from flask_betterauth.plugins import organization
+from tests.helpers import SQLITE_ONLY
 from tests.pages.conftest import PageClient
 from tests.pages.conftest import alerts
 
-from .conftest import sqlite_only
-
-pytestmark = sqlite_only
+pytestmark = SQLITE_ONLY
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from flask_betterauth.plugins import organization
+from tests.helpers import SQLITE_ONLY
 from tests.helpers import Caller
 from tests.helpers import rows
 
 from .conftest import create
 from .conftest import join
 from .conftest import person
-from .conftest import sqlite_only
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_create_with_a_taken_slug_and_check_slug(ann, bob):
     assert bob.call("check_organization_slug", {"slug": "free"}).json == {"status": True}
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_create_refused_by_option_and_limit(make_app, via, clock):
     closed = make_app(plugins=[organization(allow_user_to_create_organization=False)])
     ann = person(closed, via, "ann")
@@ -104,7 +104,7 @@ def test_update_rules(ann, bob):
     )
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_delete_rules(ann, bob, make_app, via, clock):
     org = create(ann)
     join(ann, bob, org, "admin")
@@ -226,7 +226,7 @@ def test_a_second_invitation_is_refused_unless_resent_and_resend_keeps_the_role(
     assert len(invitations.sent) == 2
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_invitation_limit(make_app, via, clock):
     test_app = make_app(plugins=[organization(invitation_limit=1)])
     ann = person(test_app, via, "ann")
@@ -255,7 +255,7 @@ def test_accept_refusals_and_expiry(ann, bob, org_app, clock):
     )
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_membership_limit_on_accept(make_app, via, clock):
     test_app = make_app(plugins=[organization(membership_limit=1)])
     ann = person(test_app, via, "ann")
@@ -266,7 +266,7 @@ def test_membership_limit_on_accept(make_app, via, clock):
     assert error(reply) == (403, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED")
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_email_verification_required_on_invitation(make_app, via, clock):
     test_app = make_app(plugins=[organization(require_email_verification_on_invitation=True)])
     ann = person(test_app, via, "ann")
@@ -536,7 +536,7 @@ def test_list_members_paging_sorting_filtering(ann, org_app, clock):
         ), bad
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_organization_hooks_see_and_change_writes(make_app, via, clock):
     seen: list[str] = []
 
@@ -567,7 +567,7 @@ def test_organization_hooks_see_and_change_writes(make_app, via, clock):
     ]
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_custom_roles(make_app, via, clock):
     from flask_betterauth.plugins.organization import DEFAULT_ROLES
     from flask_betterauth.plugins.organization import default_ac

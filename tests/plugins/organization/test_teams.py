@@ -10,11 +10,11 @@ import pytest
 
 from flask_betterauth.plugins import organization
 from flask_betterauth.plugins.organization.teams import membership_key
+from tests.helpers import SQLITE_ONLY
 from tests.helpers import rows
 
 from .conftest import create
 from .conftest import person
-from .conftest import sqlite_only
 
 TEAMS = {"enabled": True, "maximum_teams": 3, "maximum_members_per_team": 2}
 SEEN: list[str] = []
@@ -89,7 +89,7 @@ def test_teams_central_flow(team_app, via):
     assert invitation["teamId"] is None and invitation["status"] == "pending"
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_team_refusals(team_app, via):
     ann = person(team_app, via, "ann")
     bob = person(team_app, via, "bob")
@@ -176,7 +176,7 @@ def test_team_refusals(team_app, via):
     assert ann.call("get_session").json["session"]["activeTeamId"] is None
 
 
-@sqlite_only
+@SQLITE_ONLY
 def test_without_teams_a_team_id_is_refused_and_no_team_tables(make_app, via, clock):
     test_app = make_app(plugins=[organization()])
     ann = person(test_app, via, "ann")
