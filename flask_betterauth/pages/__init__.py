@@ -23,11 +23,13 @@ from .csrf import csrf_token
 from .csrf import csrf_valid
 from .csrf import set_csrf_cookie
 from .forms import PagesSetup
+from .forms import View
 from .forms import after_sign_in
 from .forms import call_api
 from .forms import link_error
 from .forms import message_for
 from .forms import redirect_with
+from .forms import refuse_without_csrf
 from .forms import render_page
 from .forms import safe_next
 from .forms import setup
@@ -59,10 +61,12 @@ __all__ = [
     "link_error",
     "SignInIdentifier",
     "SignUpField",
+    "View",
     "call_api",
     "csrf_valid",
     "message_for",
     "redirect_with",
+    "refuse_without_csrf",
     "render_page",
     "safe_next",
     "signed_in_redirect",

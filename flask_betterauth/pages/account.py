@@ -20,6 +20,7 @@ from ..glue import current_user
 from ..glue import login_required
 from .csrf import csrf_valid
 from .forms import MESSAGES
+from .forms import View
 from .forms import call_api
 from .forms import message_for
 from .forms import redirect_with
@@ -27,7 +28,6 @@ from .forms import render_page
 from .forms import setup
 from .kit import AccountSection
 from .kit import Done
-from .views import View
 from .views import verified_url
 
 _TEMPLATE = "account.html"

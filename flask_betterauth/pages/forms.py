@@ -26,6 +26,9 @@ from .kit import PagesOptions
 
 #: Words for the API's error codes, where the catalogue's message is not enough for a
 #: person at a form. Other codes show the catalogue's message.
+#: What a page view answers: a response (a redirect), or a rendered page and its status.
+View = Response | tuple[str, int]
+
 MESSAGES = {
     "INVALID_EMAIL_OR_PASSWORD": "The email address or the password is wrong.",
     "INVALID_EMAIL": "Email: Not a valid email address.",
@@ -188,7 +191,8 @@ def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, 
 
 
 def refuse_without_csrf(template: str, **context: Any) -> tuple[str, int] | None:
-    """On a post without a valid CSRF token: the page again with the words why (400)."""
+    """On a post without a valid CSRF token: ``template`` rendered again with ``context``
+    and the words why (400), for the view to return; else ``None``."""
     if request.method != "POST" or csrf_valid():
         return None
     return render_page(template, 400, error=MESSAGES["CSRF"], **context)

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from ..errors import APIError
 from ..glue import current_user
 from .forms import NOTICES
+from .forms import View
 from .forms import after_sign_in
 from .forms import call_api
 from .forms import link_error
@@ -26,8 +27,6 @@ from .forms import redirect_with
 from .forms import refuse_without_csrf
 from .forms import render_page
 from .forms import setup
-
-View = Response | tuple[str, int]
 
 
 def verified_url() -> str:

@@ -11,18 +11,17 @@ from typing import Any
 
 from flask import request
 from flask import url_for
-from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth import login_required
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import call_api
 from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
 from flask_betterauth.pages import render_page
 
-View = Response | tuple[str, int]
 PER_PAGE = 20
 _TEMPLATE = "admin/users.html"
 MESSAGES = {

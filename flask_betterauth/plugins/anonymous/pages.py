@@ -10,23 +10,21 @@ from __future__ import annotations
 from flask import request
 from flask import url_for
 from werkzeug.datastructures import MultiDict
-from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth import current_user
 from flask_betterauth.pages import AccountSection
 from flask_betterauth.pages import Done
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import after_sign_in
 from flask_betterauth.pages import call_api
-from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
+from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 
-View = Response | tuple[str, int]
 _TEMPLATE = "anonymous/guest.html"
-_CSRF_WORDS = "This form expired or came from another site. Try again."
 #: Words for the plugin's codes, for a person at a form.
 MESSAGES = {
     "ANONYMOUS_USERS_CANNOT_SIGN_IN_AGAIN_ANONYMOUSLY": "You are already using the app as a guest.",
@@ -40,8 +38,9 @@ def guest() -> View:
     """``GET`` explains guest mode; ``POST`` signs in as a new guest."""
     if request.method == "GET":
         return render_page(_TEMPLATE)
-    if not csrf_valid():
-        return render_page(_TEMPLATE, 400, error=_CSRF_WORDS)
+    refused = refuse_without_csrf(_TEMPLATE)
+    if refused:
+        return refused
     try:
         result = call_api("sign_in_anonymous", {})
     except APIError as error:

@@ -8,17 +8,16 @@ goes to the two-factor page when the sign-in is held for a second factor). Templ
 from __future__ import annotations
 
 from flask import request
-from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import call_api
-from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
+from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 from flask_betterauth.pages import signed_in_redirect
 
-View = Response | tuple[str, int]
 TEMPLATE = "passwordless/email_otp.html"
 MESSAGES = {
     "INVALID_OTP": "That code is not right. Check the newest mail, or ask for a new code.",
@@ -33,8 +32,9 @@ def email_code_page() -> View:
     if request.method == "GET":
         return render_page(TEMPLATE, step="email")
     email = request.form.get("email", "").strip()
-    if not csrf_valid():
-        return render_page(TEMPLATE, 400, step="email", error="This form expired. Try again.")
+    refused = refuse_without_csrf(TEMPLATE, step="email")
+    if refused:
+        return refused
     if request.form.get("action") == "verify":
         body = {"email": email, "otp": request.form.get("code", "").strip()}
         try:

@@ -15,15 +15,15 @@ from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import after_sign_in
 from flask_betterauth.pages import call_api
-from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import link_error
 from flask_betterauth.pages import message_for
+from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 from flask_betterauth.pages import safe_next
 
-View = Response | tuple[str, int]
 TEMPLATE = "passwordless/magic_link.html"
 MESSAGES = {
     "INVALID_TOKEN": "This sign-in link is not valid any more: it was used, or it expired. "
@@ -37,8 +37,9 @@ def magic_link_page() -> View:
     error = request.args.get("error")
     if request.method == "GET":
         return render_page(TEMPLATE, error=link_error(error) if error else None)
-    if not csrf_valid():
-        return render_page(TEMPLATE, 400, error="This form expired. Try again.")
+    refused = refuse_without_csrf(TEMPLATE)
+    if refused:
+        return refused
     done = url_for(".magic_link_done", next=safe_next())
     back = url_for(".magic_link", next=safe_next())
     body = {

@@ -16,7 +16,6 @@ from flask import request
 from flask import url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth import current_user
@@ -24,16 +23,15 @@ from flask_betterauth import login_required
 from flask_betterauth.pages import AccountSection
 from flask_betterauth.pages import Done
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import after_sign_in
 from flask_betterauth.pages import call_api
-from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
+from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 from flask_betterauth.pages import safe_next
 
-View = Response | tuple[str, int]
-_CSRF_WORDS = "This form expired or came from another site. Try again."
 MESSAGES = {
     "INVALID_CODE": "That code is not right. Try the newest code.",
     "INVALID_BACKUP_CODE": "That backup code is not right, or it was used already.",
@@ -82,8 +80,9 @@ def setup_two_factor() -> View:
     template = "two_factor/setup.html"
     if request.method == "GET":
         return render_page(template, step="password")
-    if not csrf_valid():
-        return render_page(template, 400, step="password", error=_CSRF_WORDS)
+    refused = refuse_without_csrf(template, step="password")
+    if refused:
+        return refused
     if request.form.get("action") == "verify":
         try:
             result = call_api("verify_totp", {"code": request.form.get("code", "").strip()})
@@ -137,8 +136,9 @@ def two_factor_step() -> View:
     context: dict[str, Any] = {"methods": methods}
     if request.method == "GET":
         return render_page(template, **context)
-    if not csrf_valid():
-        return render_page(template, 400, error=_CSRF_WORDS, **context)
+    refused = refuse_without_csrf(template, **context)
+    if refused:
+        return refused
     action = request.form.get("action", "")
     try:
         if action == "send-otp":
