@@ -1,11 +1,14 @@
 """The rules a password meets: Better Auth's lengths (counted as JavaScript counts), the
-app's ``password_policy`` and the breached-password check; and proving the current one."""
+app's ``password_policy`` and the breached-password check; proving the current one, and
+setting a new one after a reset."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
+from . import signals
 from .context import Context
 from .errors import APIError
 from .options.groups import EmailAndPasswordOptions
@@ -50,6 +53,26 @@ def check_new_password(
         if message:
             raise APIError(400, "PASSWORD_POLICY_VIOLATION", str(message))
     check_breached(options.breached_passwords, password)
+
+
+def reset_password_of(
+    ctx: Context, user: Mapping[str, Any], password: str, use_up: Callable[[], None]
+) -> None:
+    """Set ``user``'s new ``password`` (checked already) as a password reset does: in one
+    transaction ``use_up()`` spends the proof (a mailed token or code; it raises to refuse),
+    the user's sessions are revoked when ``revoke_sessions_on_password_reset`` is on and
+    the password is set; then ``on_password_reset(user)`` runs and ``password_reset`` is
+    signalled."""
+    hashed = ctx.state.hasher.hash(password)
+    options = ctx.options.email_and_password
+    with ctx.adapter.transaction():
+        use_up()
+        if options.revoke_sessions_on_password_reset:
+            ctx.sessions.revoke_user(user["id"])
+        ctx.accounts.set_password(user["id"], hashed)
+    if options.on_password_reset is not None:
+        options.on_password_reset(user)
+    signals.send(signals.password_reset, user=user)
 
 
 def check_current_password(ctx: Context, user_id: str, password: str) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from marshmallow import fields
 
-from .. import signals
 from ..after_response import after_response
 from ..context import Context
 from ..dispatch import Redirect
@@ -23,6 +22,7 @@ from ..links import mail_token_link
 from ..links import set_query
 from ..password_rules import check_new_password
 from ..password_rules import check_password_length
+from ..password_rules import reset_password_of
 from ..records import Record
 from ..registry import endpoint
 from ..validation import BodySchema
@@ -129,7 +129,6 @@ def reset_password(ctx: Context) -> dict[str, Any]:
         raise APIError(400, "INVALID_TOKEN")
     password = ctx.body["newPassword"]
     check_password_length(ctx.options.email_and_password, password)
-    state = ctx.state
     row = ctx.verifications.find(PREFIX, token)
     if row is None:
         raise APIError(400, "INVALID_TOKEN")
@@ -137,15 +136,10 @@ def reset_password(ctx: Context) -> dict[str, Any]:
     if user is None:
         raise APIError(400, "USER_NOT_FOUND")
     check_new_password(ctx, password, user=ctx.user_json(user))
-    hashed = state.hasher.hash(password)
-    options = ctx.options.email_and_password
-    with state.adapter.transaction():
+
+    def use_up() -> None:
         if ctx.verifications.consume(PREFIX, token) is None:
             raise APIError(400, "INVALID_TOKEN")
-        if options.revoke_sessions_on_password_reset:
-            state.sessions.revoke_user(user["id"])
-        ctx.accounts.set_password(user["id"], hashed)
-    if options.on_password_reset is not None:
-        options.on_password_reset(user)
-    signals.send(signals.password_reset, user=user)
+
+    reset_password_of(ctx, user, password, use_up)
     return {"status": True}

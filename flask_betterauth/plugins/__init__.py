@@ -42,6 +42,7 @@ from ..mail.mailer import MailPurpose as MailPurpose
 from ..openapi import openapi_document as openapi_document
 from ..password_rules import check_new_password as check_new_password
 from ..password_rules import check_password_length as check_password_length
+from ..password_rules import reset_password_of as reset_password_of
 from ..records import Record as Record
 from ..records import to_wire as to_wire
 from ..registry import Endpoint as Endpoint
@@ -133,6 +134,7 @@ __all__ = [
     "organization",
     "openapi_document",
     "reissue_cookies",
+    "reset_password_of",
     "parse_generic_oauth_config",
     "parse_input",
     "passkey",

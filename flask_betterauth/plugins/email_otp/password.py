@@ -10,7 +10,7 @@ from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import check_new_password
 from flask_betterauth.plugins import endpoint
-from flask_betterauth.plugins import signals
+from flask_betterauth.plugins import reset_password_of
 
 from . import codes
 from .endpoints import EmailBody
@@ -65,16 +65,7 @@ def reset_password_email_otp(ctx: Context) -> dict[str, Any]:
     user = ctx.users.find_by_email(email)
     if user is None:
         raise APIError(400, "USER_NOT_FOUND")
-    hashed = ctx.state.hasher.hash(password)
-    options = ctx.options.email_and_password
-    with ctx.adapter.transaction():
-        codes.verify(ctx, email, "forget-password", otp)
-        if options.revoke_sessions_on_password_reset:
-            ctx.sessions.revoke_user(user["id"])
-        ctx.accounts.set_password(user["id"], hashed)
-    if options.on_password_reset is not None:
-        options.on_password_reset(user)
-    signals.send(signals.password_reset, user=user)
+    reset_password_of(ctx, user, password, lambda: codes.verify(ctx, email, "forget-password", otp))
     if not user["emailVerified"]:
         ctx.users.update(user, {"emailVerified": True})
     return {"success": True}
