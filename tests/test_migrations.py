@@ -84,7 +84,7 @@ def test_migrate_from_empty_then_again(bare: Callable[..., TestApp]) -> None:
     assert first.exit_code == 0, first.output
     assert 'create table "user" (7 columns)' in first.output
     assert 'create index "session_userId_idx" on "session" ("userId")' in first.output
-    assert "Applied 7 change(s)." in first.output
+    assert "Applied 8 change(s)." in first.output
     schema = schema_of(engine_of(test_app))
     assert {"user", "session", "account", "verification"} <= set(schema)
     assert (("email",), True) in schema["user"]["indexes"] or ("email",) in schema["user"][
@@ -179,7 +179,7 @@ def test_migrate_asks_before_changing(bare: Callable[..., TestApp]) -> None:
     assert sa.inspect(engine_of(test_app)).get_table_names() == []
     accepted = _invoke(test_app, "migrate", input="y\n")
     assert accepted.exit_code == 0
-    assert "Applied 7 change(s)." in accepted.output
+    assert "Applied 8 change(s)." in accepted.output
 
 
 def test_generated_sql_gives_the_schema_of_migrate(
