@@ -9,21 +9,18 @@ from flask_betterauth.scaffold import render_auth_py
 from flask_betterauth.scaffold import resolve_plugins
 from tests.cli_support import build_bare_app
 from tests.cli_support import engine_of
-
-
-def _invoke(test_app, *args):
-    return test_app.app.test_cli_runner().invoke(args=["auth", *args])
+from tests.cli_support import invoke_auth
 
 
 def test_generate_and_migrate_know_the_organization_schema(database_url):
     test_app = build_bare_app(database_url, plugins=[organization()])
     try:
-        generated = _invoke(test_app, "generate")
+        generated = invoke_auth(test_app, "generate")
         assert generated.exit_code == 0, generated.output
         for name in ("TABLE organization", "TABLE member", "TABLE invitation"):
             assert name in generated.output
         assert '"activeOrganizationId"' in generated.output
-        assert _invoke(test_app, "migrate", "--yes").exit_code == 0
+        assert invoke_auth(test_app, "migrate", "--yes").exit_code == 0
         inspector = sa.inspect(engine_of(test_app))
         assert {c["name"] for c in inspector.get_columns("organization")} == {
             "id", "name", "slug", "logo", "createdAt", "metadata",
@@ -51,7 +48,7 @@ def test_generate_and_migrate_know_the_organization_schema(database_url):
         assert {"invitation_organizationId_idx", "invitation_email_idx"} <= invitation_indexes
         targets = {f["referred_table"] for f in inspector.get_foreign_keys("member")}
         assert targets == {"organization", "user"}
-        info = _invoke(test_app, "info")
+        info = invoke_auth(test_app, "info")
         assert info.exit_code == 0 and "organization" in info.output
     finally:
         engine_of(test_app).dispose()
