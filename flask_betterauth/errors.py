@@ -109,6 +109,18 @@ ERROR_CODES: dict[str, str] = define_error_codes(
         "SESSION_EXPIRED": "Session expired. Re-authenticate to perform this action.",
         "FAILED_TO_UNLINK_LAST_ACCOUNT": "You can't unlink your last account",
         "ACCOUNT_NOT_FOUND": "Account not found",
+        # Social sign-in and provider tokens (flask_betterauth.social).
+        "OAUTH_LINK_ERROR": "Account not linked",
+        "LINKING_NOT_ALLOWED": "Account not linked - linking not allowed",
+        "LINKING_DIFFERENT_EMAILS_NOT_ALLOWED": "Account not linked - different emails not allowed",
+        "LINKING_FAILED": "Account not linked - unable to create account",
+        "FAILED_TO_GET_ACCESS_TOKEN": "Failed to get a valid access token",
+        "FAILED_TO_REFRESH_ACCESS_TOKEN": "Failed to refresh access token",
+        "REFRESH_TOKEN_NOT_FOUND": "Refresh token not found",
+        "TOKEN_REFRESH_NOT_SUPPORTED": "Token refresh not supported",
+        "PROVIDER_NOT_SUPPORTED": "Provider not supported",
+        "PROVIDER_NOT_CONFIGURED": "Provider not configured",
+        "ACCESS_TOKEN_NOT_FOUND": "Access token not found",
         "USER_ALREADY_HAS_PASSWORD": (
             "User already has a password. Provide that to delete the account."
         ),

@@ -57,6 +57,9 @@ from .security.ratelimit import CORE_RATE_LIMITS
 from .security.ratelimit import build_rate_limiter
 from .security.ratelimit import endpoint_rules
 from .sessions.service import Sessions
+from .social import SOCIAL_COOKIES
+from .social.endpoints import SOCIAL_ENDPOINTS
+from .social.registry import social_registry
 from .state import AuthState
 from .state import current_state
 from .storage import Adapter
@@ -158,7 +161,7 @@ def _adapter(app: Flask, db: Any, models: Models, opts: Options, plugins: list[P
 def _registry(opts: Options, plugins: list[Plugin]) -> Registry:
     """The core's and the plugins' endpoints, less the disabled paths."""
     disabled = {path.rstrip("/") for path in opts.disabled_paths}
-    endpoints = [*CORE_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
+    endpoints = [*CORE_ENDPOINTS, *SOCIAL_ENDPOINTS, *(e for p in plugins for e in p.endpoints)]
     return Registry(e for e in endpoints if e.path not in disabled)
 
 
@@ -176,7 +179,7 @@ def _trusted(opts: Options, plugins: list[Plugin], base_url: str | None) -> Trus
 def _cookies(
     opts: Options, plugins: list[Plugin], base_url: str | None, *, secure: bool
 ) -> AuthCookies:
-    names = [name for p in plugins for name in p.cookies]
+    names = [*SOCIAL_COOKIES, *(name for p in plugins for name in p.cookies)]
     return AuthCookies.build(opts, secure, base_url, names)
 
 
@@ -258,6 +261,7 @@ class BetterAuth:
             if defaults:
                 raw = merge_options(defaults, raw)
         state = self._build_state(app, db, parse_options(raw), plugins)
+        social_registry(state)  # the providers' options are checked now, not on first use
         app.extensions["betterauth"] = state
         app.url_map.converters.setdefault("betterauth_rest", RestConverter)
         app.register_blueprint(make_blueprint(state))

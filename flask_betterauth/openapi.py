@@ -38,9 +38,15 @@ _REDIRECTS = {
     ),
     "verify_email": "To callbackURL when it is given, with ?error=<code> on failure",
     "delete_user_callback": "To callbackURL when it is given, once the user is deleted",
+    "callback_oauth": (
+        "To the flow's callbackURL (newUserCallbackURL for a new user), or its error URL "
+        "with ?error=<code>; a POST (form_post) to the same route as a GET"
+    ),
 }
 #: Endpoints that answer JSON on success only when no callbackURL is given.
-_ONLY_REDIRECTS = {"request_password_reset_callback"}
+_ONLY_REDIRECTS = {"request_password_reset_callback", "callback_oauth"}
+#: Endpoints that answer a caller without a session 401 with no body (Better Auth's).
+_EMPTY_401 = {"get_access_token", "refresh_token", "account_info"}
 _UTF16 = "Counted in UTF-16 code units, as JavaScript's String length."
 _USER = {"$ref": "#/components/schemas/User"}
 _SESSION = {"$ref": "#/components/schemas/Session"}
@@ -197,6 +203,8 @@ class _Builder:
         responses["4XX"] = _json(
             "An error: a message and, but for a few, a stable code", _ERROR_REF
         )
+        if name in _EMPTY_401:
+            responses["401"] = {"description": "No session: no body"}
         if path_params or name == "delete_user":
             responses["404"] = {
                 "description": "Not found, with no body: a path that matches no route, or "

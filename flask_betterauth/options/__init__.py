@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import BetterAuthError
 from ..errors import NotBuiltError
+from .account import AccountOptions
 from .advanced import AdvancedOptions
 from .advanced import LoggerOptions
 from .advanced import OnAPIErrorOptions
@@ -47,7 +48,7 @@ class Options:
     email_and_password: EmailAndPasswordOptions = field(default_factory=EmailAndPasswordOptions)
     session: SessionOptions = field(default_factory=SessionOptions)
     user: UserOptions = field(default_factory=UserOptions)
-    account: TableOptions = field(default_factory=TableOptions)
+    account: AccountOptions = field(default_factory=AccountOptions)
     verification: TableOptions = field(default_factory=TableOptions)
     advanced: AdvancedOptions = field(default_factory=AdvancedOptions)
     email_verification: EmailVerificationOptions = field(
@@ -56,6 +57,8 @@ class Options:
     mail_sender: Any = None
     #: A key-value store for sessions (see :mod:`flask_betterauth.storage.secondary`).
     secondary_storage: Any = None
+    #: ``{provider id: {client_id, client_secret, ...}}`` (:mod:`flask_betterauth.social`).
+    social_providers: dict[str, Any] = field(default_factory=dict)
     rate_limit: RateLimitOptions = field(default_factory=RateLimitOptions)
     plugins: list[Any] = field(default_factory=list)
     hooks: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
@@ -68,7 +71,6 @@ class Options:
 
 #: Better Auth options whose feature this version does not have yet, and why not.
 NOT_BUILT = {
-    "social_providers": "social sign-in",
     "session.defer_session_refresh": "deferred session refresh",
 }
 

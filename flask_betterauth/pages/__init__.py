@@ -39,6 +39,10 @@ from .kit import PagesOptions
 from .kit import SignInIdentifier
 from .kit import SignInLink
 from .kit import SignUpField
+from .social import ACCOUNTS_SECTION
+from .social import has_social
+from .social import social_done
+from .social import social_sign_in
 from .views import forgot_password
 from .views import reset_password
 from .views import sign_in
@@ -126,6 +130,8 @@ class Pages:
         kit = PageKit()
         for section in CORE_SECTIONS:
             kit.add_account_section(section)
+        if has_social(state):
+            kit.add_account_section(ACCOUNTS_SECTION)
         for add_pages in state.plugin_pages:
             add_pages(kit)
         app.extensions["betterauth_pages"] = PagesSetup(parsed, self._api, kit)
@@ -143,6 +149,10 @@ def _blueprint(options: PagesOptions, kit: PageKit) -> Blueprint:
     )
     for rule, view, methods in _CORE_PAGES:
         blueprint.add_url_rule(rule, view.__name__, view, methods=list(methods))
+    blueprint.add_url_rule(
+        "/sign-in/social/<provider>", "social_sign_in", social_sign_in, methods=["POST"]
+    )
+    blueprint.add_url_rule("/sign-in/social/done", "social_done", social_done)
     for page in kit.pages:
         blueprint.add_url_rule(page.rule, page.endpoint, page.view, methods=list(page.methods))
     # App-wide, so that the app's own templates (a sign-out button in its header) can

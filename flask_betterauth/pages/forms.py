@@ -47,6 +47,8 @@ MESSAGES = {
     "TOO_MANY_REQUESTS": "Too many attempts. Wait a minute and try again.",
     "VALIDATION_ERROR": "Fill in every field correctly.",
     "EMAIL_CAN_NOT_BE_UPDATED": "The email address can not be changed.",
+    "FAILED_TO_UNLINK_LAST_ACCOUNT": "This is the only way you sign in: add a password or "
+    "link another provider first.",
     "CSRF": "This form expired or came from another site. It was not sent: try again.",
 }
 
@@ -69,6 +71,8 @@ NOTICES = {
     "other-sessions-revoked": "Your other devices were signed out.",
     "delete-sent": "We sent you a link to confirm the deletion of your account.",
     "deleted": "Your account was deleted.",
+    "account-linked": "The account was linked.",
+    "account-unlinked": "The account was unlinked.",
 }
 
 
@@ -175,6 +179,11 @@ def render_page(template: str, status: int = 200, **context: Any) -> tuple[str, 
     context.setdefault("form", request.form)
     context.setdefault("next", safe_next())
     context.setdefault("kit", setup().kit)
+    from .social import providers
+    from .social import social_error
+
+    context.setdefault("social_providers", providers())
+    context.setdefault("social_error", social_error())
     return render_template(f"betterauth/pages/{template}", **context), status
 
 

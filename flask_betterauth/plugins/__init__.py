@@ -53,6 +53,10 @@ from ..sessions.flows import start_session as start_session
 from ..sessions.values import Carrier as Carrier
 from ..sessions.values import SignedIn as SignedIn
 from ..sessions.values import TokenSource as TokenSource
+from ..social.generic import GenericProviders as GenericProviders
+from ..social.generic import parse_config as parse_generic_oauth_config
+from ..social.providers import Provider as Provider
+from ..social.providers import ProviderSource as ProviderSource
 from ..state import AuthState as AuthState
 from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
@@ -81,11 +85,14 @@ __all__ = [
     "DecryptionError",
     "Endpoint",
     "EndpointRateLimit",
+    "GenericProviders",
     "Hook",
     "MailPurpose",
     "Op",
     "PermissionRequest",
     "Plugin",
+    "Provider",
+    "ProviderSource",
     "RawResponse",
     "Record",
     "Redirect",
@@ -115,6 +122,7 @@ __all__ = [
     "endpoint",
     "find_session",
     "finish_sign_in",
+    "generic_oauth",
     "has_permission",
     "iso",
     "jwt",
@@ -125,6 +133,7 @@ __all__ = [
     "organization",
     "openapi_document",
     "reissue_cookies",
+    "parse_generic_oauth_config",
     "parse_input",
     "passkey",
     "permission_required",
@@ -149,6 +158,7 @@ _SHIPPED = {
     "bearer": ".bearer",
     "two_factor": ".twofactor",
     "organization": ".organization",
+    "generic_oauth": ".generic_oauth",
     "passkey": ".passkey",
     "admin": ".admin",
     "magic_link": ".magic_link",

@@ -72,7 +72,11 @@ class EndpointRateLimit:
 #: Better Auth's stricter rules for the core's credential and mail-sending endpoints.
 CORE_RATE_LIMITS = (
     EndpointRateLimit(
-        frozenset({"sign_in_email", "sign_up_email", "change_password", "change_email"}), 10, 3
+        frozenset(
+            {"sign_in_email", "sign_up_email", "change_password", "change_email", "sign_in_social"}
+        ),
+        10,
+        3,
     ),
     EndpointRateLimit(frozenset({"request_password_reset", "send_verification_email"}), 60, 3),
 )

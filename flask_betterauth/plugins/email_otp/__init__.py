@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import PackageLoader
 
+from flask_betterauth import NotBuiltError
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import EndpointRateLimit
@@ -99,6 +100,8 @@ def email_otp(
     store_otp: str = "hashed",
     generate_otp: Callable[[str, str], str] | None = None,
     rate_limit: dict[str, int] | None = None,
+    resend_strategy: str = "rotate",
+    change_email: Mapping[str, Any] | None = None,
 ) -> Plugin:
     """One-time codes by mail (Better Auth's ``emailOTP``).
 
@@ -120,7 +123,17 @@ def email_otp(
         (with the app secret) or ``"plain"`` (Better Auth's default form, row names too).
     :param generate_otp: ``generate_otp(email, type) -> str``, the app's own codes.
     :param rate_limit: ``{"window": 60, "max": 3}`` for each endpoint.
+    :param resend_strategy: ``"rotate"``: a new request makes a new code. Better Auth's
+        ``"reuse"`` (send the unexpired code again) is not built: it raises
+        :class:`~flask_betterauth.NotBuiltError`.
+    :param change_email: Better Auth's ``changeEmail`` by code: not built;
+        ``{"enabled": True}`` raises :class:`~flask_betterauth.NotBuiltError` (its two
+        endpoints answer 400, as Better Auth's do while it is off).
     """
+    if resend_strategy != "rotate":
+        raise NotBuiltError(f"email_otp(resend_strategy={resend_strategy!r}) is not built yet")
+    if change_email and change_email.get("enabled"):
+        raise NotBuiltError("email_otp(change_email=...) is not built yet")
     options = EmailOTPSettings(
         send_verification_otp=send_verification_otp,
         otp_length=otp_length,

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import PackageLoader
 
 from flask_betterauth import BetterAuthError
+from flask_betterauth import NotBuiltError
 from flask_betterauth.plugins import MailPurpose
 from flask_betterauth.plugins import Plugin
 from flask_betterauth.plugins import Role
@@ -81,6 +82,7 @@ def organization(
     roles: Mapping[str, Role] | None = None,
     organization_hooks: Mapping[str, Callable[..., Any]] | None = None,
     teams: Mapping[str, Any] | None = None,
+    dynamic_access_control: Mapping[str, Any] | None = None,
 ) -> Plugin:
     """Organizations (Better Auth's ``organization``).
 
@@ -113,7 +115,12 @@ def organization(
         "maximum_members_per_team": None, "allow_removing_all_teams": False,
         "default_team": {"enabled": True}}`` (:class:`TeamOptions`): teams in each
         organization and an active team on the session.
+    :param dynamic_access_control: Better Auth's roles stored per organization (the
+        ``organizationRole`` table): not built; ``{"enabled": True}`` raises
+        :class:`~flask_betterauth.NotBuiltError`.
     """
+    if dynamic_access_control and dynamic_access_control.get("enabled"):
+        raise NotBuiltError("organization(dynamic_access_control=...) is not built yet")
     team_options = TeamOptions.parse(teams)
     hooks = dict(organization_hooks or {})
     unknown = set(hooks) - set(HOOK_NAMES)

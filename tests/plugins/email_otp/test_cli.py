@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from flask_betterauth import NotBuiltError
 from flask_betterauth.plugins import email_otp
 from flask_betterauth.plugins import magic_link
 from tests.cli_support import build_bare_app
@@ -89,3 +90,13 @@ def test_endpoints_are_in_the_openapi_document(make_app: Any) -> None:
         "/api/auth/email-otp/reset-password",
     } <= set(paths)
     assert "/api/auth/email-otp/create-verification-otp" not in paths
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"resend_strategy": "reuse"}, {"change_email": {"enabled": True}}],
+)
+def test_options_not_built_raise(options):
+    with pytest.raises(NotBuiltError):
+        email_otp(**options)
+    assert email_otp(resend_strategy="rotate", change_email={"enabled": False}).id == "email-otp"

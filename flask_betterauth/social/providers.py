@@ -1,0 +1,168 @@
+"""OAuth providers: what each one is (endpoints, scopes, how its profile reads) and the
+registry built from the ``social_providers`` option and the plugins (``generic_oauth``).
+
+A :class:`Provider` holds facts; the HTTP legs are in :mod:`.oauth`. Built-in providers
+follow Better Auth 1.7.24's table (spec section 10); where Better Auth fixes an endpoint,
+``token_endpoint`` / ``user_info_endpoint`` may still move it here (GitHub Enterprise,
+a test double), which Better Auth does not allow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from ..errors import BetterAuthError
+
+#: ``profile(provider, tokens) -> raw profile or None``: fetches what the provider says.
+ProfileGetter = Callable[["Provider", Mapping[str, Any]], "dict[str, Any] | None"]
+#: ``mapper(profile) -> {"id", "email", "emailVerified", "name", "image"}``.
+ProfileMapper = Callable[[Mapping[str, Any]], "dict[str, Any]"]
+
+
+@dataclass(frozen=True)
+class ProviderOptions:
+    """The options every ``social_providers.<id>`` entry takes (Better Auth's
+    ``ProviderOptions``, snake_case). Provider-specific ones are ignored elsewhere."""
+
+    client_id: str | list[str] = ""
+    client_secret: str | None = None
+    scope: list[str] = field(default_factory=list)
+    disable_default_scope: bool = False
+    redirect_uri: str | None = None
+    authorization_endpoint: str | None = None
+    token_endpoint: str | None = None
+    user_info_endpoint: str | None = None
+    disable_id_token_sign_in: bool = False
+    map_profile_to_user: Callable[[Mapping[str, Any]], Any] | None = None
+    get_user_info: Callable[[Mapping[str, Any]], Any] | None = None
+    disable_implicit_sign_up: bool = False
+    disable_sign_up: bool = False
+    prompt: str | None = None
+    override_user_info_on_sign_in: bool = False
+    enabled: bool = True
+    #: Seconds to wait for the provider's answer (token, user info, keys).
+    timeout: float = 10.0
+    #: GitLab: the instance (``https://gitlab.example.com``).
+    issuer: str | None = None
+    #: Microsoft: the tenant and the authority.
+    tenant_id: str = "common"
+    authority: str = "https://login.microsoftonline.com"
+    #: Google: the hosted domain and ``access_type`` (``offline`` for refresh tokens).
+    hd: str | None = None
+    access_type: str | None = None
+
+    @property
+    def first_client_id(self) -> str:
+        """The client id sent in requests (the first one when several are given)."""
+        if isinstance(self.client_id, list):
+            return self.client_id[0] if self.client_id else ""
+        return self.client_id
+
+    @property
+    def audiences(self) -> list[str]:
+        """Every client id an ID token may be addressed to."""
+        return list(self.client_id) if isinstance(self.client_id, list) else [self.client_id]
+
+
+def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> ProviderOptions:
+    """Check one ``social_providers`` entry and build its :class:`ProviderOptions`.
+
+    :raises BetterAuthError: naming an unknown or ill-typed key.
+    """
+    if isinstance(raw, ProviderOptions):
+        return raw
+    if not isinstance(raw, Mapping):
+        raise BetterAuthError(f"option 'social_providers.{provider_id}' must be a mapping")
+    known = {f.name for f in dataclasses.fields(ProviderOptions)}
+    for key in raw:
+        if key not in known:
+            raise BetterAuthError(f"unknown option 'social_providers.{provider_id}.{key}'")
+    options = ProviderOptions(**dict(raw))
+    if not options.first_client_id:
+        raise BetterAuthError(f"option 'social_providers.{provider_id}.client_id' is required")
+    for name in ("map_profile_to_user", "get_user_info"):
+        value = getattr(options, name)
+        if value is not None and not callable(value):
+            raise BetterAuthError(
+                f"option 'social_providers.{provider_id}.{name}' must be callable"
+            )
+    return options
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider users sign in with: its endpoints and how to read its profile.
+
+    :param issuer: the issuer its ID tokens carry (and RFC 9207 ``iss`` is checked
+        against); ``None`` when unknown.
+    :param nonce: the authorization request carries a nonce the ID token must echo.
+    :param id_token_issuers: issuers accepted by ID-token sign-in (``None``: no
+        ID-token sign-in).
+    """
+
+    id: str
+    options: ProviderOptions
+    authorization_endpoint: str
+    token_endpoint: str
+    user_info_endpoint: str | None
+    default_scopes: tuple[str, ...]
+    profile: ProfileGetter
+    mapper: ProfileMapper
+    pkce: bool = True
+    response_type: str = "code"
+    response_mode: str | None = None
+    #: Query parameters in Better Auth's order slots (``display``, ``prompt``, ``hd``,
+    #: ``access_type``), then the provider's own extras (``extra_params``).
+    slot_params: Mapping[str, str] = field(default_factory=dict)
+    extra_params: Mapping[str, str] = field(default_factory=dict)
+    issuer: str | None = None
+    jwks_uri: str | None = None
+    id_token_algorithms: tuple[str, ...] = ("RS256",)
+    id_token_issuers: tuple[str, ...] | None = None
+    nonce: bool = False
+    #: Scopes go before (``True``, generic and Discord) or after the configured ones.
+    request_scopes_first: bool = False
+    #: Generic providers: the ID token's ``sub`` names the account.
+    oidc: bool = False
+    #: Seconds an access token lives when the token response does not say.
+    access_token_expires_in: int | None = None
+    #: The token endpoint's client authentication (``client_secret_post`` or ``_basic``).
+    token_auth: str = "client_secret_post"  # noqa: S105  (a method name, not a secret)
+    #: The provider's name for people (``GitHub``).
+    name: str = ""
+
+    def scopes(self, requested: list[str] | None) -> list[str]:
+        """The scopes of an authorization request, in Better Auth's order."""
+        own = [] if self.options.disable_default_scope else list(self.default_scopes)
+        configured = list(self.options.scope)
+        extra = list(requested or [])
+        ordered = (
+            extra + own + configured if self.request_scopes_first else own + configured + extra
+        )
+        seen: list[str] = []
+        for scope in ordered:
+            if scope and scope not in seen:
+                seen.append(scope)
+        return seen
+
+    @property
+    def supports_id_token(self) -> bool:
+        """Whether ``idToken`` sign-in and linking work with this provider."""
+        if self.options.disable_id_token_sign_in:
+            return False
+        return self.id_token_issuers is not None and self.jwks_uri is not None
+
+
+class ProviderSource:
+    """What a plugin's state is when it adds providers (``generic_oauth``): the social
+    registry asks each such state for its providers, in plugin order, before the
+    built-ins (a generic provider shadows a built-in of the same id)."""
+
+    def providers(self) -> list[Provider]:
+        """The providers this plugin adds."""
+        raise NotImplementedError
