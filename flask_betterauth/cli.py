@@ -173,6 +173,8 @@ def generate(
         plan = _plan(state, engine)
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for refusal in plan.refusals:
+        click.echo(f"error: {refusal}", err=True)
     if format_ == "alembic":
         _write(ddl.render_alembic(plan, _version()), output, yes)
     else:
@@ -193,6 +195,10 @@ def migrate(app: Flask, state: AuthState, yes: bool) -> None:
     plan = _plan(state, engine)
     for warning in plan.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if plan.refusals:
+        raise click.ClickException(
+            "migration refused, nothing changed:\n" + "\n".join(f"  {r}" for r in plan.refusals)
+        )
     if plan.empty:
         click.echo("The database is up to date: nothing to do.")
         return

@@ -4,7 +4,9 @@ A plan compares the app's SQLAlchemy tables (core, plugins, additional fields, r
 with what :func:`sqlalchemy.inspect` finds in the database, and lists the tables,
 columns and indexes to add. Nothing is ever dropped, renamed or rewritten: a column the
 database has and the schema does not is left alone (and reported when it would stop
-inserts). Applying a plan and planning again gives an empty plan.
+inserts). Applying a plan and planning again gives an empty plan. A unique index the
+rows already break (two ``account`` rows for one provider account) is not attempted:
+the plan is *refused*, naming the duplicates, until they are cleaned up.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.schema import ExecutableDDLElement
 from sqlalchemy.sql.compiler import DDLCompiler
 
+from .errors import BetterAuthError
 from .models import UTCDateTime
 
 #: The dialects the DDL can be written for.
@@ -46,6 +49,14 @@ class AddColumn(ExecutableDDLElement):
 def _compile_add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
     table = compiler.preparer.format_table(element.table)
     return f"ALTER TABLE {table} ADD COLUMN {compiler.get_column_specification(element.column)}"
+
+
+class MigrationRefused(BetterAuthError):
+    """The plan adds a unique index that rows already in the database break."""
+
+
+#: How many duplicated value sets a refusal names.
+SHOWN_DUPLICATES = 5
 
 
 @dataclass(frozen=True)
@@ -99,11 +110,14 @@ class Plan:
     :ivar steps: the changes.
     :ivar warnings: things in the database that may stop the app and that a migration
         never touches (an extra required column).
+    :ivar refusals: why the plan cannot be applied as is: a unique index that existing
+        rows break, with the duplicated values. :func:`apply` refuses such a plan.
     """
 
     dialect: str
     steps: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -178,7 +192,12 @@ def plan_migration(
 
 def apply(engine: Engine, plan: Plan) -> int:
     """Run ``plan`` in one transaction (where the database has transactional DDL);
-    returns the number of changes made."""
+    returns the number of changes made.
+
+    :raises MigrationRefused: when the plan has refusals (nothing is changed).
+    """
+    if plan.refusals:
+        raise MigrationRefused("; ".join(plan.refusals))
     with engine.begin() as conn:
         for step in plan.steps:
             conn.execute(step.element())
@@ -213,6 +232,11 @@ def _plan_table(
             name = f"{table.name}_{'_'.join(names)}_key"
             index = sa.Index(name, *(table.c[n] for n in names), unique=True)
             plan.steps.append(Step("index", table, index=index))
+    for step in plan.steps:
+        if step.table is table and step.kind == "index" and step.index is not None:
+            names = tuple(c.name for c in step.index.columns)
+            if step.index.unique and all(n in present for n in names):
+                _refuse_duplicates(conn, table.name, names, plan)
     for name, info in present.items():
         if name not in table.columns and _blocks_inserts(info):
             plan.warnings.append(
@@ -220,6 +244,35 @@ def _plan_table(
                 "flask-betterauth never writes it: inserts into this table will fail until "
                 "it is dropped, made NULL-able or given a default"
             )
+
+
+def _refuse_duplicates(conn: Connection, table: str, names: tuple[str, ...], plan: Plan) -> None:
+    """Add a refusal to ``plan`` when rows of ``table`` share values of ``names``
+    (rows with a NULL among them never clash, as in the index itself)."""
+    columns: list[sa.ColumnClause[Any]] = [sa.column(n) for n in names]
+    count = sa.func.count().label("rows")
+    query = (
+        sa.select(*columns, count)
+        .select_from(sa.table(table))
+        .where(*(c.is_not(None) for c in columns))
+        .group_by(*columns)
+        .having(sa.func.count() > 1)
+        .order_by(sa.desc("rows"), *columns)
+    )
+    found = conn.execute(query).all()
+    if not found:
+        return
+    quoted = ", ".join(f'"{n}"' for n in names)
+    shown = "; ".join(
+        f"{tuple(str(v) for v in row[:-1])!r} in {row[-1]} rows"
+        for row in found[:SHOWN_DUPLICATES]
+    )
+    more = f" (and {len(found) - SHOWN_DUPLICATES} more)" if len(found) > SHOWN_DUPLICATES else ""
+    plan.refusals.append(
+        f'cannot add the unique index on "{table}" ({quoted}): {len(found)} value set(s) '
+        f"appear in more than one row: {shown}{more}. Delete or merge the duplicate rows, "
+        "then migrate again"
+    )
 
 
 def _declared_indexes(table: sa.Table) -> list[sa.Index]:

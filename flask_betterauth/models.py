@@ -130,6 +130,9 @@ def _model(db: Any, table: Table, tables: dict[str, Table]) -> Any:
     for keys in table.composite_indexes:
         names = "_".join(table.column(key).column for key in keys)
         indexes.append(sa.Index(f"{table.table_name}_{names}_idx", *keys))
+    for keys in table.unique_indexes:
+        names = "_".join(table.column(key).column for key in keys)
+        indexes.append(sa.Index(f"{table.table_name}_{names}_uidx", *keys, unique=True))
     attrs["__table_args__"] = tuple(indexes)
     return type(_class_name(table.name), (db.Model,), attrs)
 
@@ -151,6 +154,7 @@ def build_models(db: Any, tables: dict[str, Table]) -> Models:
                 t.table_name,
                 tuple(_signature(c) for c in t.columns.values()),
                 t.composite_indexes,
+                t.unique_indexes,
             )
             for name, t in tables.items()
         )

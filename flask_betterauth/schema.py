@@ -55,6 +55,8 @@ class Table:
     columns: dict[str, Column] = field(default_factory=dict)
     #: Indexes over several fields (logical names), for the queries a plugin makes.
     composite_indexes: tuple[tuple[str, ...], ...] = ()
+    #: Unique indexes over several fields (logical names): no two rows share the values.
+    unique_indexes: tuple[tuple[str, ...], ...] = ()
 
     def column(self, name: str) -> Column:
         """The column with logical name ``name``."""
@@ -144,6 +146,14 @@ def _additional(name: str, spec: FieldOptions) -> Column:
     )
 
 
+#: Unique indexes of the core tables. ``account(providerId, accountId)``: one provider
+#: account belongs to one user, even when two flows link it at the same moment (the
+#: flows' check-then-insert is not atomic; the loser's insert fails instead).
+CORE_UNIQUE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "account": (("providerId", "accountId"),),
+}
+
+
 def _table(
     name: str,
     model_name: str | None,
@@ -162,7 +172,12 @@ def _table(
                 f"option '{name}.additional_fields.{key}' clashes with a core field"
             )
         columns[key] = _additional(key, spec)
-    return Table(name=name, table_name=model_name or name, columns=columns)
+    return Table(
+        name=name,
+        table_name=model_name or name,
+        columns=columns,
+        unique_indexes=CORE_UNIQUE.get(name, ()),
+    )
 
 
 def _plugin_fields(table: str, fields: Mapping[str, Any]) -> dict[str, FieldOptions]:
@@ -187,6 +202,20 @@ def _composite(table: str, columns: Mapping[str, Column], keys: Sequence[str]) -
     return tuple(keys)
 
 
+def _uniques(
+    table: str, columns: Mapping[str, Column], spec: Mapping[str, Any]
+) -> tuple[tuple[str, ...], ...]:
+    found = []
+    for keys in spec.get("unique_indexes", ()):
+        if not isinstance(keys, tuple | list):
+            raise BetterAuthError(
+                f"plugin unique index on {table}: {keys!r} is not a tuple of fields "
+                "(a single unique field is the field's own 'unique': True)"
+            )
+        found.append(_composite(table, columns, keys))
+    return tuple(found)
+
+
 def add_plugin_tables(
     tables: dict[str, Table], schemas: Sequence[Mapping[str, Mapping[str, Any]]]
 ) -> dict[str, Table]:
@@ -196,7 +225,8 @@ def add_plugin_tables(
     table gets a string ``id`` primary key. ``"indexes": ["createdAt"]`` indexes fields
     the table already has (a core table's, for the queries a plugin makes on it); an
     entry that is a tuple of fields (``("organizationId", "createdAt")``) is one index
-    over them, on a new table or an existing one.
+    over them, on a new table or an existing one. ``"unique_indexes": [("a", "b")]``
+    makes unique indexes over two or more fields: no two rows may share those values.
     """
     result = dict(tables)
     for schema in schemas:
@@ -217,7 +247,10 @@ def add_plugin_tables(
                     if key not in columns:
                         raise BetterAuthError(f"plugin index on {name}.{key}: no such field")
                     columns[key] = replace(columns[key], index=True)
-                result[name] = replace(current, columns=columns, composite_indexes=composite)
+                unique = (*current.unique_indexes, *_uniques(name, columns, spec))
+                result[name] = replace(
+                    current, columns=columns, composite_indexes=composite, unique_indexes=unique
+                )
             else:
                 columns = {"id": _core("id", "string")}
                 columns.update({key: _additional(key, f) for key, f in fields.items()})
@@ -226,7 +259,13 @@ def add_plugin_tables(
                     for key in spec.get("indexes", ())
                     if isinstance(key, tuple | list)
                 )
-                result[name] = Table(name, spec.get("model_name") or name, columns, composite)
+                result[name] = Table(
+                    name,
+                    spec.get("model_name") or name,
+                    columns,
+                    composite,
+                    _uniques(name, columns, spec),
+                )
     return result
 
 

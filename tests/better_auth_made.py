@@ -27,6 +27,13 @@ NODE_DIR = Path(__file__).parent / "better_auth_db"
 #: The secret both Better Auth and the Flask app sign with.
 SECRET = "moving-from-better-auth-secret-0123456789"
 
+#: The one change ``flask auth migrate`` makes to a database Better Auth made: Better
+#: Auth declares no unique index on account(providerId, accountId); flask-betterauth does.
+ACCOUNT_INDEX_STEP = (
+    '+ create unique index "account_providerId_accountId_uidx" on "account" '
+    '("providerId", "accountId")'
+)
+
 #: A SQLite file Better Auth made, and what its script printed.
 MadeDatabase = tuple[Path, dict[str, Any]]
 

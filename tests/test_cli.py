@@ -100,7 +100,7 @@ def test_info_shows_the_setup_and_redacts_secrets(
         report = json.loads(output)
         assert report["versions"]["flask-betterauth"]
         assert report["database"]["dialect"] == engine.dialect.name
-        assert report["database"]["schema"] == "7 change(s) pending: flask auth migrate"
+        assert report["database"]["schema"] == "8 change(s) pending: flask auth migrate"
         assert report["features"]["email_and_password"] is True
         assert report["config"]["BETTER_AUTH_SMTP_PASSWORD"] == "[redacted]"
         assert report["environment"]["BETTER_AUTH_EXTRA_TOKEN"] == "[redacted]"
@@ -260,7 +260,7 @@ def test_every_command_as_a_flask_process(database_url: str, tmp_path: Path) -> 
 
     assert "CREATE TABLE" in flask("generate").stdout
     assert "class User(Base):" in flask("generate", "--format", "sqlalchemy").stdout
-    assert "Applied 7 change(s)." in flask("migrate", "--yes").stdout
+    assert "Applied 8 change(s)." in flask("migrate", "--yes").stdout
     assert "nothing to do" in flask("migrate", "--yes").stdout
     assert "The database already has every table" in flask("generate").stdout
     info = json.loads(flask("info", "--json").stdout)
@@ -366,7 +366,7 @@ def test_from_an_empty_folder_to_a_running_app(
     )
     migrate = run_flask(folder, "auth", "migrate", "--yes")
     assert migrate.returncode == 0, migrate.stderr
-    assert "Applied 7 change(s)." in migrate.stdout
+    assert "Applied 8 change(s)." in migrate.stdout
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--port", str(port)],

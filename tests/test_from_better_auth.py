@@ -25,6 +25,7 @@ import pytest
 
 from flask_betterauth import migrations
 from flask_betterauth.passwords import BCRYPT_PREFIX
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import SECRET
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
@@ -76,17 +77,22 @@ def _password_hash(path: Path, user_id: str) -> str:
     return str(stored)
 
 
-def test_migrate_finds_nothing_to_change(db_path: Path) -> None:
-    before = _rows(db_path, "select type, name, sql from sqlite_master order by name")
+def test_migrate_adds_only_the_account_index(db_path: Path) -> None:
+    query = "select type, name, sql from sqlite_master order by name"
+    before = _rows(db_path, query)
     test_app = build_bare_app(f"sqlite:///{db_path}", {"BETTER_AUTH_SECRET": SECRET})
     result = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    assert "1 change(s) to make" in result.output and ACCOUNT_INDEX_STEP in result.output
+    again = test_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
+    assert "up to date: nothing to do" in again.output
     plan = migrations.plan_migration(
         engine_of(test_app), test_app.app.extensions["betterauth"].models.tables.values()
     )
-    assert plan.empty and plan.warnings == []
-    assert _rows(db_path, "select type, name, sql from sqlite_master order by name") == before
+    assert plan.empty and plan.warnings == [] and plan.refusals == []
+    added = [row for row in _rows(db_path, query) if row not in before]
+    assert [row[1] for row in added] == ["account_providerId_accountId_uidx"]
+    assert len(_rows(db_path, query)) == len(before) + 1
     engine_of(test_app).dispose()
 
 

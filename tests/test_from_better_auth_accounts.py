@@ -21,6 +21,7 @@ import pytest
 
 from flask_betterauth.plugins import anonymous
 from flask_betterauth.plugins import multi_session
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
@@ -51,7 +52,7 @@ def cookie_header(jar: dict[str, str]) -> dict[str, str]:
 def test_migrate_finds_is_anonymous_in_place(flask_app: TestApp) -> None:
     result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    assert "1 change(s) to make" in result.output and ACCOUNT_INDEX_STEP in result.output
 
 
 def test_better_auths_guest_is_served_and_linked_on_sign_up(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from flask_betterauth.plugins import admin
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import SECRET
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
@@ -50,7 +51,7 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
 def test_migrate_adds_only_the_two_indexes(flask_app: TestApp) -> None:
     result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "2 change(s) to make" in result.output
+    assert "3 change(s) to make" in result.output and ACCOUNT_INDEX_STEP in result.output
     assert '+ create index "user_createdAt_idx" on "user" ("createdAt")' in result.output
     assert '+ create index "user_role_idx" on "user" ("role")' in result.output
 

@@ -23,6 +23,7 @@ import pytest
 from flask_betterauth import migrations
 from flask_betterauth.plugins import jwt
 from flask_betterauth.plugins.jwt_plugin import verify_jwt
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
@@ -60,7 +61,8 @@ def test_migrate_finds_the_jwks_table_as_it_should_be(flask_app: TestApp) -> Non
     plan = migrations.plan_migration(
         engine_of(flask_app), flask_app.app.extensions["betterauth"].models.tables.values()
     )
-    assert plan.empty and plan.warnings == []
+    assert [step.describe() for step in plan.steps] == [ACCOUNT_INDEX_STEP[2:]]
+    assert plan.warnings == []
 
 
 def test_better_auths_key_is_served_and_its_token_verifies(

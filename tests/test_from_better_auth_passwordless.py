@@ -20,6 +20,7 @@ import pytest
 
 from flask_betterauth.plugins import email_otp
 from flask_betterauth.plugins import magic_link
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
@@ -52,7 +53,7 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path, outbox: list[Any]) -> Itera
 def test_migrate_finds_nothing_to_do(flask_app: TestApp) -> None:
     result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    assert "1 change(s) to make" in result.output and ACCOUNT_INDEX_STEP in result.output
 
 
 def test_better_auths_magic_links_open_here(flask_app: TestApp, made_db: MadeDatabase) -> None:

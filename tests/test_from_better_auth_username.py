@@ -18,6 +18,7 @@ import pytest
 
 from flask_betterauth.plugins import bearer
 from flask_betterauth.plugins import username
+from tests.better_auth_made import ACCOUNT_INDEX_STEP
 from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
@@ -40,7 +41,7 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
 def test_migrate_finds_the_plugin_columns_in_place(flask_app: TestApp) -> None:
     result = flask_app.app.test_cli_runner().invoke(args=["auth", "migrate", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "up to date: nothing to do" in result.output
+    assert "1 change(s) to make" in result.output and ACCOUNT_INDEX_STEP in result.output
 
 
 def test_better_auths_username_user_signs_in_by_username(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import types
 from collections.abc import Callable
 from collections.abc import Iterator
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +86,7 @@ def test_migrate_from_empty_then_again(bare: Callable[..., TestApp]) -> None:
     assert first.exit_code == 0, first.output
     assert 'create table "user" (7 columns)' in first.output
     assert 'create index "session_userId_idx" on "session" ("userId")' in first.output
-    assert "Applied 7 change(s)." in first.output
+    assert "Applied 8 change(s)." in first.output
     schema = schema_of(engine_of(test_app))
     assert {"user", "session", "account", "verification"} <= set(schema)
     assert (("email",), True) in schema["user"]["indexes"] or ("email",) in schema["user"][
@@ -179,7 +181,7 @@ def test_migrate_asks_before_changing(bare: Callable[..., TestApp]) -> None:
     assert sa.inspect(engine_of(test_app)).get_table_names() == []
     accepted = _invoke(test_app, "migrate", input="y\n")
     assert accepted.exit_code == 0
-    assert "Applied 7 change(s)." in accepted.output
+    assert "Applied 8 change(s)." in accepted.output
 
 
 def test_generated_sql_gives_the_schema_of_migrate(
@@ -282,3 +284,92 @@ def test_generate_writes_a_file_and_asks_before_replacing_it(
     assert refused.exit_code == 1 and target.read_text() == "mine"
     forced = _invoke(test_app, "generate", "--output", str(target), "--yes")
     assert forced.exit_code == 0 and target.read_text().startswith("-- Better Auth tables")
+
+
+# -- account(providerId, accountId) is unique ------------------------------------------
+
+ACCOUNT_KEY = '"account_providerId_accountId_uidx"'
+
+
+def _insert_account(engine: sa.engine.Engine, row_id: str, user_id: str, account_id: str) -> None:
+    statement = sa.text(
+        'INSERT INTO account (id, "accountId", "providerId", "userId", "createdAt", '
+        '"updatedAt") VALUES (:id, :account, :provider, :user, :at, :at)'
+    )
+    at = "2026-11-27T00:00:00.000Z"
+    with engine.begin() as conn:
+        conn.execute(
+            statement,
+            {"id": row_id, "account": account_id, "provider": "github", "user": user_id, "at": at},
+        )
+
+
+def _user_ids(engine: sa.engine.Engine) -> list[str]:
+    with engine.connect() as conn:
+        return [row[0] for row in conn.execute(sa.text('SELECT id FROM "user" ORDER BY email'))]
+
+
+def test_generate_and_migrate_make_the_provider_account_unique(
+    bare: Callable[..., TestApp],
+) -> None:
+    from flask_betterauth.storage import ConflictError
+
+    test_app = bare()
+    script = _invoke(test_app, "generate").output
+    assert f'CREATE UNIQUE INDEX {ACCOUNT_KEY} ON account ("providerId", "accountId")' in script
+    alembic = _invoke(test_app, "generate", "--format", "alembic").output
+    assert "op.create_index('account_providerId_accountId_uidx', 'account', " in alembic
+    assert "['providerId', 'accountId'], unique=True)" in alembic
+    assert _invoke(test_app, "migrate", "--yes").exit_code == 0
+    engine = engine_of(test_app)
+    found = {i["name"]: i for i in sa.inspect(engine).get_indexes("account")}
+    index = found["account_providerId_accountId_uidx"]
+    assert index["column_names"] == ["providerId", "accountId"] and index["unique"]
+    # Credential accounts (accountId = the user's id) never clash.
+    _sign_up(test_app, "ann@example.com")
+    _sign_up(test_app, "bob@example.com")
+    with engine.connect() as conn:
+        query = 'SELECT "accountId" FROM account WHERE "providerId" = \'credential\''
+        assert sorted(r[0] for r in conn.execute(sa.text(query))) == sorted(_user_ids(engine))
+    # A second row for one provider account is a conflict, for any user.
+    ann, bob = _user_ids(engine)
+    stamp = datetime.now(timezone.utc)
+    row = {"providerId": "github", "accountId": "42", "createdAt": stamp, "updatedAt": stamp}
+    with test_app.app.app_context():
+        adapter = test_app.state.adapter
+        adapter.create("account", {**row, "id": "a1", "userId": ann})
+        with pytest.raises(ConflictError):
+            adapter.create("account", {**row, "id": "a2", "userId": bob})
+        adapter.create("account", {**row, "id": "a3", "userId": bob, "accountId": "43"})
+
+
+def test_migrate_adds_the_index_or_refuses_duplicates(bare: Callable[..., TestApp]) -> None:
+    test_app = bare()
+    assert _invoke(test_app, "migrate", "--yes").exit_code == 0
+    engine = engine_of(test_app)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP INDEX {ACCOUNT_KEY}"))
+    _sign_up(test_app, "ann@example.com")
+    _sign_up(test_app, "bob@example.com")
+    ann, bob = _user_ids(engine)
+    _insert_account(engine, "a1", ann, "42")
+    _insert_account(engine, "a2", bob, "42")
+    _insert_account(engine, "a3", bob, "7")
+    before = schema_of(engine)
+    refused = _invoke(test_app, "migrate", "--yes")
+    assert refused.exit_code == 1
+    assert "migration refused, nothing changed" in refused.output
+    assert 'unique index on "account" ("providerId", "accountId")' in refused.output
+    assert "('github', '42') in 2 rows" in refused.output and "'7'" not in refused.output
+    assert schema_of(engine) == before
+    plan = migrations.plan_migration(engine, _tables(test_app))
+    with pytest.raises(migrations.MigrationRefused, match="Delete or merge"):
+        migrations.apply(engine, plan)
+    generated = _invoke(test_app, "generate")
+    assert "error: cannot add the unique index" in generated.output
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM account WHERE id = 'a2'"))
+    fixed = _invoke(test_app, "migrate", "--yes")
+    assert fixed.exit_code == 0, fixed.output
+    assert f'create unique index {ACCOUNT_KEY} on "account"' in fixed.output
+    assert migrations.plan_migration(engine, _tables(test_app)).empty

@@ -322,3 +322,38 @@ def test_an_index_over_a_missing_field_is_refused(tmp_path):
     schema = {"note": {"fields": {"ownerId": {"type": "string"}}, "indexes": [("ownerId", "x")]}}
     with pytest.raises(BetterAuthError, match="needs two or more fields"):
         build_app(f"sqlite:///{tmp_path}/a.sqlite", plugins=[Plugin("notes", schema=schema)])
+
+
+def test_a_plugin_declares_a_unique_index_over_several_fields(tmp_path):
+    from flask_betterauth.errors import BetterAuthError
+    from flask_betterauth.plugins import Plugin
+
+    fields = {"ownerId": {"type": "string"}, "slug": {"type": "string"}}
+    schema = {
+        "note": {"fields": fields, "unique_indexes": [("ownerId", "slug")]},
+        "user": {"unique_indexes": [("name", "image")]},
+    }
+    test_app = build_app(f"sqlite:///{tmp_path}/a.sqlite", plugins=[Plugin("notes", schema=schema)])
+    with test_app.app.app_context():
+        inspector = sa.inspect(test_app.db.engine)
+        found = {i["name"]: i for i in inspector.get_indexes("note")}
+        assert found["note_ownerId_slug_uidx"]["column_names"] == ["ownerId", "slug"]
+        assert found["note_ownerId_slug_uidx"]["unique"]
+        users = {i["name"]: i for i in inspector.get_indexes("user")}
+        assert users["user_name_image_uidx"]["unique"]
+        accounts = {i["name"]: i for i in inspector.get_indexes("account")}
+        assert accounts["account_providerId_accountId_uidx"]["unique"]
+        test_app.db.engine.dispose()
+    bad = {"note": {"fields": fields, "unique_indexes": ["slug"]}}
+    with pytest.raises(BetterAuthError, match="not a tuple of fields"):
+        build_app(f"sqlite:///{tmp_path}/b.sqlite", plugins=[Plugin("notes", schema=bad)])
+
+
+def test_renamed_account_columns_keep_the_unique_index(tmp_path):
+    fields = {"providerId": "provider_id", "accountId": "account_id"}
+    test_app = build_app(f"sqlite:///{tmp_path}/a.sqlite", account={"fields": fields})
+    with test_app.app.app_context():
+        found = {i["name"]: i for i in sa.inspect(test_app.db.engine).get_indexes("account")}
+        index = found["account_provider_id_account_id_uidx"]
+        assert index["column_names"] == ["provider_id", "account_id"] and index["unique"]
+        test_app.db.engine.dispose()
