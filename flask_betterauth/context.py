@@ -17,6 +17,7 @@ from .cookies import decode_signed
 from .cookies import encode_signed
 from .cookies import parse_cookie_header
 from .errors import APIError
+from .headers import ResponseHeaders
 from .mail.mailer import Mailer
 from .records import Record
 from .records import to_wire
@@ -86,7 +87,7 @@ class Context:
         self._session: SignedIn | None = None
         self._session_read = endpoint.auth == "none"
         self.new_session: SignedIn | None = None
-        self.response_headers = Headers()
+        self.response_headers: Headers = ResponseHeaders()
         self.deferred: list[tuple[Callable[[], None], str]] = []
         self.status = 200
         self.returned: Any = None

@@ -114,9 +114,11 @@ def _run(ctx: Context) -> Any:
         ctx.body = validate(endpoint.body, ctx.raw_body, "body")
     if endpoint.query is not None:
         ctx.query = validate(endpoint.query, ctx.query, "query")
-    # Every redirect field the client sent is checked, declared by the endpoint or not.
+    # Every redirect field the client sent is checked, declared by the endpoint or not
+    # (a call with neither body nor query has none: most reads skip the check).
     body = ctx.raw_body if isinstance(ctx.raw_body, dict) else {}
-    check_url_fields(ctx.trusted, body, ctx.query, check_trust=not _origin_check_skipped(ctx))
+    if body or ctx.query:
+        check_url_fields(ctx.trusted, body, ctx.query, check_trust=not _origin_check_skipped(ctx))
     _read_session(ctx)
     value = _call_handler(ctx)
     after = hooks.after.get(endpoint.name, ())
@@ -145,8 +147,11 @@ def _call_handler(ctx: Context) -> Any:
 
 
 def _origin_check_skipped(ctx: Context) -> bool:
-    path = concrete_path(ctx.endpoint.path, ctx.params)
-    return path_skipped(ctx.options.advanced.disable_origin_check, path)
+    setting = ctx.options.advanced.disable_origin_check
+    if not isinstance(setting, list):
+        # Only a list of prefixes depends on the path: build it for that case alone.
+        return setting is True
+    return path_skipped(setting, concrete_path(ctx.endpoint.path, ctx.params))
 
 
 def _check_origin(ctx: Context) -> None:

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 from .cookies import CookieSpec
 from .cookies import parse_cookie_header
 from .errors import APIError
+from .headers import RequestHeaders
 from .http import json_dumps
 from .records import Record
 from .security.ip import HeaderSource
@@ -54,7 +55,7 @@ class _RequestCarrier:
     @property
     def headers(self) -> HeaderSource:
         """The request's headers (read by token sources only)."""
-        return cast(HeaderSource, self._request.headers)
+        return RequestHeaders(self._request.environ)
 
     def set_cookie(self, spec: CookieSpec, value: str, max_age: int | None) -> None:
         _queue(spec.header(value, max_age))

@@ -20,6 +20,7 @@ from .cookies import parse_cookie_header
 from .dispatch import Result
 from .dispatch import dispatch
 from .errors import APIError
+from .headers import RequestHeaders
 from .registry import Endpoint
 from .security.hosts import origin_from_host
 from .security.ratelimit import rate_limit_hook
@@ -29,9 +30,13 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _BODYLESS = ("GET", "HEAD", "OPTIONS")
 
 
+#: One encoder for every answer (``json.dumps`` with options builds one per call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def json_dumps(value: Any) -> str:
     """Compact JSON with non-ASCII kept, as JavaScript's ``JSON.stringify``."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def empty(status: int) -> Response:
@@ -122,7 +127,7 @@ def _view(state: AuthState, endpoint: Endpoint) -> Callable[..., Response]:
             method=method,
             body=body,
             query=incoming.args.to_dict() if environ.get("QUERY_STRING") else {},
-            headers=incoming.headers,
+            headers=RequestHeaders(environ),
             params=params,
             cookies=parse_cookie_header(environ.get("HTTP_COOKIE")),
             https=incoming.is_secure,

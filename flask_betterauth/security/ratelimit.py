@@ -34,6 +34,7 @@ from typing import Any
 from flask import request
 
 from ..errors import APIError
+from ..headers import RequestHeaders
 from ..options import Options
 from ..options.groups import RateLimitRule
 from ..registry import Endpoint
@@ -120,6 +121,10 @@ def _as_rule(value: Any) -> Rule | bool | None:
     raise TypeError(f"a rate_limit custom rule returned {value!r}")
 
 
+#: How many request paths a limiter remembers the rule of.
+_RESOLVED_MAX = 1024
+
+
 class RateLimiter:
     """Decides, per request, whether the client may go on.
 
@@ -150,6 +155,12 @@ class RateLimiter:
             for path, rule in self.options.custom_rules.items()
         ]
         self._warned = False
+        #: Rules resolved per path, when no custom rule is a callable (which may answer
+        #: differently per request); bounded, since any path below the base counts.
+        self._resolved: dict[str, Rule | None] | None = (
+            None if any(callable(rule) for _, rule in self._custom) else {}
+        )
+        self._trusted_proxies = tuple(self.ip_options.trusted_proxies)
 
     def path_of(self, request_path: str) -> str:
         """The path below the base path, without trailing slashes (``/`` at least)."""
@@ -160,6 +171,18 @@ class RateLimiter:
 
     def rule_for(self, path: str, request: Any = None) -> Rule | None:
         """The rule of ``path``; ``None`` when the path is not limited."""
+        resolved = self._resolved
+        if resolved is None:
+            return self._rule_for(path, request)
+        try:
+            return resolved[path]
+        except KeyError:
+            rule = self._rule_for(path, request)
+            if len(resolved) < _RESOLVED_MAX:
+                resolved[path] = rule
+            return rule
+
+    def _rule_for(self, path: str, request: Any) -> Rule | None:
         rule = self._exact_rules.get(path)
         if rule is None:
             rule = next((r for match, r in self._pattern_rules if match(path)), self.default)
@@ -182,7 +205,7 @@ class RateLimiter:
             headers,
             remote_addr,
             header_names=self.ip_options.ip_address_headers,
-            trusted_proxies=tuple(self.ip_options.trusted_proxies),
+            trusted_proxies=self._trusted_proxies,
             ipv6_subnet=self.ip_options.ipv6_subnet,
         )
         if found is None:
@@ -202,7 +225,10 @@ class RateLimiter:
         :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
         """
         self.check_path(
-            self.path_of(incoming.path), incoming.headers, incoming.remote_addr, incoming
+            self.path_of(incoming.path),
+            RequestHeaders(incoming.environ),
+            incoming.remote_addr,
+            incoming,
         )
 
     def check_path(
