@@ -13,7 +13,7 @@ from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 
 from . import store
-from . import teams
+from . import team_rows as teams
 from .common import RoleField
 from .common import check_roles
 from .common import is_creator

@@ -18,7 +18,7 @@ from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
 
 from . import store
-from . import teams
+from . import team_rows as teams
 from .common import ObjectField
 from .common import PermissionsField
 from .common import can

@@ -111,6 +111,12 @@ HOOK_NAMES = (
     "after_create_team",
     "before_add_team_member",
     "after_add_team_member",
+    "before_update_team",
+    "after_update_team",
+    "before_delete_team",
+    "after_delete_team",
+    "before_remove_team_member",
+    "after_remove_team_member",
 )
 
 

@@ -1,16 +1,11 @@
 """Teams (``teams={"enabled": True}``): create, list, update, remove, the active team,
-team members (spec 11.3, read from Better Auth 1.7.24's ``crud-team``).
-
-A team's ``memberCount`` and a team member's ``membershipKey`` (base64url of SHA-256 of
-``["<teamId>","<userId>"]``, unique) are kept as Better Auth keeps them, so either can
-serve the other's database; neither is sent on the wire.
+team members (spec 11.3, read from Better Auth 1.7.24's ``crud-team``); the rows are
+kept by :mod:`.team_rows`.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow.fields import Nested
@@ -18,14 +13,11 @@ from marshmallow.validate import Length
 
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import BodySchema
-from flask_betterauth.plugins import ConflictError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Op
 from flask_betterauth.plugins import StrictString
 from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
-from flask_betterauth.plugins import reissue_cookies
-from flask_betterauth.plugins import to_wire
 
 from . import store
 from .common import require
@@ -33,100 +25,14 @@ from .schema import INVITATION
 from .schema import TEAM
 from .schema import TEAM_MEMBER
 from .settings import settings
+from .team_rows import add_team_member
+from .team_rows import create_team
+from .team_rows import find_team
+from .team_rows import member_wire
+from .team_rows import set_active_team
+from .team_rows import team_wire
 
 NOT_ORG_MEMBER = "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION"
-
-
-def membership_key(team_id: str, user_id: str) -> str:
-    """Better Auth's ``membershipKey`` of a team member."""
-    text = json.dumps([team_id, user_id], separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(text.encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def team_wire(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
-    """A team on the wire."""
-    return to_wire(ctx.state.tables[TEAM], row)
-
-
-def member_wire(ctx: Context, row: dict[str, Any]) -> dict[str, Any]:
-    """A team member on the wire."""
-    return to_wire(ctx.state.tables[TEAM_MEMBER], row)
-
-
-def create_team(ctx: Context, org_id: str, name: str) -> dict[str, Any]:
-    """A new team of ``org_id``."""
-    moment = now()
-    row = {
-        "id": ctx.generate_id(),
-        "name": name,
-        "organizationId": org_id,
-        "memberCount": 0,
-        "createdAt": moment,
-        "updatedAt": moment,
-    }
-    return ctx.adapter.create(TEAM, row)
-
-
-def add_team_member(ctx: Context, team: dict[str, Any], user_id: str) -> dict[str, Any]:
-    """Put ``user_id`` in ``team`` (once: an existing membership is returned).
-
-    :raises APIError: 403 ``TEAM_MEMBER_LIMIT_REACHED``.
-    """
-    key = membership_key(team["id"], user_id)
-    existing = ctx.adapter.find_one(TEAM_MEMBER, {"teamId": team["id"], "userId": user_id})
-    if existing is not None:
-        return existing
-    limit = settings(ctx).teams.maximum_members_per_team
-    with ctx.adapter.transaction():
-        count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
-        if limit is not None and count >= limit:
-            raise APIError(403, "TEAM_MEMBER_LIMIT_REACHED")
-        row = {"id": ctx.generate_id(), "teamId": team["id"], "userId": user_id}
-        try:
-            created = ctx.adapter.create(
-                TEAM_MEMBER, {**row, "membershipKey": key, "createdAt": now()}
-            )
-        except ConflictError:
-            found = ctx.adapter.find_one(TEAM_MEMBER, {"membershipKey": key})
-            if found is None:
-                raise
-            return found
-        ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count + 1})
-    return created
-
-
-def drop_from_teams(ctx: Context, org_id: str, user_id: str) -> None:
-    """Take ``user_id`` out of every team of ``org_id`` (they left the organization)."""
-    if not settings(ctx).teams.enabled:
-        return
-    for team in ctx.adapter.find_many(TEAM, {"organizationId": org_id}):
-        if ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"], "userId": user_id}):
-            count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
-            ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count})
-
-
-def set_active_team(ctx: Context, team_id: str | None, *, reissue: bool) -> None:
-    """Store ``team_id`` as the caller's active team."""
-    current = ctx.session
-    if current is None:
-        return
-    updated = ctx.sessions.update(current.session, {"activeTeamId": team_id})
-    if updated is None:
-        return
-    ctx.session = current._replace(session=updated)
-    if reissue:
-        reissue_cookies(ctx, updated, current.user)
-
-
-def find_team(ctx: Context, team_id: Any, org_id: str | None = None) -> dict[str, Any] | None:
-    """The team ``team_id`` (of ``org_id`` when given), if any."""
-    if not isinstance(team_id, str) or not team_id:
-        return None
-    where: dict[str, Any] = {"id": team_id}
-    if org_id is not None:
-        where["organizationId"] = org_id
-    return ctx.adapter.find_one(TEAM, where)
 
 
 class CreateTeamBody(BodySchema):
@@ -235,9 +141,21 @@ def update_organization_team(ctx: Context) -> dict[str, Any]:
     team = find_team(ctx, ctx.body["teamId"], org_id)
     if team is None:
         raise APIError(400, "TEAM_NOT_FOUND")
+    org = store.find_org(ctx, org_id)
+    if org is None:
+        raise APIError(400, "ORGANIZATION_NOT_FOUND")
+    options = settings(ctx)
+    _, user = ctx.signed_in
+    # as Better Auth: a before hook's {"data": ...} replaces the updates
+    answer = options.hook(
+        "before_update_team", team=dict(team), updates=dict(data), user=user, organization=org
+    )
+    if isinstance(answer, Mapping) and isinstance(answer.get("data"), Mapping):
+        data = dict(answer["data"])
     changes = {**data, "updatedAt": now()}
     ctx.adapter.update_many(TEAM, {"id": team["id"]}, changes)
     team.update(changes)
+    options.hook("after_update_team", team=team, user=user, organization=org)
     return team_wire(ctx, team)
 
 
@@ -256,9 +174,15 @@ def remove_organization_team(ctx: Context) -> dict[str, Any]:
     team = find_team(ctx, ctx.body["teamId"], org_id)
     if team is None:
         raise APIError(400, "TEAM_NOT_FOUND")
-    if not settings(ctx).teams.allow_removing_all_teams:
+    options = settings(ctx)
+    if not options.teams.allow_removing_all_teams:
         if ctx.adapter.count(TEAM, {"organizationId": org_id}) <= 1:
             raise APIError(400, "UNABLE_TO_REMOVE_LAST_TEAM")
+    org = store.find_org(ctx, org_id)
+    if org is None:
+        raise APIError(400, "ORGANIZATION_NOT_FOUND")
+    _, user = ctx.signed_in
+    options.hook("before_delete_team", team=team, user=user, organization=org)
     with ctx.adapter.transaction():
         ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
         ctx.adapter.delete_many(TEAM, {"id": team["id"]})
@@ -268,6 +192,7 @@ def remove_organization_team(ctx: Context) -> dict[str, Any]:
             if team["id"] in ids:
                 left = ",".join(i for i in ids if i and i != team["id"]) or None
                 ctx.adapter.update_many(INVITATION, {"id": invitation["id"]}, {"teamId": left})
+    options.hook("after_delete_team", team=team, user=user, organization=org)
     return {"message": "Team removed successfully."}
 
 
@@ -372,13 +297,24 @@ def add_organization_team_member(ctx: Context) -> dict[str, Any]:
 @endpoint("/organization/remove-team-member", body=TeamMemberBody, auth="session")
 def remove_organization_team_member(ctx: Context) -> dict[str, Any]:
     """Take a member out of a team (``member:delete``)."""
-    _, team = _team_member_request(ctx, "delete", "YOU_ARE_NOT_ALLOWED_TO_REMOVE_A_TEAM_MEMBER")
+    org_id, team = _team_member_request(
+        ctx, "delete", "YOU_ARE_NOT_ALLOWED_TO_REMOVE_A_TEAM_MEMBER"
+    )
     where = {"teamId": team["id"], "userId": ctx.body["userId"]}
+    team_member = ctx.adapter.find_one(TEAM_MEMBER, where)
+    if team_member is None:
+        raise APIError(400, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM")
+    org = store.find_org(ctx, org_id)
+    removed = ctx.adapter.find_one("user", {"id": ctx.body["userId"]})
+    options = settings(ctx)
+    seen = {"team_member": team_member, "team": team, "user": removed, "organization": org}
+    options.hook("before_remove_team_member", **seen)
     with ctx.adapter.transaction():
         if ctx.adapter.delete_many(TEAM_MEMBER, where) == 0:
             raise APIError(400, "USER_IS_NOT_A_MEMBER_OF_THE_TEAM")
         count = ctx.adapter.count(TEAM_MEMBER, {"teamId": team["id"]})
         ctx.adapter.update_many(TEAM, {"id": team["id"]}, {"memberCount": count})
+    options.hook("after_remove_team_member", **seen)
     return {"message": "Team member removed successfully."}
 
 

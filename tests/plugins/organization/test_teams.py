@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from flask_betterauth.plugins import organization
-from flask_betterauth.plugins.organization.teams import membership_key
+from flask_betterauth.plugins.organization.team_rows import membership_key
 from tests.helpers import SQLITE_ONLY
 from tests.helpers import rows
 
@@ -184,3 +184,75 @@ def test_without_teams_a_team_id_is_refused_and_no_team_tables(make_app, via, cl
     reply = ann.call("invite_member", {"email": "x@example.com", "role": "member", "teamId": "t"})
     assert reply.status == 400
     assert "team" not in test_app.state.tables
+
+
+@SQLITE_ONLY
+def test_team_hooks_refuse_and_see_rows(make_app, via, clock):
+    from flask_betterauth.plugins import APIError
+
+    seen: list[tuple[str, Any]] = []
+    refuse: set[str] = set()
+
+    def before(name: str) -> Any:
+        def hook(data: dict[str, Any]) -> Any:
+            seen.append((name, data))
+            if name in refuse:
+                raise APIError(403, "NOT_TODAY")
+            if name == "before_update_team":
+                return {"data": {"name": data["updates"]["name"].upper()}}
+            return None
+
+        return hook
+
+    names = ("update_team", "delete_team", "remove_team_member")
+    hooks = {f"before_{n}": before(f"before_{n}") for n in names}
+    hooks.update({f"after_{n}": before(f"after_{n}") for n in names})
+    test_app = make_app(plugins=[organization(teams=TEAMS, organization_hooks=hooks)])
+    ann = person(test_app, via, "ann")
+    bob = person(test_app, via, "bob")
+    org = create(ann)
+    invited = ann.call("invite_member", {"email": "bob@example.com", "role": "member"}).json
+    bob.call("accept_invitation", {"invitationId": invited["id"]})
+    team = ann.call("create_organization_team", {"name": "design"}).json
+    pair = {"teamId": team["id"], "userId": bob.user["id"]}
+    assert ann.call("add_organization_team_member", pair).status == 200
+
+    refuse.update(f"before_{n}" for n in names)
+    rename = {"teamId": team["id"], "data": {"name": "x"}}
+    assert error(ann.call("update_organization_team", rename)) == (403, "NOT_TODAY")
+    assert error(ann.call("remove_organization_team_member", pair)) == (403, "NOT_TODAY")
+    assert error(ann.call("remove_organization_team", {"teamId": team["id"]})) == (403, "NOT_TODAY")
+    assert [n for n, _ in seen] == [
+        "before_update_team",
+        "before_remove_team_member",
+        "before_delete_team",
+    ]
+    (stored,) = [r for r in rows(test_app, "team") if r["id"] == team["id"]]
+    assert stored["name"] == "design" and stored["memberCount"] == 1
+    assert len([r for r in rows(test_app, "teamMember") if r["teamId"] == team["id"]]) == 1
+
+    refuse.clear()
+    seen.clear()
+    renamed = ann.call("update_organization_team", {"teamId": team["id"], "data": {"name": "ux"}})
+    assert renamed.status == 200 and renamed.json["name"] == "UX"
+    (name, data), (after, after_data) = seen
+    assert name == "before_update_team" and data["updates"] == {"name": "ux"}
+    assert data["team"]["name"] == "design" and data["organization"]["id"] == org["id"]
+    assert data["user"]["id"] == ann.user["id"]
+    assert after == "after_update_team" and after_data["team"]["name"] == "UX"
+
+    seen.clear()
+    assert ann.call("remove_organization_team_member", pair).status == 200
+    (_, data), (after, after_data) = seen
+    assert after == "after_remove_team_member"
+    assert after_data["team_member"]["userId"] == bob.user["id"]
+    assert after_data["team"]["id"] == team["id"] and after_data["user"]["id"] == bob.user["id"]
+    assert after_data["organization"]["id"] == org["id"]
+    assert [r for r in rows(test_app, "teamMember") if r["teamId"] == team["id"]] == []
+
+    seen.clear()
+    assert ann.call("remove_organization_team", {"teamId": team["id"]}).status == 200
+    (_, data), (after, after_data) = seen
+    assert after == "after_delete_team" and after_data["team"]["id"] == team["id"]
+    assert after_data["user"]["id"] == ann.user["id"]
+    assert [r for r in rows(test_app, "team") if r["id"] == team["id"]] == []
