@@ -12,20 +12,18 @@ from typing import Any
 
 from flask import request
 from flask import url_for
-from werkzeug.wrappers import Response
 
 from flask_betterauth import APIError
 from flask_betterauth import current_user
 from flask_betterauth import login_required
 from flask_betterauth.pages import PageKit
+from flask_betterauth.pages import View
 from flask_betterauth.pages import call_api
-from flask_betterauth.pages import csrf_valid
 from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
+from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 
-View = Response | tuple[str, int]
-_CSRF_WORDS = "This form expired or came from another site. Try again."
 MESSAGES = {
     "ORGANIZATION_ALREADY_EXISTS": "An organization with this slug exists. Choose another.",
     "INVALID_EMAIL": "That e-mail address is not valid.",
@@ -53,21 +51,16 @@ def organizations() -> View:
     """Your organizations: make one active, or create one."""
     template = "organization/switcher.html"
 
-    def page(status: int = 200, **extra: Any) -> View:
+    def context() -> dict[str, Any]:
         listed = call_api("list_organizations").response or []
         active = (call_api("get_session").response or {}).get("session", {})
-        return render_page(
-            template,
-            status,
-            organizations=listed,
-            active_id=active.get("activeOrganizationId"),
-            **extra,
-        )
+        return {"organizations": listed, "active_id": active.get("activeOrganizationId")}
 
     if request.method == "GET":
-        return page()
-    if not csrf_valid():
-        return page(400, error=_CSRF_WORDS)
+        return render_page(template, **context())
+    refused = refuse_without_csrf(template, **context())
+    if refused is not None:
+        return refused
     action = request.form.get("action")
     try:
         if action == "create":
@@ -78,7 +71,7 @@ def organizations() -> View:
             "set_active_organization", {"organizationId": request.form.get("organization_id")}
         )
     except APIError as error:
-        return page(error.status, error=message_for(error))
+        return render_page(template, error.status, error=message_for(error), **context())
     return redirect_with(url_for(".organization_members", notice="organization-active"), result)
 
 
@@ -97,8 +90,9 @@ def members() -> View:
     template = "organization/members.html"
     if request.method == "GET":
         return render_page(template, **_members_context())
-    if not csrf_valid():
-        return render_page(template, 400, error=_CSRF_WORDS, **_members_context())
+    refused = refuse_without_csrf(template, **_members_context())
+    if refused is not None:
+        return refused
     action = request.form.get("action")
     form = request.form
     try:
@@ -132,8 +126,9 @@ def accept_invitation(invitation_id: str) -> View:
         return _fail(template, error, invitation=None)
     if request.method == "GET":
         return render_page(template, invitation=invitation)
-    if not csrf_valid():
-        return render_page(template, 400, error=_CSRF_WORDS, invitation=invitation)
+    refused = refuse_without_csrf(template, invitation=invitation)
+    if refused is not None:
+        return refused
     body = {"invitationId": invitation_id}
     try:
         if request.form.get("action") == "reject":
