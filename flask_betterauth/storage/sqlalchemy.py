@@ -18,6 +18,7 @@ from .base import Op
 from .base import Row
 from .base import Where
 from .base import iter_where
+from .prefix import sqlite_prefix_clause
 from .session_lookup import SessionLookup
 
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
@@ -97,7 +98,13 @@ class SQLAlchemyAdapter:
                 self._conn.reset(token)
 
     def _condition(self, table: sa.Table, where: Where | None) -> Any:
-        clauses = [_clause(table.c[name], op) for name, op in iter_where(where)]
+        clauses = []
+        for name, op in iter_where(where):
+            clauses.append(_clause(table.c[name], op))
+            if op.operator == "starts_with" and self.engine.dialect.name == "sqlite":
+                ranges = sqlite_prefix_clause(table.c[name], op.value)  # an index can serve
+                if ranges is not None:
+                    clauses.append(ranges)
         return sa.and_(sa.true(), *clauses)
 
     @staticmethod
