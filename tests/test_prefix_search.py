@@ -64,7 +64,7 @@ def test_the_ranges_hold_every_match():
     alphabet = ["a", "B", "z", "Z", "1", "@", "[", "`", "é", "\U0010ffff"]
     for prefix in ("aB", "a1z", "Zz@", "abcdez", "é", "a\ud7ff"):
         pairs = prefix_ranges(prefix)
-        assert pairs is not None and len(pairs) <= 16
+        assert pairs is not None and len(pairs) <= 4
         for rest in itertools.product(alphabet, repeat=2):
             cases = ({c.lower(), c.upper()} if c.isascii() else {c} for c in prefix)
             for spelling in itertools.product(*cases):

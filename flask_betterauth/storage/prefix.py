@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-CASED_LETTERS = 4
-"""How many of the prefix's ASCII letters get a range per case (``2 ** 4`` ranges)."""
+CASED_LETTERS = 2
+"""How many of the prefix's ASCII letters get a range per case (``2 ** 2`` ranges;
+more would narrow each range but cost more to plan than they save)."""
 
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 _LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
