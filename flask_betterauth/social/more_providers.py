@@ -1,0 +1,215 @@
+"""More built-in providers of Better Auth 1.7.24 (``packages/core/src/social-providers``):
+Spotify, Hugging Face, Slack, LinkedIn, Kick. Each is plain OAuth 2.0 (or OpenID Connect
+read through its user-info API) and a function from its options to a
+:class:`~.providers.Provider`; ``user_info_endpoint`` moves the user-info call (a test
+double), ``authorization_endpoint`` / ``token_endpoint`` the other two."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
+
+from .oauth import get_json
+from .providers import Provider
+from .providers import ProviderOptions
+
+
+def _user_info(default_url: str) -> Callable[[Provider, Mapping[str, Any]], Any]:
+    def read(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
+        url = provider.user_info_endpoint or default_url
+        found = get_json(provider, url, str(tokens.get("accessToken") or ""))
+        return found if isinstance(found, dict) else None
+
+    return read
+
+
+def _slots(options: ProviderOptions) -> dict[str, str]:
+    return {"prompt": options.prompt} if options.prompt else {}
+
+
+def _make(
+    provider_id: str,
+    name: str,
+    options: ProviderOptions,
+    *,
+    authorize: str,
+    exchange: str,
+    user_info: str,
+    scopes: tuple[str, ...],
+    mapper: Callable[[Mapping[str, Any]], dict[str, Any]],
+    pkce: bool = True,
+    profile: Callable[[Provider, Mapping[str, Any]], Any] | None = None,
+) -> Provider:
+    return Provider(
+        id=provider_id,
+        name=name,
+        options=options,
+        authorization_endpoint=options.authorization_endpoint or authorize,
+        token_endpoint=options.token_endpoint or exchange,
+        user_info_endpoint=options.user_info_endpoint,
+        default_scopes=scopes,
+        profile=profile or _user_info(user_info),
+        mapper=mapper,
+        pkce=pkce,
+        slot_params=_slots(options),
+    )
+
+
+# -- Spotify --------------------------------------------------------------------------
+
+
+def _spotify_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    images = profile.get("images")
+    first = images[0] if isinstance(images, list) and images else None
+    return {
+        "id": profile.get("id"),
+        "name": profile.get("display_name") or "",
+        "email": profile.get("email"),
+        "emailVerified": False,
+        "image": first.get("url") if isinstance(first, Mapping) else None,
+    }
+
+
+def spotify(options: ProviderOptions) -> Provider:
+    """Spotify (``/v1/me``; PKCE; Spotify never says an email is verified)."""
+    return _make(
+        "spotify",
+        "Spotify",
+        options,
+        authorize="https://accounts.spotify.com/authorize",
+        exchange="https://accounts.spotify.com/api/token",
+        user_info="https://api.spotify.com/v1/me",
+        scopes=("user-read-email",),
+        mapper=_spotify_map,
+    )
+
+
+# -- Hugging Face ---------------------------------------------------------------------
+
+
+def _huggingface_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("sub"),
+        "name": profile.get("name") or profile.get("preferred_username") or "",
+        "email": profile.get("email"),
+        "emailVerified": bool(profile.get("email_verified") or False),
+        "image": profile.get("picture"),
+    }
+
+
+def huggingface(options: ProviderOptions) -> Provider:
+    """Hugging Face (its OpenID Connect user-info endpoint; PKCE)."""
+    return _make(
+        "huggingface",
+        "Hugging Face",
+        options,
+        authorize="https://huggingface.co/oauth/authorize",
+        exchange="https://huggingface.co/oauth/token",
+        user_info="https://huggingface.co/oauth/userinfo",
+        scopes=("openid", "profile", "email"),
+        mapper=_huggingface_map,
+    )
+
+
+# -- Slack ----------------------------------------------------------------------------
+
+
+def _slack_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("https://slack.com/user_id"),
+        "name": profile.get("name") or "",
+        "email": profile.get("email"),
+        "emailVerified": bool(profile.get("email_verified") or False),
+        "image": profile.get("picture") or profile.get("https://slack.com/user_image_512"),
+    }
+
+
+def slack(options: ProviderOptions) -> Provider:
+    """Slack ("Sign in with Slack", OpenID Connect read through ``openid.connect.userInfo``;
+    no PKCE; the account id is the ``https://slack.com/user_id`` claim)."""
+    return _make(
+        "slack",
+        "Slack",
+        options,
+        authorize="https://slack.com/openid/connect/authorize",
+        exchange="https://slack.com/api/openid.connect.token",
+        user_info="https://slack.com/api/openid.connect.userInfo",
+        scopes=("openid", "profile", "email"),
+        mapper=_slack_map,
+        pkce=False,
+    )
+
+
+# -- LinkedIn -------------------------------------------------------------------------
+
+
+def _linkedin_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("sub"),
+        "name": profile.get("name") or "",
+        "email": profile.get("email"),
+        "emailVerified": bool(profile.get("email_verified") or False),
+        "image": profile.get("picture"),
+    }
+
+
+def linkedin(options: ProviderOptions) -> Provider:
+    """LinkedIn ("Sign In with LinkedIn using OpenID Connect", ``/v2/userinfo``; no PKCE)."""
+    return _make(
+        "linkedin",
+        "LinkedIn",
+        options,
+        authorize="https://www.linkedin.com/oauth/v2/authorization",
+        exchange="https://www.linkedin.com/oauth/v2/accessToken",
+        user_info="https://api.linkedin.com/v2/userinfo",
+        scopes=("profile", "email", "openid"),
+        mapper=_linkedin_map,
+        pkce=False,
+    )
+
+
+# -- Kick -----------------------------------------------------------------------------
+
+
+def _kick_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
+    url = provider.user_info_endpoint or "https://api.kick.com/public/v1/users"
+    found = get_json(provider, url, str(tokens.get("accessToken") or ""))
+    data = found.get("data") if isinstance(found, dict) else None
+    first = data[0] if isinstance(data, list) and data else None
+    return dict(first) if isinstance(first, dict) else None
+
+
+def _kick_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("user_id"),
+        "name": profile.get("name") or "",
+        "email": profile.get("email"),
+        "emailVerified": False,
+        "image": profile.get("profile_picture"),
+    }
+
+
+def kick(options: ProviderOptions) -> Provider:
+    """Kick (``/public/v1/users``, whose ``data[0]`` is the user; PKCE)."""
+    return _make(
+        "kick",
+        "Kick",
+        options,
+        authorize="https://id.kick.com/oauth/authorize",
+        exchange="https://id.kick.com/oauth/token",
+        user_info="https://api.kick.com/public/v1/users",
+        scopes=("user:read",),
+        mapper=_kick_map,
+        profile=_kick_profile,
+    )
+
+
+#: The factories of this module by id (merged into :data:`.builtin.BUILT_IN`).
+MORE: dict[str, Callable[[ProviderOptions], Provider]] = {
+    "spotify": spotify,
+    "huggingface": huggingface,
+    "slack": slack,
+    "linkedin": linkedin,
+    "kick": kick,
+}
