@@ -1,6 +1,6 @@
 """More built-in providers of Better Auth 1.7.24 (``packages/core/src/social-providers``):
-Spotify, Hugging Face, Slack, LinkedIn, Kick. Each is plain OAuth 2.0 (or OpenID Connect
-read through its user-info API) and a function from its options to a
+Spotify, Hugging Face, Slack, LinkedIn, Kick, Figma, Zoom. Each is plain OAuth 2.0 (or
+OpenID Connect read through its user-info API) and a function from its options to a
 :class:`~.providers.Provider`; ``user_info_endpoint`` moves the user-info call (a test
 double), ``authorization_endpoint`` / ``token_endpoint`` the other two."""
 
@@ -40,6 +40,7 @@ def _make(
     mapper: Callable[[Mapping[str, Any]], dict[str, Any]],
     pkce: bool = True,
     profile: Callable[[Provider, Mapping[str, Any]], Any] | None = None,
+    token_auth: str = "client_secret_post",  # noqa: S107  (a method name)
 ) -> Provider:
     return Provider(
         id=provider_id,
@@ -53,6 +54,7 @@ def _make(
         mapper=mapper,
         pkce=pkce,
         slot_params=_slots(options),
+        token_auth=token_auth,
     )
 
 
@@ -205,6 +207,61 @@ def kick(options: ProviderOptions) -> Provider:
     )
 
 
+# -- Figma ----------------------------------------------------------------------------
+
+
+def _figma_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("id"),
+        "name": profile.get("handle") or "",
+        "email": profile.get("email"),
+        "emailVerified": False,
+        "image": profile.get("img_url"),
+    }
+
+
+def figma(options: ProviderOptions) -> Provider:
+    """Figma (``/v1/me``; PKCE; the client authenticates with HTTP Basic)."""
+    return _make(
+        "figma",
+        "Figma",
+        options,
+        authorize="https://www.figma.com/oauth",
+        exchange="https://api.figma.com/v1/oauth/token",
+        user_info="https://api.figma.com/v1/me",
+        scopes=("current_user:read",),
+        mapper=_figma_map,
+        token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    )
+
+
+# -- Zoom -----------------------------------------------------------------------------
+
+
+def _zoom_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": profile.get("id"),
+        "name": profile.get("display_name") or "",
+        "email": profile.get("email"),
+        "emailVerified": bool(profile.get("verified")),
+        "image": profile.get("pic_url"),
+    }
+
+
+def zoom(options: ProviderOptions) -> Provider:
+    """Zoom (``/v2/users/me``; PKCE; no default scopes: the app's are granted)."""
+    return _make(
+        "zoom",
+        "Zoom",
+        options,
+        authorize="https://zoom.us/oauth/authorize",
+        exchange="https://zoom.us/oauth/token",
+        user_info="https://api.zoom.us/v2/users/me",
+        scopes=(),
+        mapper=_zoom_map,
+    )
+
+
 #: The factories of this module by id (merged into :data:`.builtin.BUILT_IN`).
 MORE: dict[str, Callable[[ProviderOptions], Provider]] = {
     "spotify": spotify,
@@ -212,4 +269,6 @@ MORE: dict[str, Callable[[ProviderOptions], Provider]] = {
     "slack": slack,
     "linkedin": linkedin,
     "kick": kick,
+    "figma": figma,
+    "zoom": zoom,
 }

@@ -21,7 +21,44 @@ from tests.helpers import rows
 from tests.social.conftest import Browser
 
 #: id -> (authorize URL, scope parameter, PKCE, user-info answer, expected user, account id)
-CASES: dict[str, tuple[str, str, bool, dict[str, Any], dict[str, Any], str]] = {
+CASES: dict[str, tuple[str, str | None, bool, dict[str, Any], dict[str, Any], str]] = {
+    "figma": (
+        "https://www.figma.com/oauth",
+        "current_user:read",
+        True,
+        {
+            "id": "f-5",
+            "handle": "designer",
+            "email": "f@example.com",
+            "img_url": "https://figma.example/f.png",
+        },
+        {
+            "name": "designer",
+            "email": "f@example.com",
+            "emailVerified": False,
+            "image": "https://figma.example/f.png",
+        },
+        "f-5",
+    ),
+    "zoom": (
+        "https://zoom.us/oauth/authorize",
+        None,
+        True,
+        {
+            "id": "z-8",
+            "display_name": "Zoomer",
+            "email": "z@example.com",
+            "verified": 1,
+            "pic_url": "https://zoom.example/z.png",
+        },
+        {
+            "name": "Zoomer",
+            "email": "z@example.com",
+            "emailVerified": True,
+            "image": "https://zoom.example/z.png",
+        },
+        "z-8",
+    ),
     "spotify": (
         "https://accounts.spotify.com/authorize",
         "user-read-email",
@@ -121,6 +158,9 @@ CASES: dict[str, tuple[str, str, bool, dict[str, Any], dict[str, Any], str]] = {
     ),
 }
 
+#: The providers whose client authenticates with HTTP Basic at the token endpoint.
+BASIC = {"figma"}
+
 
 class _Handler(BaseHTTPRequestHandler):
     seen: dict[str, Any] = {}
@@ -141,6 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         form = parse_qs(self.rfile.read(length).decode())
         self.seen[f"token:{provider_id}"] = {k: v[0] for k, v in form.items()}
+        self.seen[f"basic:{provider_id}"] = self.headers.get("Authorization")
         self._send(
             {"access_token": f"at-{provider_id}", "token_type": "Bearer", "expires_in": 3600}
         )
@@ -189,7 +230,7 @@ def test_provider_sign_in(provider_id, make_app, fixture_server, real_clock, via
     assert f"{url.scheme}://{url.netloc}{url.path}" == authorize
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     redirect_uri = f"http://localhost/api/auth/callback/{provider_id}"
-    assert query["scope"] == scope
+    assert query.get("scope") == scope
     assert query["client_id"] == f"{provider_id}-client"
     assert query["redirect_uri"] == redirect_uri
     assert query["response_type"] == "code"
@@ -203,6 +244,11 @@ def test_provider_sign_in(provider_id, make_app, fixture_server, real_clock, via
     assert token_form["code"] == "the-code"
     assert token_form["redirect_uri"] == redirect_uri
     assert ("code_verifier" in token_form) is pkce
+    basic = _Handler.seen[f"basic:{provider_id}"]
+    if provider_id in BASIC:
+        assert basic.startswith("Basic ") and "client_secret" not in token_form
+    else:
+        assert basic is None and token_form["client_secret"] == "shh"
     assert _Handler.seen[f"auth:{provider_id}"] == f"Bearer at-{provider_id}"
     user = browser.caller.call("get_session").json["user"]
     assert {k: user[k] for k in expected} == expected
