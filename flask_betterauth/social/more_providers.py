@@ -1,15 +1,18 @@
 """More built-in providers of Better Auth 1.7.24 (``packages/core/src/social-providers``):
-Spotify, Hugging Face, Slack, LinkedIn, Kick, Figma, Zoom. Each is plain OAuth 2.0 (or
-OpenID Connect read through its user-info API) and a function from its options to a
-:class:`~.providers.Provider`; ``user_info_endpoint`` moves the user-info call (a test
-double), ``authorization_endpoint`` / ``token_endpoint`` the other two."""
+Spotify, Hugging Face, Slack, LinkedIn, Kick, Figma, Zoom, Reddit, Twitch. Each is plain
+OAuth 2.0 (or OpenID Connect read through its user-info API or ID token) and a function
+from its options to a :class:`~.providers.Provider`; ``user_info_endpoint`` moves the
+user-info call (a test double), ``authorization_endpoint`` / ``token_endpoint`` the other
+two."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
+from .oauth import decode_unverified
 from .oauth import get_json
 from .providers import Provider
 from .providers import ProviderOptions
@@ -41,6 +44,7 @@ def _make(
     pkce: bool = True,
     profile: Callable[[Provider, Mapping[str, Any]], Any] | None = None,
     token_auth: str = "client_secret_post",  # noqa: S107  (a method name)
+    extra_params: Mapping[str, str] | None = None,
 ) -> Provider:
     return Provider(
         id=provider_id,
@@ -55,6 +59,7 @@ def _make(
         pkce=pkce,
         slot_params=_slots(options),
         token_auth=token_auth,
+        extra_params=dict(extra_params or {}),
     )
 
 
@@ -262,6 +267,81 @@ def zoom(options: ProviderOptions) -> Provider:
     )
 
 
+# -- Reddit ---------------------------------------------------------------------------
+
+
+def _reddit_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    icon = profile.get("icon_img")
+    return {
+        "id": profile.get("id"),
+        "name": profile.get("name") or "",
+        "email": f"{profile.get('id')}@reddit.invalid",
+        "emailVerified": False,
+        "image": icon.split("?")[0] if isinstance(icon, str) else None,
+    }
+
+
+def reddit(options: ProviderOptions) -> Provider:
+    """Reddit (``/api/v1/me``; no PKCE; HTTP Basic client authentication). Reddit gives
+    no e-mail: the user's is ``<reddit id>@reddit.invalid`` unless ``map_profile_to_user``
+    says otherwise, as in Better Auth."""
+    return _make(
+        "reddit",
+        "Reddit",
+        options,
+        authorize="https://www.reddit.com/api/v1/authorize",
+        exchange="https://www.reddit.com/api/v1/access_token",
+        user_info="https://oauth.reddit.com/api/v1/me",
+        scopes=("identity",),
+        mapper=_reddit_map,
+        pkce=False,
+        token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    )
+
+
+# -- Twitch ---------------------------------------------------------------------------
+
+#: The ``claims`` request parameter Better Auth sends Twitch (its JSON, byte for byte).
+_TWITCH_CLAIMS = json.dumps(
+    {"id_token": dict.fromkeys(("email", "email_verified", "preferred_username", "picture"))},
+    separators=(",", ":"),
+)
+
+
+def _id_token_claims(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
+    token = tokens.get("idToken")
+    return decode_unverified(token) if isinstance(token, str) else None
+
+
+def _twitch_map(profile: Mapping[str, Any]) -> dict[str, Any]:
+    verified = profile.get("email_verified")
+    return {
+        "id": profile.get("sub"),
+        "name": profile.get("preferred_username") or "",
+        "email": profile.get("email"),
+        "emailVerified": verified is True or verified == "true",
+        "image": profile.get("picture"),
+    }
+
+
+def twitch(options: ProviderOptions) -> Provider:
+    """Twitch (OpenID Connect; the profile is the token endpoint's ID token, read as
+    Better Auth reads it, unverified; no PKCE)."""
+    return _make(
+        "twitch",
+        "Twitch",
+        options,
+        authorize="https://id.twitch.tv/oauth2/authorize",
+        exchange="https://id.twitch.tv/oauth2/token",
+        user_info="",
+        scopes=("user:read:email", "openid"),
+        mapper=_twitch_map,
+        pkce=False,
+        profile=_id_token_claims,
+        extra_params={"claims": _TWITCH_CLAIMS},
+    )
+
+
 #: The factories of this module by id (merged into :data:`.builtin.BUILT_IN`).
 MORE: dict[str, Callable[[ProviderOptions], Provider]] = {
     "spotify": spotify,
@@ -271,4 +351,6 @@ MORE: dict[str, Callable[[ProviderOptions], Provider]] = {
     "kick": kick,
     "figma": figma,
     "zoom": zoom,
+    "reddit": reddit,
+    "twitch": twitch,
 }

@@ -5,6 +5,7 @@ by ``token_endpoint`` / ``user_info_endpoint``), ending in the mapped user and a
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Iterator
@@ -39,6 +40,38 @@ CASES: dict[str, tuple[str, str | None, bool, dict[str, Any], dict[str, Any], st
             "image": "https://figma.example/f.png",
         },
         "f-5",
+    ),
+    "reddit": (
+        "https://www.reddit.com/api/v1/authorize",
+        "identity",
+        False,
+        {"id": "t2_abc", "name": "redditor", "icon_img": "https://styles.redd.it/i.png?w=256"},
+        {
+            "name": "redditor",
+            "email": "t2_abc@reddit.invalid",
+            "emailVerified": False,
+            "image": "https://styles.redd.it/i.png",
+        },
+        "t2_abc",
+    ),
+    "twitch": (
+        "https://id.twitch.tv/oauth2/authorize",
+        "user:read:email openid",
+        False,
+        {
+            "sub": "tw-3",
+            "preferred_username": "streamer",
+            "email": "tw@example.com",
+            "email_verified": True,
+            "picture": "https://twitch.example/t.png",
+        },
+        {
+            "name": "streamer",
+            "email": "tw@example.com",
+            "emailVerified": True,
+            "image": "https://twitch.example/t.png",
+        },
+        "tw-3",
     ),
     "zoom": (
         "https://zoom.us/oauth/authorize",
@@ -159,7 +192,17 @@ CASES: dict[str, tuple[str, str | None, bool, dict[str, Any], dict[str, Any], st
 }
 
 #: The providers whose client authenticates with HTTP Basic at the token endpoint.
-BASIC = {"figma"}
+BASIC = {"figma", "reddit"}
+#: The providers whose profile is the token endpoint's ID token (no user-info call).
+ID_TOKEN = {"twitch"}
+
+
+def _unsigned_jwt(claims: dict[str, Any]) -> str:
+    def part(value: Any) -> str:
+        raw = json.dumps(value).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -182,9 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         form = parse_qs(self.rfile.read(length).decode())
         self.seen[f"token:{provider_id}"] = {k: v[0] for k, v in form.items()}
         self.seen[f"basic:{provider_id}"] = self.headers.get("Authorization")
-        self._send(
-            {"access_token": f"at-{provider_id}", "token_type": "Bearer", "expires_in": 3600}
-        )
+        answer = {"access_token": f"at-{provider_id}", "token_type": "Bearer", "expires_in": 3600}
+        if provider_id in ID_TOKEN:
+            answer["id_token"] = _unsigned_jwt(CASES[provider_id][3])
+        self._send(answer)
 
     def do_GET(self) -> None:  # the user-info endpoint: /userinfo/<id>
         provider_id = self.path.rsplit("/", 1)[-1]
@@ -234,6 +278,9 @@ def test_provider_sign_in(provider_id, make_app, fixture_server, real_clock, via
     assert query["client_id"] == f"{provider_id}-client"
     assert query["redirect_uri"] == redirect_uri
     assert query["response_type"] == "code"
+    if provider_id == "twitch":
+        wanted = ["email", "email_verified", "preferred_username", "picture"]
+        assert json.loads(query["claims"]) == {"id_token": dict.fromkeys(wanted)}
     assert ("code_challenge" in query) is pkce
     if pkce:
         assert query["code_challenge_method"] == "S256"
@@ -249,7 +296,10 @@ def test_provider_sign_in(provider_id, make_app, fixture_server, real_clock, via
         assert basic.startswith("Basic ") and "client_secret" not in token_form
     else:
         assert basic is None and token_form["client_secret"] == "shh"
-    assert _Handler.seen[f"auth:{provider_id}"] == f"Bearer at-{provider_id}"
+    if provider_id in ID_TOKEN:
+        assert f"auth:{provider_id}" not in _Handler.seen
+    else:
+        assert _Handler.seen[f"auth:{provider_id}"] == f"Bearer at-{provider_id}"
     user = browser.caller.call("get_session").json["user"]
     assert {k: user[k] for k in expected} == expected
     (account,) = rows(test_app, "account")
