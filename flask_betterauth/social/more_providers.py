@@ -3,7 +3,7 @@ Spotify, Hugging Face, Slack, LinkedIn, Kick, Figma, Zoom, Reddit, Twitch. Each 
 OAuth 2.0 (or OpenID Connect read through its user-info API or ID token) and a function
 from its options to a :class:`~.providers.Provider`; ``user_info_endpoint`` moves the
 user-info call (a test double), ``authorization_endpoint`` / ``token_endpoint`` the other
-two."""
+two. As in Better Auth, none of them sends the ``prompt`` option."""
 
 from __future__ import annotations
 
@@ -25,10 +25,6 @@ def _user_info(default_url: str) -> Callable[[Provider, Mapping[str, Any]], Any]
         return found if isinstance(found, dict) else None
 
     return read
-
-
-def _slots(options: ProviderOptions) -> dict[str, str]:
-    return {"prompt": options.prompt} if options.prompt else {}
 
 
 def _make(
@@ -57,7 +53,6 @@ def _make(
         profile=profile or _user_info(user_info),
         mapper=mapper,
         pkce=pkce,
-        slot_params=_slots(options),
         token_auth=token_auth,
         extra_params=dict(extra_params or {}),
     )

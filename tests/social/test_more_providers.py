@@ -315,13 +315,16 @@ def test_provider_scopes_and_endpoint_options(provider_id, make_app, fixture_ser
         scope=["extra.scope"],
         disable_default_scope=True,
         authorization_endpoint="https://idp.example/authorize",
+        prompt="consent",
     )
     caller = Caller(make_app(social_providers=options), via)
     reply = caller.call("sign_in_social", {"provider": provider_id, "scopes": ["asked"]})
     assert reply.status == 200, reply.json
     url = urlsplit(reply.json["url"])
     assert f"{url.scheme}://{url.netloc}{url.path}" == "https://idp.example/authorize"
-    assert parse_qs(url.query)["scope"] == ["extra.scope asked"]
+    query = parse_qs(url.query)
+    assert query["scope"] == ["extra.scope asked"]
+    assert "prompt" not in query  # Better Auth passes no prompt for these providers
 
 
 def test_provider_without_user_answer_is_an_error_redirect(make_app, fixture_server, via):
