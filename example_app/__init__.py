@@ -13,9 +13,9 @@ In production, point it at PostgreSQL and Redis and run several workers::
 
 The environment it reads: ``BETTER_AUTH_SECRET`` (else a random one kept in
 ``instance/secret_key``), ``BETTER_AUTH_URL`` (else ``http://localhost:$PORT``, ``PORT``
-defaulting to 5000: browsers refuse passkeys on an IP address), ``DATABASE_URL``, ``REDIS_URL`` and ``EXAMPLE_APP_INSTANCE_PATH``
-(the instance folder, for the database, the secret and the mail log; tests point it at a
-temporary folder).
+defaulting to 5000: browsers refuse passkeys on an IP address), ``DATABASE_URL``,
+``REDIS_URL`` and ``EXAMPLE_APP_INSTANCE_PATH`` (the instance folder, for the database,
+the secret and the mail log; tests point it at a temporary folder).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from urllib.parse import urlsplit
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
@@ -34,13 +34,16 @@ from werkzeug.wrappers import Response
 
 from flask_betterauth.options import merge_options
 from flask_betterauth.plugins import Plugin
-from flask_betterauth.plugins import anonymous
-from flask_betterauth.plugins import email_otp
-from flask_betterauth.plugins import magic_link
-from flask_betterauth.plugins import multi_session
-from flask_betterauth.plugins import passkey
-from flask_betterauth.plugins import two_factor
-from flask_betterauth.plugins import username
+
+# Each factory from its own package: ``from flask_betterauth.plugins import passkey``
+# would give the package instead once something imported it (and mypy sees the package).
+from flask_betterauth.plugins.anonymous import anonymous
+from flask_betterauth.plugins.email_otp import email_otp
+from flask_betterauth.plugins.magic_link import magic_link
+from flask_betterauth.plugins.multi_session import multi_session
+from flask_betterauth.plugins.passkey import passkey
+from flask_betterauth.plugins.twofactor import two_factor
+from flask_betterauth.plugins.username import username
 
 from .extensions import auth
 from .extensions import db

@@ -30,9 +30,7 @@ def localhost_server(tmp_path: Path) -> Iterator[str]:
     WebAuthn on an IP address): the passkey's RP ID and origin come from it."""
     database = f"sqlite:///{tmp_path / 'example.sqlite'}"
     with serving(
-        lambda base_url: create_app(
-            make_test_config(database, _localhost(base_url), testing=False)
-        )
+        lambda base_url: create_app(make_test_config(database, _localhost(base_url), testing=False))
     ) as base_url:
         yield _localhost(base_url)
 
