@@ -12,10 +12,10 @@ In production, point it at PostgreSQL and Redis and run several workers::
         gunicorn -w 4 'example_app:create_app()'
 
 The environment it reads: ``BETTER_AUTH_SECRET`` (else a random one kept in
-``instance/secret_key``), ``BETTER_AUTH_URL`` (else ``http://127.0.0.1:$PORT``, ``PORT``
-defaulting to 5000), ``DATABASE_URL``, ``REDIS_URL`` and ``EXAMPLE_APP_INSTANCE_PATH``
-(the instance folder, for the database, the secret and the mail log; tests point it at a
-temporary folder).
+``instance/secret_key``), ``BETTER_AUTH_URL`` (else ``http://localhost:$PORT``, ``PORT``
+defaulting to 5000: browsers refuse passkeys on an IP address), ``DATABASE_URL``,
+``REDIS_URL`` and ``EXAMPLE_APP_INSTANCE_PATH`` (the instance folder, for the database,
+the secret and the mail log; tests point it at a temporary folder).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
@@ -32,6 +33,17 @@ from flask.cli import with_appcontext
 from werkzeug.wrappers import Response
 
 from flask_betterauth.options import merge_options
+from flask_betterauth.plugins import Plugin
+
+# Each factory from its own package: ``from flask_betterauth.plugins import passkey``
+# would give the package instead once something imported it (and mypy sees the package).
+from flask_betterauth.plugins.anonymous import anonymous
+from flask_betterauth.plugins.email_otp import email_otp
+from flask_betterauth.plugins.magic_link import magic_link
+from flask_betterauth.plugins.multi_session import multi_session
+from flask_betterauth.plugins.passkey import passkey
+from flask_betterauth.plugins.twofactor import two_factor
+from flask_betterauth.plugins.username import username
 
 from .extensions import auth
 from .extensions import db
@@ -101,6 +113,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     options = merge_options(AUTH_OPTIONS, app.config.get("BETTER_AUTH_OPTIONS", {}))
+    options.setdefault("plugins", example_plugins(app))
     redis_url = app.config.get("REDIS_URL")
     if redis_url and "secondary_storage" not in options:
         from flask_betterauth.storage.secondary import RedisStorage
@@ -118,6 +131,31 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         db.create_all()
     return app
+
+
+def example_plugins(app: Flask) -> list[Plugin]:
+    """The plugins a visitor can try without outside services, made for this app.
+
+    Two-factor authentication, usernames, magic links and one-time codes by mail (through
+    the app's mail sender), passkeys, several sessions per browser and guests. The passkey
+    plugin's RP ID and origin come from the app's base URL (``BETTER_AUTH_URL``): browsers
+    refuse WebAuthn on an IP address, so open the app on ``http://localhost:$PORT``.
+    ``BETTER_AUTH_OPTIONS["plugins"]`` in the config replaces this list.
+    """
+    base_url = urlsplit(str(app.config.get("BETTER_AUTH_URL") or os.environ["BETTER_AUTH_URL"]))
+    return [
+        two_factor(issuer="Example app"),
+        username(),
+        magic_link(),
+        email_otp(),
+        passkey(
+            rp_id=base_url.hostname,
+            rp_name="Example app",
+            origin=f"{base_url.scheme}://{base_url.netloc}",
+        ),
+        multi_session(),
+        anonymous(),
+    ]
 
 
 def _configure_from_environment(app: Flask) -> None:
@@ -173,14 +211,15 @@ def instance_secret(instance_path: str) -> str:
 
 
 def _configure_base_url(app: Flask) -> None:
-    """The app's public URL: the config, the environment, else ``http://127.0.0.1:$PORT``.
+    """The app's public URL: the config, the environment, else ``http://localhost:$PORT``.
 
     The extension builds mailed links from it and trusts it as an origin; outside debug it
-    refuses to start without one.
+    refuses to start without one. The default names ``localhost``, not ``127.0.0.1``:
+    passkeys need a domain name (browsers refuse WebAuthn on an IP address).
     """
     if app.config.get("BETTER_AUTH_URL") or os.environ.get("BETTER_AUTH_URL"):
         return
-    app.config["BETTER_AUTH_URL"] = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    app.config["BETTER_AUTH_URL"] = f"http://localhost:{os.environ.get('PORT') or 5000}"
 
 
 def add_security_headers(response: Response) -> Response:

@@ -231,8 +231,25 @@ def test_base_url_defaults_to_the_local_port(monkeypatch: pytest.MonkeyPatch) ->
 
     app = create_app(config)
 
-    assert app.config["BETTER_AUTH_URL"] == "http://127.0.0.1:5123"
+    assert app.config["BETTER_AUTH_URL"] == "http://localhost:5123"
     _dispose(app)
+
+
+def test_the_plugins_a_visitor_can_try_are_on(client: FlaskClient) -> None:
+    # Each plugin's endpoint answers (a 404 would mean the plugin is off).
+    for path in (
+        "/api/auth/passkey/generate-authenticate-options",
+        "/api/auth/multi-session/list-device-sessions",
+    ):
+        assert client.get(path).status_code != 404, path
+    for path in (
+        "/api/auth/sign-in/username",
+        "/api/auth/sign-in/magic-link",
+        "/api/auth/email-otp/send-verification-otp",
+        "/api/auth/two-factor/enable",
+        "/api/auth/sign-in/anonymous",
+    ):
+        assert client.post(path, json={}).status_code != 404, path
 
 
 @pytest.mark.parametrize("path", ["/", "/sign-in", "/dashboard", "/api/auth/get-session", "/nope"])

@@ -8,6 +8,8 @@ A plugin imports from here (and from :mod:`flask_betterauth`) only::
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from .. import signals as signals
@@ -171,14 +173,27 @@ _SHIPPED = {
 
 
 def __getattr__(name: str) -> Any:
-    """The shipped plugins' factories, imported on first use (they use this kit).
-
-    The factory is then kept as this module's attribute: importing a plugin package
-    named like its factory (``username``) sets the package there, which this replaces.
-    """
+    """The shipped plugins' factories, imported on first use (they use this kit)."""
     module = _SHIPPED.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     factory = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = factory
     return factory
+
+
+class _Kit(types.ModuleType):
+    """This module's type. Importing a plugin package named like its factory
+    (``flask_betterauth.plugins.passkey``) makes Python set the package as this module's
+    attribute; the factory is kept there instead, so ``from flask_betterauth.plugins
+    import passkey`` is the factory whatever was imported first."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and value.__name__ == __name__ + _SHIPPED.get(
+            name, "-"
+        ):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Kit

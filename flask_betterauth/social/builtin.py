@@ -9,6 +9,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
+from .more_providers import MORE
 from .oauth import ProviderError
 from .oauth import decode_unverified
 from .oauth import get_json
@@ -297,4 +298,5 @@ BUILT_IN: dict[str, Callable[[ProviderOptions], Provider]] = {
     "microsoft": microsoft,
     "apple": apple,
     "gitlab": gitlab,
+    **MORE,
 }

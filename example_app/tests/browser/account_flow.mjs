@@ -26,9 +26,9 @@ async function run(page, baseURL) {
   const notice = () => page.getByTestId('notice').textContent();
 
   await page.goto(`${baseURL}/auth/sign-up`);
-  await page.getByLabel('Name').fill(USER.name);
-  await page.getByLabel('Email').fill(USER.email);
-  await page.getByLabel('Password').fill(USER.password);
+  await page.getByLabel('Name', { exact: true }).fill(USER.name);
+  await page.getByLabel('Email', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
   await click(page, 'Sign up', '/dashboard');
 
   await page.goto(`${baseURL}/dev/mail`);
@@ -40,15 +40,15 @@ async function run(page, baseURL) {
 
   await click(page, 'Sign out', '/auth/sign-in', page.getByRole('banner'));
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
-  await page.getByLabel('Email').fill(USER.email);
+  await page.getByLabel('Email', { exact: true }).fill(USER.email);
   await click(page, 'Send me a link', '/auth/forgot-password');
   facts.resetRequested = await notice();
   await followMail(page, baseURL, USER.email, '/auth/reset-password');
   await page.getByLabel('New password').fill(NEW_PASSWORD);
   await click(page, 'Set the new password', '/auth/sign-in');
   facts.resetNotice = await notice();
-  await page.getByLabel('Email').fill(USER.email);
-  await page.getByLabel('Password').fill(NEW_PASSWORD);
+  await page.getByLabel('Email or username', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
   await click(page, 'Sign in', '/dashboard');
   facts.signedInWithNewPassword = await page.getByTestId('email').textContent();
   return facts;

@@ -1,5 +1,6 @@
 // Drive the example app in Debian's Chromium as a person would: sign up on the ready-made
-// pages, see the dashboard, sign out, fail a sign-in, sign in again, take a screenshot,
+// pages, see the dashboard, sign out, fail a sign-in ("Email or username": the username
+// plugin is on), sign in again, take a screenshot,
 // and open an unknown page (the app's styled 404).
 //
 // usage: node flow.mjs BASE_URL SCREENSHOT.png
@@ -19,9 +20,9 @@ async function run(page, baseURL, screenshot) {
   check(path() === '/auth/sign-up', `home link led to ${path()}`);
   facts.signUpTitle = await page.title();
 
-  await page.getByLabel('Name').fill(USER.name);
-  await page.getByLabel('Email').fill(USER.email);
-  await page.getByLabel('Password').fill(USER.password);
+  await page.getByLabel('Name', { exact: true }).fill(USER.name);
+  await page.getByLabel('Email', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
   await click(page, 'Sign up', '/dashboard');
   facts.dashboardEmail = await page.getByTestId('email').textContent();
   facts.headerUser = await page.getByTestId('header-user').textContent();
@@ -33,13 +34,13 @@ async function run(page, baseURL, screenshot) {
   await page.goto(`${baseURL}/dashboard`);
   facts.dashboardSignedOut = path();
 
-  await page.getByLabel('Email').fill(USER.email);
-  await page.getByLabel('Password').fill('not the password');
+  await page.getByLabel('Email or username', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill('not the password');
   // The form comes back at the same URL, now with an error: wait for the error itself.
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   facts.wrongPasswordError = await page.getByRole('alert').textContent();
 
-  await page.getByLabel('Password').fill(USER.password);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
   await click(page, 'Sign in', '/dashboard');
   facts.signedInAgainEmail = await page.getByTestId('email').textContent();
 
