@@ -66,7 +66,7 @@
     const data = await answer.json().catch(() => null);
     if (!answer.ok) {
       const error = new Error((data && data.message) || answer.statusText);
-      error.code = data && data.code;
+      error.code = (data && data.code) || `HTTP_${answer.status}`;
       throw error;
     }
     return data;
@@ -148,7 +148,9 @@
     }
   });
 
-  // Autofill: wait for the user to pick a passkey in the email field's suggestions.
+  // Autofill: wait for the user to pick a passkey in the email field's suggestions. The
+  // browser's own refusals of the waiting request (an IP-address origin, no passkeys,
+  // aborted) stay silent: only the server's answer after a pick is shown.
   (async () => {
     if (!supported() || !PublicKeyCredential.isConditionalMediationAvailable) return;
     if (!(await PublicKeyCredential.isConditionalMediationAvailable())) return;
@@ -156,7 +158,7 @@
     try {
       await ceremony("conditional", pending.signal);
     } catch (error) {
-      if (error.name !== "AbortError" && pending && !pending.signal.aborted) show(box, error);
+      if (error.code && pending && !pending.signal.aborted) show(box, error);
     }
   })();
 })();
