@@ -32,7 +32,12 @@ class User(db.Model, fsqla.FsUserMixin):  # type: ignore[name-defined,misc]
     """The stock user model (looked up by ``fs_uniquifier`` on each request)."""
 
 
-user_datastore = SQLAlchemyUserDatastore(db, User, Role)
+class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):  # type: ignore[name-defined,misc]
+    """The stock WebAuthn model: the user model refers to it once the ``webauthn``
+    package is installed (our ``passkey`` extra brings it)."""
+
+
+user_datastore = SQLAlchemyUserDatastore(db, User, Role, webauthn_model=WebAuthn)
 
 
 def create_app() -> Flask:
