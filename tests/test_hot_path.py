@@ -23,18 +23,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from bench.apps.ours import built_plugins
 from flask_betterauth import current_user
 from flask_betterauth import login_required
-from flask_betterauth.plugins import anonymous
-from flask_betterauth.plugins import bearer
-from flask_betterauth.plugins import email_otp
-from flask_betterauth.plugins import jwt
-from flask_betterauth.plugins import magic_link
-from flask_betterauth.plugins import multi_session
-from flask_betterauth.plugins import open_api
-from flask_betterauth.plugins import passkey
-from flask_betterauth.plugins import two_factor
-from flask_betterauth.plugins import username
 from tests.factories import ANN
 from tests.helpers import Clock
 from tests.helpers import TestApp
@@ -115,26 +106,6 @@ class DatabaseWork:
             trace.close()
 
 
-def _no_mail(*_: Any) -> None:
-    return None
-
-
-def every_plugin() -> list[Any]:
-    """Every plugin the package ships (the benchmark's five and the rest)."""
-    return [
-        open_api(),
-        username(),
-        bearer(),
-        jwt(),
-        two_factor(),
-        magic_link(send_magic_link=_no_mail),
-        email_otp(send_verification_otp=_no_mail),
-        anonymous(),
-        multi_session(),
-        passkey(),
-    ]
-
-
 @pytest.fixture
 def hot_app(
     make_app: Callable[..., TestApp], clock: Clock
@@ -148,7 +119,7 @@ def hot_app(
         test_app = make_app(
             session={"cookie_cache": {"enabled": cookie_cache, "max_age": 3600}},
             rate_limit={"enabled": True, "max": 1_000_000},
-            plugins=every_plugin(),
+            plugins=built_plugins(),
         )
         app = test_app.app
 
