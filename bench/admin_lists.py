@@ -36,13 +36,13 @@ from tests.helpers import build_app  # noqa: E402
 
 QUERIES: dict[str, dict[str, Any]] = {
     "first page (limit 20)": {"limit": 20},
-    "newest first, page 10": {
+    "newest first, page 11": {
         "limit": 20,
         "offset": 200,
         "sortBy": "createdAt",
         "sortDirection": "desc",
     },
-    "by email, page 5": {"limit": 20, "offset": 100, "sortBy": "email"},
+    "by email, page 6": {"limit": 20, "offset": 100, "sortBy": "email"},
     "by name": {"limit": 20, "sortBy": "name"},
     "by name, descending": {"limit": 20, "sortBy": "name", "sortDirection": "desc"},
     "filter role = admin": {"limit": 20, "filterField": "role", "filterValue": "admin"},
