@@ -17,12 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-CASED_LETTERS = 4
-"""How many of the prefix's ASCII letters get a range per case (up to ``2 ** 4``
-ranges). Each letter left out widens the ranges: with two, ``user123@`` read every
-``user0...`` to ``user123...`` entry (13,000 of 100,000 users, 0.4-0.6 ms); with four
-it reads its one match (0.01 ms), and 16 ranges cost SQLite about 0.01 ms more to plan
-than four. Six would cost 0.05 ms."""
+CASED_LETTERS = 2
+"""How many of the prefix's ASCII letters get a range per case (``2 ** 2`` ranges;
+more would narrow each range but cost more to plan than they save)."""
 
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 _LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
