@@ -132,7 +132,7 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     member = store.require_member(ctx, org_id, user["id"], 400, "MEMBER_NOT_FOUND")
     if not can(ctx, member, {"invitation": ["create"]}):
         raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION")
-    role = check_roles(ctx, ctx.body["role"])
+    role = check_roles(ctx, ctx.body["role"], org_id)
     if is_creator(ctx, role) and not is_creator(ctx, member.get("role")):
         raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USER_WITH_THIS_ROLE")
     invitee = ctx.users.find_by_email(email)

@@ -105,7 +105,7 @@ def add_member(ctx: Context) -> dict[str, Any]:
     values = {
         "organizationId": org_id,
         "userId": user["id"],
-        "role": check_roles(ctx, body["role"]),
+        "role": check_roles(ctx, body["role"], org_id),
     }
     values = options.changed(
         "before_add_member", values, member=values, user=user, organization=org
@@ -177,7 +177,7 @@ def update_member_role(ctx: Context) -> dict[str, Any]:
     if not caller_owner:
         require(ctx, caller, {"member": ["update"]}, NOT_ALLOWED_UPDATE)
     try:
-        role = check_roles(ctx, roles_to_set)
+        role = check_roles(ctx, roles_to_set, org_id)
     except APIError as error:
         if error.code is None:
             raise APIError(400, "ROLE_NOT_FOUND", error.message) from None

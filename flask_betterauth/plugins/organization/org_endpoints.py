@@ -26,6 +26,7 @@ from .common import require
 from .schema import INVITATION
 from .schema import MEMBER
 from .schema import ORGANIZATION
+from .schema import ORGANIZATION_ROLE
 from .schema import TEAM
 from .schema import TEAM_MEMBER
 from .settings import settings
@@ -223,6 +224,8 @@ def delete_organization(ctx: Context) -> Any:
             for team in ctx.adapter.find_many(TEAM, {"organizationId": org_id}):
                 ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
             ctx.adapter.delete_many(TEAM, {"organizationId": org_id})
+        if options.dynamic_access_control.enabled:
+            ctx.adapter.delete_many(ORGANIZATION_ROLE, {"organizationId": org_id})
         ctx.adapter.delete_many(INVITATION, {"organizationId": org_id})
         ctx.adapter.delete_many(MEMBER, {"organizationId": org_id})
         ctx.adapter.delete_many(ORGANIZATION, {"id": org_id})
