@@ -86,4 +86,3 @@ def test_views_and_templates_see_the_active_organization(glue_app):
     assert removed.status_code == 200
     assert bob.get("/dashboard", headers=JSON).status_code == 403
     assert bob.get("/nav").text == "none|-|False"
-
