@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from jinja2 import PackageLoader
@@ -178,5 +179,5 @@ def organization(
             )
         ],
         state=lambda options: settings,
-        pages=register_pages,
+        pages=partial(register_pages, teams=team_options.enabled),
     )

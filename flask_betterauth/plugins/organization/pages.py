@@ -1,6 +1,7 @@
 """The organization pages: a switcher (your organizations, make one active, create one),
 the members page of the active organization (invite by e-mail, change a role, remove,
-cancel an invitation), and the page a mailed invitation link opens (accept or decline).
+cancel an invitation), the page a mailed invitation link opens (accept or decline) and,
+with teams, the teams page (:mod:`.team_pages`).
 
 Mounted with the ready-made pages (``pages=True``); the templates are
 ``betterauth/pages/organization/*.html``, which an app overrides by name.
@@ -23,6 +24,8 @@ from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
 from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
+
+from . import team_pages
 
 MESSAGES = {
     "ORGANIZATION_ALREADY_EXISTS": "An organization with this slug exists. Choose another.",
@@ -140,8 +143,11 @@ def accept_invitation(invitation_id: str) -> View:
     return redirect_with(url_for(".organization_members", notice="invitation-accepted"), result)
 
 
-def register(kit: PageKit) -> None:
-    """Add the organization pages to the ready-made pages."""
+def register(kit: PageKit, *, teams: bool = False) -> None:
+    """Add the organization pages to the ready-made pages (with ``teams``, the teams
+    page too)."""
+    if teams:
+        team_pages.register(kit)
     kit.add_page("/organizations", "organizations", organizations, ("GET", "POST"))
     kit.add_page("/organization/members", "organization_members", members, ("GET", "POST"))
     kit.add_page(
