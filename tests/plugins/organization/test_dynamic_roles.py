@@ -307,3 +307,40 @@ def test_generate_and_migrate_know_the_role_table(database_url):
         assert {"organizationRole_organizationId_idx", "organizationRole_role_idx"} <= indexes
     finally:
         engine_of(test_app).dispose()
+
+
+JUNK_BODIES = {
+    "create_org_role": [
+        None,
+        [],
+        {"role": None, "permission": {}},
+        {"role": "x", "permission": []},
+        {"role": "x", "permission": {"ac": [1]}},
+        {"role": "x", "permission": {"ac": "read"}},
+        {"role": "x\x00", "permission": {}},
+        {"role": "x", "permission": {}, "organizationId": 7},
+        {"role": "x", "permission": {}, "organizationId": "nope"},
+    ],
+    "update_org_role": [
+        {"roleName": "x", "data": "x"},
+        {"roleName": {"a": 1}, "data": {}},
+        {"roleId": 5, "data": {}},
+        {"roleName": "x", "data": {"permission": [1]}},
+        {"roleName": "x", "data": {"roleName": 3}},
+    ],
+    "delete_org_role": [{"roleName": ""}, {"roleId": ["a"]}, {"roleName": None}],
+}
+
+
+@SQLITE_ONLY
+def test_junk_input_is_a_4xx_never_a_500(dyn_app, via):
+    ann = person(dyn_app, via, "ann")
+    create(ann)
+    for name, bodies in JUNK_BODIES.items():
+        for body in bodies:
+            reply = ann.call(name, body)
+            assert 400 <= reply.status < 500, (name, body, reply.status, reply.json)
+    for query in ({"roleName": ""}, {"roleId": "\x00"}, {"organizationId": "nope", "roleId": "a"}):
+        reply = ann.call("get_org_role", query=query)
+        assert 400 <= reply.status < 500, (query, reply.status, reply.json)
+    assert ann.call("list_org_roles", query={"organizationId": "nope"}).status == 403
