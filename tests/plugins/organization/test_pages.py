@@ -125,3 +125,27 @@ def test_teams_page_creates_adds_activates_and_removes(make_pages_app):
     nope = bea.submit("/auth/organization/teams", {"action": "create", "name": "X"})
     assert nope.status_code == 403
     assert "You may not create teams." in alerts(nope).values()
+
+
+def test_the_members_page_offers_stored_roles(make_pages_app):
+    from flask_betterauth.plugins.organization import default_ac
+
+    dynamic = {"enabled": True}
+    app = make_pages_app(plugins=[organization(ac=default_ac, dynamic_access_control=dynamic)])
+    ann = PageClient(app.test_client())
+    assert ann.sign_up().status_code == 303
+    made = ann.submit("/auth/organizations", {"action": "create", "name": "Acme", "slug": "acme"})
+    assert made.status_code == 303
+    body = {"role": "reviewer", "permission": {"ac": ["read"]}}
+    assert ann.client.post("/api/auth/organization/create-role", json=body).status_code == 200
+    page = ann.get("/auth/organization/members").text
+    assert '<option value="reviewer">reviewer</option>' in page
+    invited = ann.submit(
+        "/auth/organization/members",
+        {"action": "invite", "email": "r@example.com", "role": "reviewer"},
+    )
+    assert invited.status_code == 303
+    assert (
+        'data-testid="invitation-r@example.com">r@example.com (reviewer)'
+        in ann.get("/auth/organization/members").text
+    )
