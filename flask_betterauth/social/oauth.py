@@ -35,12 +35,29 @@ def _session(provider: Provider) -> Any:
     from authlib.integrations.requests_client import OAuth2Session
 
     options = provider.options
-    return OAuth2Session(
-        client_id=options.first_client_id,
-        client_secret=options.client_secret,
-        token_endpoint_auth_method=provider.token_auth if options.client_secret else "none",
+    secret = provider.client_secret()
+    key = provider.token_auth == "client_key"  # noqa: S105  (a method name)
+    session = OAuth2Session(
+        client_id=options.client_key if key else options.first_client_id,
+        client_secret=secret,
+        token_endpoint_auth_method=provider.token_auth if secret or key else "none",
         default_timeout=options.timeout,
     )
+    if key:
+        session.register_client_auth_method(("client_key", _client_key_auth))
+    return session
+
+
+def _client_key_auth(client: Any, method: str, uri: str, headers: Any, body: str) -> Any:
+    """TikTok's token client authentication: ``client_key`` and ``client_secret`` in
+    the form, no ``client_id``."""
+    from authlib.common.urls import add_params_to_qs
+
+    pairs = [("client_key", client.client_id or ""), ("client_secret", client.client_secret or "")]
+    body = add_params_to_qs(body or "", pairs)
+    if "Content-Length" in headers:
+        headers["Content-Length"] = str(len(body))
+    return uri, headers, body
 
 
 def _requests_errors() -> tuple[type[BaseException], ...]:

@@ -55,6 +55,29 @@ class ProviderOptions:
     #: Google: the hosted domain and ``access_type`` (``offline`` for refresh tokens).
     hd: str | None = None
     access_type: str | None = None
+    #: Create the user and account, but start no session until the e-mail is verified
+    #: (Better Auth's ``requireEmailVerification``; see :func:`.verification.email_gate`).
+    require_email_verification: bool = False
+    #: Apple: the client secret JWT's team id, key id and ES256 private key (PEM).
+    team_id: str | None = None
+    key_id: str | None = None
+    private_key: str | None = None
+    #: TikTok: the app's client key (TikTok's name for the client id).
+    client_key: str | None = None
+    #: Facebook: the Login for Business configuration and extra ``/me`` fields.
+    config_id: str | None = None
+    fields: list[str] = field(default_factory=list)
+    #: PayPal and Salesforce: ``sandbox`` or ``production`` (PayPal's default is
+    #: ``sandbox``, Salesforce's ``production``); Salesforce's My Domain host.
+    environment: str | None = None
+    login_url: str | None = None
+    #: Amazon Cognito: the hosted UI domain, the region, the user pool, and an identity
+    #: provider to go straight to; ``require_client_secret`` refuses a missing secret.
+    domain: str | None = None
+    region: str | None = None
+    user_pool_id: str | None = None
+    identity_provider: str | None = None
+    require_client_secret: bool = False
 
     @property
     def first_client_id(self) -> str:
@@ -83,7 +106,7 @@ def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> Provider
         if key not in known:
             raise BetterAuthError(f"unknown option 'social_providers.{provider_id}.{key}'")
     options = ProviderOptions(**dict(raw))
-    if not options.first_client_id:
+    if not options.first_client_id and not options.client_key:
         raise BetterAuthError(f"option 'social_providers.{provider_id}.client_id' is required")
     for name in ("map_profile_to_user", "get_user_info"):
         value = getattr(options, name)
@@ -135,6 +158,19 @@ class Provider:
     token_auth: str = "client_secret_post"  # noqa: S105  (a method name, not a secret)
     #: The provider's name for people (``GitHub``).
     name: str = ""
+    #: Whether the request's ``loginHint`` goes to the provider as ``login_hint``
+    #: (Better Auth passes it to some built-ins only, and to every generic provider).
+    login_hint: bool = True
+    #: Rewrites the authorization query (a provider whose URL is not plain OAuth 2.0).
+    reshape_params: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None
+    #: Makes the client secret when the app signs it (Apple's ES256 JWT).
+    secret: Callable[[], str | None] | None = None
+
+    def client_secret(self) -> str | None:
+        """The secret the token endpoint is sent: the made one, else the option."""
+        if self.secret is not None:
+            return self.secret()
+        return self.options.client_secret
 
     def scopes(self, requested: list[str] | None) -> list[str]:
         """The scopes of an authorization request, in Better Auth's order."""

@@ -159,7 +159,7 @@ def authorization_url(
     slots = provider.slot_params
     if slots.get("display"):
         params.append(("display", slots["display"]))
-    if body.get("loginHint"):
+    if body.get("loginHint") and provider.login_hint:
         params.append(("login_hint", body["loginHint"]))
     if nonce:
         params.append(("nonce", nonce))
@@ -174,6 +174,8 @@ def authorization_url(
         params += [("code_challenge_method", "S256"), ("code_challenge", challenge)]
     for extra in (provider.extra_params, body.get("additionalParams") or {}):
         params += [(k, v) for k, v in extra.items() if k not in RESERVED]
+    if provider.reshape_params is not None:
+        params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
     return provider.authorization_endpoint + separator + urlencode(params)
 

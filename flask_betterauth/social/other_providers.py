@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+from .table import ProviderSpec
+
+OTHER: dict[str, ProviderSpec] = {}
