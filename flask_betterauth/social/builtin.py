@@ -16,7 +16,9 @@ from .more_providers import MORE
 from .oauth import ProviderError
 from .oauth import decode_unverified
 from .oauth import get_json
+from .oidc_providers import OIDC
 from .other_providers import OTHER
+from .plain_providers import PLAIN
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
@@ -274,6 +276,8 @@ SPECS: dict[str, ProviderSpec] = {
     **table(GITHUB, GOOGLE, DISCORD, MICROSOFT, APPLE, GITLAB),
     **MORE,
     **OTHER,
+    **PLAIN,
+    **OIDC,
 }
 
 #: Built-in provider factories by id.
