@@ -34,17 +34,25 @@ class ProviderError(Exception):
 def _session(provider: Provider) -> Any:
     from authlib.integrations.requests_client import OAuth2Session
 
+    from .assertion import assertion_auth
+
     options = provider.options
     secret = provider.client_secret()
     key = provider.token_auth == "client_key"  # noqa: S105  (a method name)
+    method = provider.token_auth if secret or key else "none"
+    if options.client_assertion is not None:
+        method = "private_key_jwt"
     session = OAuth2Session(
         client_id=options.client_key if key else options.first_client_id,
         client_secret=secret,
-        token_endpoint_auth_method=provider.token_auth if secret or key else "none",
+        token_endpoint_auth_method=method,
         default_timeout=options.timeout,
     )
     if key:
         session.register_client_auth_method(("client_key", _client_key_auth))
+    if options.client_assertion is not None:
+        auth = assertion_auth(options.client_assertion)
+        session.register_client_auth_method(("private_key_jwt", auth))
     return session
 
 

@@ -78,6 +78,9 @@ class ProviderOptions:
     user_pool_id: str | None = None
     identity_provider: str | None = None
     require_client_secret: bool = False
+    #: ``private_key_jwt``: ``client_assertion(context) -> JWT`` instead of a client
+    #: secret (Microsoft's ``clientAssertion``); see :func:`.assertion.private_key_jwt`.
+    client_assertion: Callable[[Mapping[str, str]], str] | None = None
 
     @property
     def first_client_id(self) -> str:
@@ -108,7 +111,12 @@ def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> Provider
     options = ProviderOptions(**dict(raw))
     if not options.first_client_id and not options.client_key:
         raise BetterAuthError(f"option 'social_providers.{provider_id}.client_id' is required")
-    for name in ("map_profile_to_user", "get_user_info"):
+    if options.client_assertion is not None and options.client_secret:
+        raise BetterAuthError(
+            f"option 'social_providers.{provider_id}.client_assertion' cannot be combined "
+            "with client_secret"
+        )
+    for name in ("map_profile_to_user", "get_user_info", "client_assertion"):
         value = getattr(options, name)
         if value is not None and not callable(value):
             raise BetterAuthError(

@@ -242,3 +242,61 @@ def test_apple_key_options_are_checked_at_start_up(given, message):
         given = {**given, "private_key": _pem()[1].as_pem(private=False).decode()}
     with pytest.raises(BetterAuthError, match=message):
         BUILT_IN["apple"](ProviderOptions(client_id="com.example.web", **given))
+
+
+# -- private_key_jwt (Microsoft's client assertion) -----------------------------------
+
+
+def test_client_assertion_replaces_the_secret_at_the_token_endpoint(fake):
+    from flask_betterauth.social.assertion import CLIENT_ASSERTION_TYPE
+    from flask_betterauth.social.assertion import private_key_jwt
+
+    key = RSAKey.generate_key(2048)
+    getter = private_key_jwt(key.as_pem(private=True).decode(), kid="cert-1")
+    token_endpoint = f"{fake}/token/microsoft"
+    provider = BUILT_IN["microsoft"](
+        ProviderOptions(
+            client_id="ms-client", client_assertion=getter, token_endpoint=token_endpoint
+        )
+    )
+    oauth.exchange_code(provider, "the-code", "v" * 43, "http://localhost/cb")
+    oauth.refresh(provider, "a-refresh-token")
+    first, second = requests_for("microsoft", "token")[-2:]
+    assertions = []
+    for entry, grant in ((first, "authorization_code"), (second, "refresh_token")):
+        form = entry["form"]
+        assert form["grant_type"] == grant
+        assert "client_secret" not in form and "authorization" not in entry["headers"]
+        assert form["client_id"] == "ms-client"
+        assert form["client_assertion_type"] == CLIENT_ASSERTION_TYPE
+        decoded = jwt.decode(form["client_assertion"], key, algorithms=["RS256"])
+        assert decoded.header["kid"] == "cert-1"
+        claims = decoded.claims
+        assert (claims["iss"], claims["sub"], claims["aud"]) == (
+            "ms-client",
+            "ms-client",
+            token_endpoint,
+        )
+        assert claims["exp"] - claims["iat"] == 120
+        assertions.append(claims["jti"])
+    assert assertions[0] != assertions[1]  # a fresh assertion per request
+
+
+def test_client_assertion_is_checked_at_start_up(make_app):
+    from flask_betterauth.social.assertion import private_key_jwt
+
+    with pytest.raises(BetterAuthError, match="cannot be combined with client_secret"):
+        make_app(
+            social_providers={
+                "microsoft": {
+                    "client_id": "c",
+                    "client_secret": "s",
+                    "client_assertion": lambda context: "x",
+                }
+            }
+        )
+    with pytest.raises(BetterAuthError, match="cannot sign with 'HS256'"):
+        private_key_jwt("-----BEGIN PRIVATE KEY-----", algorithm="HS256")
+    with pytest.raises(BetterAuthError, match="needs a private key"):
+        public = RSAKey.generate_key(2048).as_pem(private=False).decode()
+        private_key_jwt(public)
