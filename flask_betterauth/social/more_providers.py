@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .providers import ProviderOptions
 from .table import ProviderSpec
 from .table import UserInfoRequest
 from .table import id_token_profile
@@ -233,16 +234,22 @@ REDDIT = ProviderSpec(
     mapper=_reddit_map,
     pkce=False,
     token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    params=lambda o: {"duration": o.duration} if o.duration else {},
 )
 
 
 # -- Twitch ---------------------------------------------------------------------------
 
 #: The ``claims`` request parameter Better Auth sends Twitch (its JSON, byte for byte).
-_TWITCH_CLAIMS = json.dumps(
-    {"id_token": dict.fromkeys(("email", "email_verified", "preferred_username", "picture"))},
-    separators=(",", ":"),
-)
+_TWITCH_DEFAULT_CLAIMS = ("email", "email_verified", "preferred_username", "picture")
+
+
+def _twitch_claims(options: ProviderOptions) -> dict[str, str]:
+    """Better Auth's ``claims`` parameter (its JSON, byte for byte): ``email`` and
+    ``email_verified`` always, then the ``claims`` option's (or the default ones)."""
+    wanted = ["email", "email_verified", *(options.claims or _TWITCH_DEFAULT_CLAIMS)]
+    claims = {"id_token": dict.fromkeys(wanted)}
+    return {"claims": json.dumps(claims, separators=(",", ":"))}
 
 
 def _twitch_map(profile: Mapping[str, Any]) -> dict[str, Any]:
@@ -266,7 +273,7 @@ TWITCH = ProviderSpec(
     mapper=_twitch_map,
     pkce=False,
     profile=id_token_profile,
-    params={"claims": _TWITCH_CLAIMS},
+    params=_twitch_claims,
 )
 
 #: This module's specs by id (merged into :data:`.builtin.SPECS`).

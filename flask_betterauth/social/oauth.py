@@ -76,15 +76,22 @@ def _requests_errors() -> tuple[type[BaseException], ...]:
 
 
 def exchange_code(
-    provider: Provider, code: str, verifier: str | None, redirect_uri: str
+    provider: Provider,
+    code: str,
+    verifier: str | None,
+    redirect_uri: str,
+    device_id: str | None = None,
 ) -> dict[str, Any]:
-    """Trade an authorization code for tokens (Better Auth's field names, spec 4.3).
+    """Trade an authorization code for tokens (Better Auth's field names, spec 4.3);
+    the callback's ``device_id`` goes along to providers that want it (VK ID).
 
     :raises ProviderError: when the provider refuses or cannot be reached.
     """
     params: dict[str, Any] = {"code": code, "redirect_uri": redirect_uri}
     if verifier and provider.pkce:
         params["code_verifier"] = verifier
+    if device_id and provider.device_id:
+        params["device_id"] = device_id
     try:
         with _session(provider) as session:
             raw = session.fetch_token(

@@ -248,6 +248,7 @@ VK = ProviderSpec(
         form=lambda o, token: {"access_token": token, "client_id": o.first_client_id},
         pick=lambda found: found if isinstance(_get(found, "user"), Mapping) else None,
     ),
+    device_id=True,
     register="https://id.vk.com/about/business/go",
 )
 

@@ -52,6 +52,14 @@ class ProviderOptions:
     #: Microsoft: the tenant and the authority.
     tenant_id: str = "common"
     authority: str = "https://login.microsoftonline.com"
+    #: Microsoft: the Graph profile photo's size (the user's ``image``), or none at all.
+    profile_photo_size: int = 48
+    disable_profile_photo: bool = False
+    #: Reddit: ``permanent`` for a refresh token (Better Auth's ``duration``).
+    duration: str | None = None
+    #: Twitch: the ID token claims asked for (default: ``email``, ``email_verified``,
+    #: ``preferred_username``, ``picture``).
+    claims: list[str] | None = None
     #: Google: the hosted domain and ``access_type`` (``offline`` for refresh tokens).
     hd: str | None = None
     access_type: str | None = None
@@ -171,6 +179,8 @@ class Provider:
     login_hint: bool = True
     #: Rewrites the authorization query (a provider whose URL is not plain OAuth 2.0).
     reshape_params: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None
+    #: The callback's ``device_id`` goes to the token endpoint (VK ID).
+    device_id: bool = False
     #: Makes the client secret when the app signs it (Apple's ES256 JWT).
     secret: Callable[[], str | None] | None = None
 

@@ -322,7 +322,11 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
         raise FlowError("nonce_binding_missing")
     try:
         tokens = exchange_code(
-            provider, query["code"], flow.get("codeVerifier"), redirect_uri(ctx, provider)
+            provider,
+            query["code"],
+            flow.get("codeVerifier"),
+            redirect_uri(ctx, provider),
+            device_id=query.get("device_id"),
         )
     except ProviderError:
         raise FlowError("invalid_code") from None

@@ -141,6 +141,7 @@ class ProviderSpec:
     :param params: the provider's extra query parameters (after Better Auth's own).
     :param slots: ``hd`` / ``access_type`` / ``display`` (Better Auth's slots).
     :param required: options the provider cannot work without (checked at start-up).
+    :param device_id: the callback's ``device_id`` goes to the token endpoint.
     :param secret: makes the client secret from the options (Apple's JWT).
     :param check: more start-up checks of the options (raising ``BetterAuthError``).
     :param register: where the app is registered (docs).
@@ -168,6 +169,7 @@ class ProviderSpec:
     reshape: Reshape | None = None
     required: tuple[str, ...] = ()
     secret: Callable[[ProviderOptions], str | None] | None = None
+    device_id: bool = False
     check: Callable[[ProviderOptions], None] | None = None
     register: str = ""
 
@@ -215,6 +217,7 @@ class ProviderSpec:
             request_scopes_first=self.request_scopes_first,
             token_auth=self.token_auth,
             login_hint=self.login_hint,
+            device_id=self.device_id,
             reshape_params=(lambda params: reshape(params, options)) if reshape else None,
             secret=(lambda: self.secret(options)) if self.secret else None,  # type: ignore[misc]
         )

@@ -178,7 +178,17 @@ ID_TOKENS: dict[str, dict[str, Any]] = {
         "email_verified": True,
     },
     "paypal": {"sub": "https://www.paypal.com/webapps/auth/identity/user/pp-5"},
+    "microsoft": {
+        "oid": "ms-21",
+        "sub": "pairwise-sub",
+        "name": "Micro Soft",
+        "email": "ms@example.com",
+        "verified_primary_email": ["ms@example.com"],
+    },
 }
+
+#: The bytes of the Microsoft Graph profile photo.
+PHOTO = b"\xff\xd8\xff\xe0 a jpeg"
 
 #: Facebook's ``debug_token`` answer for an access token it issued this app.
 FACEBOOK_DEBUG = {"data": {"is_valid": True, "app_id": "facebook-client", "user_id": "fb-1"}}
@@ -213,6 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode() if length else ""
         kind = self.headers.get("Content-Type") or ""
         entry = {
+            "path": url.path,
             "kind": parts[0],
             "id": parts[1] if len(parts) > 1 else "",
             "what": parts[2] if len(parts) > 2 else "",
@@ -238,6 +249,13 @@ class Handler(BaseHTTPRequestHandler):
             if provider_id in ID_TOKENS:
                 answer["id_token"] = unsigned_jwt(ID_TOKENS[provider_id])
             self._send(answer)
+            return
+        if entry["what"] == "photos":
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(PHOTO)))
+            self.end_headers()
+            self.wfile.write(PHOTO)
             return
         if provider_id in self.override:
             status, body = self.override[provider_id]

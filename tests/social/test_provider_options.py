@@ -300,3 +300,50 @@ def test_client_assertion_is_checked_at_start_up(make_app):
     with pytest.raises(BetterAuthError, match="needs a private key"):
         public = RSAKey.generate_key(2048).as_pem(private=False).decode()
         private_key_jwt(public)
+
+
+# -- Microsoft's profile photo --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("more", "photo_path"),
+    [({}, "48x48"), ({"profile_photo_size": 96}, "96x96"), ({"disable_profile_photo": True}, None)],
+)
+def test_microsoft_image_is_the_graph_photo(make_app, fake, real_clock, more, photo_path):
+    import base64
+
+    test_app = make_app(
+        social_providers={
+            "microsoft": {
+                "client_id": "microsoft-client",
+                "client_secret": "shh",
+                "token_endpoint": f"{fake}/token/microsoft",
+                "user_info_endpoint": f"{fake}/userinfo/microsoft",
+                "timeout": 3,
+                **more,
+            }
+        }
+    )
+    browser = Browser(Caller(test_app, "http"), fake)
+    started = browser.start("microsoft", callbackURL="/in")
+    state = dict(parse_qsl(urlsplit(started.json["url"]).query))["state"]
+    provider_fakes.Handler.seen.clear()
+    reply = browser.callback({"code": "c", "state": state}, provider="microsoft")
+    assert reply.headers["Location"] == "/in"
+    user = browser.caller.call("get_session").json["user"]
+    assert (user["email"], user["emailVerified"], user["name"]) == (
+        "ms@example.com",
+        True,
+        "Micro Soft",
+    )
+    calls = requests_for("microsoft")
+    if photo_path is None:
+        assert calls == [] and user["image"] is None
+    else:
+        (call,) = calls
+        assert call["path"] == f"/userinfo/microsoft/photos/{photo_path}/$value"
+        assert call["headers"]["authorization"] == "Bearer at-microsoft"
+        encoded = base64.b64encode(provider_fakes.PHOTO).decode()
+        assert user["image"] == f"data:image/jpeg;base64, {encoded}"
+    (account,) = rows(test_app, "account")
+    assert account["accountId"] == "ms-21"

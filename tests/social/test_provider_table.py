@@ -399,12 +399,13 @@ BASIC = {"twitter", "paypal", "notion", "railway", "cloudflare"}
 ID_TOKEN_ONLY = {"cognito", "line", "paybin"}
 
 
-def _sign_in(test_app: TestApp, via: str, base: str, provider_id: str) -> Browser:
+def _sign_in(test_app: TestApp, via: str, base: str, provider_id: str, **more: str) -> Browser:
     browser = Browser(Caller(test_app, via), base)
     started = browser.start(provider_id, callbackURL="/in")
     query = dict(parse_qsl(urlsplit(started.json["url"]).query))
     Handler.seen.clear()
-    reply = browser.callback({"code": "the-code", "state": query["state"]}, provider=provider_id)
+    back = {"code": "the-code", "state": query["state"], **more}
+    reply = browser.callback(back, provider=provider_id)
     assert reply.headers["Location"] == "/in", reply.headers["Location"]
     return browser
 
@@ -649,3 +650,27 @@ def test_environment_and_instance_options_move_the_endpoints() -> None:
         "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X/.well-known/jwks.json"
     )
     assert cognito.id_token_issuers == ("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X",)
+
+
+def test_vk_gets_the_callbacks_device_id(table_app: TestApp, fake: str, real_clock: Any) -> None:
+    _sign_in(table_app, "http", fake, "vk", device_id="dev-42")
+    assert requests_for("vk", "token")[0]["form"]["device_id"] == "dev-42"
+    _sign_in(table_app, "http", fake, "dropbox", device_id="dev-42")
+    assert "device_id" not in requests_for("dropbox", "token")[0]["form"]
+
+
+def test_reddit_duration_and_twitch_claims(make_app: Any) -> None:
+    test_app = make_app(
+        social_providers={
+            "reddit": {"client_id": "r", "client_secret": "s", "duration": "permanent"},
+            "twitch": {"client_id": "t", "client_secret": "s", "claims": ["picture", "extra"]},
+        }
+    )
+    caller = Caller(test_app, "http")
+    url = caller.call("sign_in_social", {"provider": "reddit"}).json["url"]
+    assert dict(parse_qsl(urlsplit(url).query))["duration"] == "permanent"
+    url = caller.call("sign_in_social", {"provider": "twitch"}).json["url"]
+    claims = dict(parse_qsl(urlsplit(url).query))["claims"]
+    assert claims == (
+        '{"id_token":{"email":null,"email_verified":null,"picture":null,"extra":null}}'
+    )
