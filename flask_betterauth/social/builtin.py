@@ -213,6 +213,7 @@ MICROSOFT = ProviderSpec(
     scopes=("openid", "profile", "email", "User.Read", "offline_access"),
     mapper=_microsoft_map,
     profile=_microsoft_profile,
+    refresh_scope=True,
     user_info=UserInfoRequest("https://graph.microsoft.com/v1.0/me"),
     prompt=True,
     login_hint=True,

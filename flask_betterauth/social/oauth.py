@@ -109,7 +109,10 @@ def refresh(provider: Provider, refresh_token: str) -> dict[str, Any]:
     """
     try:
         with _session(provider) as session:
-            raw = session.refresh_token(provider.token_endpoint, refresh_token=refresh_token)
+            extra = {"scope": " ".join(provider.scopes(None))} if provider.refresh_scope else {}
+            raw = session.refresh_token(
+                provider.token_endpoint, refresh_token=refresh_token, **extra
+            )
     except _requests_errors() as error:
         raise ProviderError(str(error)) from error
     return _tokens(provider, dict(raw))

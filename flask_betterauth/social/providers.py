@@ -179,6 +179,8 @@ class Provider:
     login_hint: bool = True
     #: Rewrites the authorization query (a provider whose URL is not plain OAuth 2.0).
     reshape_params: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None
+    #: A refresh asks again for the default and configured scopes (Microsoft).
+    refresh_scope: bool = False
     #: The callback's ``device_id`` goes to the token endpoint (VK ID).
     device_id: bool = False
     #: Makes the client secret when the app signs it (Apple's ES256 JWT).

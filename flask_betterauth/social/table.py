@@ -141,6 +141,7 @@ class ProviderSpec:
     :param params: the provider's extra query parameters (after Better Auth's own).
     :param slots: ``hd`` / ``access_type`` / ``display`` (Better Auth's slots).
     :param required: options the provider cannot work without (checked at start-up).
+    :param refresh_scope: a refresh names the scopes again (Microsoft).
     :param device_id: the callback's ``device_id`` goes to the token endpoint.
     :param secret: makes the client secret from the options (Apple's JWT).
     :param check: more start-up checks of the options (raising ``BetterAuthError``).
@@ -170,6 +171,7 @@ class ProviderSpec:
     required: tuple[str, ...] = ()
     secret: Callable[[ProviderOptions], str | None] | None = None
     device_id: bool = False
+    refresh_scope: bool = False
     check: Callable[[ProviderOptions], None] | None = None
     register: str = ""
 
@@ -218,6 +220,7 @@ class ProviderSpec:
             token_auth=self.token_auth,
             login_hint=self.login_hint,
             device_id=self.device_id,
+            refresh_scope=self.refresh_scope,
             reshape_params=(lambda params: reshape(params, options)) if reshape else None,
             secret=(lambda: self.secret(options)) if self.secret else None,  # type: ignore[misc]
         )

@@ -280,6 +280,9 @@ def test_client_assertion_replaces_the_secret_at_the_token_endpoint(fake):
         assert claims["exp"] - claims["iat"] == 120
         assertions.append(claims["jti"])
     assert assertions[0] != assertions[1]  # a fresh assertion per request
+    # As Better Auth, Microsoft's refresh names the scopes again.
+    assert second["form"]["scope"] == "openid profile email User.Read offline_access"
+    assert "scope" not in first["form"]
 
 
 def test_client_assertion_is_checked_at_start_up(make_app):
