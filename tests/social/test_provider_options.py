@@ -350,3 +350,19 @@ def test_microsoft_image_is_the_graph_photo(make_app, fake, real_clock, more, ph
         assert user["image"] == f"data:image/jpeg;base64, {encoded}"
     (account,) = rows(test_app, "account")
     assert account["accountId"] == "ms-21"
+
+
+def test_generic_provider_takes_require_email_verification(make_app, idp, via, real_clock):
+    from tests.social.conftest import idp_user
+    from tests.social.conftest import oidc_plugin
+
+    test_app = make_app(plugins=[oidc_plugin(idp, require_email_verification=True)])
+    idp_user(idp, "rev-1", email="rev1@example.com", email_verified=False)
+    idp_user(idp, "rev-2", email="rev2@example.com", email_verified=True)
+    browser = Browser(Caller(test_app, via), idp)
+    refused = browser.sign_in("rev-1", callbackURL="/in", errorCallbackURL="/oops")
+    assert refused.headers["Location"] == "/oops?error=email_not_verified"
+    assert browser.caller.call("get_session").json is None
+    allowed = browser.sign_in("rev-2", callbackURL="/in")
+    assert allowed.headers["Location"] == "/in"
+    assert browser.caller.call("get_session").json["user"]["email"] == "rev2@example.com"
