@@ -43,6 +43,7 @@ SPOTIFY = ProviderSpec(
     user_info=UserInfoRequest("https://api.spotify.com/v1/me"),
     scopes=("user-read-email",),
     mapper=_spotify_map,
+    register="https://developer.spotify.com/dashboard",
 )
 
 
@@ -68,6 +69,7 @@ HUGGINGFACE = ProviderSpec(
     user_info=UserInfoRequest("https://huggingface.co/oauth/userinfo"),
     scopes=("openid", "profile", "email"),
     mapper=_huggingface_map,
+    register="https://huggingface.co/settings/applications",
 )
 
 
@@ -95,6 +97,7 @@ SLACK = ProviderSpec(
     scopes=("openid", "profile", "email"),
     mapper=_slack_map,
     pkce=False,
+    register="https://api.slack.com/apps",
 )
 
 
@@ -122,6 +125,7 @@ LINKEDIN = ProviderSpec(
     mapper=_linkedin_map,
     pkce=False,
     login_hint=True,
+    register="https://www.linkedin.com/developers/apps",
 )
 
 
@@ -153,6 +157,7 @@ KICK = ProviderSpec(
     user_info=UserInfoRequest("https://api.kick.com/public/v1/users", pick=_kick_first),
     scopes=("user:read",),
     mapper=_kick_map,
+    register="https://kick.com/settings/developer",
 )
 
 
@@ -179,6 +184,7 @@ FIGMA = ProviderSpec(
     scopes=("current_user:read",),
     mapper=_figma_map,
     token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    register="https://www.figma.com/developers/apps",
 )
 
 
@@ -204,6 +210,7 @@ ZOOM = ProviderSpec(
     user_info=UserInfoRequest("https://api.zoom.us/v2/users/me"),
     scopes=(),
     mapper=_zoom_map,
+    register="https://marketplace.zoom.us/develop/create",
 )
 
 
@@ -235,6 +242,7 @@ REDDIT = ProviderSpec(
     pkce=False,
     token_auth="client_secret_basic",  # noqa: S106  (a method name)
     params=lambda o: {"duration": o.duration} if o.duration else {},
+    register="https://www.reddit.com/prefs/apps",
 )
 
 
@@ -274,6 +282,7 @@ TWITCH = ProviderSpec(
     pkce=False,
     profile=id_token_profile,
     params=_twitch_claims,
+    register="https://dev.twitch.tv/console/apps",
 )
 
 #: This module's specs by id (merged into :data:`.builtin.SPECS`).

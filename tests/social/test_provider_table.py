@@ -674,3 +674,9 @@ def test_reddit_duration_and_twitch_claims(make_app: Any) -> None:
     assert claims == (
         '{"id_token":{"email":null,"email_verified":null,"picture":null,"extra":null}}'
     )
+
+
+def test_every_spec_says_where_to_register_the_app() -> None:
+    from flask_betterauth.social.builtin import SPECS
+
+    assert [spec.id for spec in SPECS.values() if not spec.register] == []
