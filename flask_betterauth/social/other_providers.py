@@ -57,7 +57,7 @@ def _facebook_token_user(provider: Provider, access_token: str) -> str | None:
     if not isinstance(data, Mapping) or data.get("is_valid") is not True:
         return None
     user_id = data.get("user_id")
-    if not user_id or str(data.get("app_id") or "") not in options.audiences:
+    if not user_id or str(data.get("app_id") or "") not in options.client_ids:
         return None
     return str(user_id)
 

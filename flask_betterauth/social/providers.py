@@ -70,6 +70,10 @@ class ProviderOptions:
     team_id: str | None = None
     key_id: str | None = None
     private_key: str | None = None
+    #: Apple: the audiences of ID tokens signed in with (a native app's bundle id, say)
+    #: when they are not the client id.
+    audience: list[str] = field(default_factory=list)
+    app_bundle_identifier: str | None = None
     #: TikTok: the app's client key (TikTok's name for the client id).
     client_key: str | None = None
     #: Facebook: the Login for Business configuration and extra ``/me`` fields.
@@ -98,9 +102,19 @@ class ProviderOptions:
         return self.client_id
 
     @property
-    def audiences(self) -> list[str]:
-        """Every client id an ID token may be addressed to."""
+    def client_ids(self) -> list[str]:
+        """Every client id given."""
         return list(self.client_id) if isinstance(self.client_id, list) else [self.client_id]
+
+    @property
+    def audiences(self) -> list[str]:
+        """Every audience an ID token may be addressed to: ``audience`` when given, else
+        Apple's ``app_bundle_identifier``, else the client ids (as Better Auth)."""
+        if self.audience:
+            return list(self.audience)
+        if self.app_bundle_identifier:
+            return [self.app_bundle_identifier]
+        return self.client_ids
 
 
 def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> ProviderOptions:

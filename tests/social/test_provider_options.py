@@ -366,3 +366,41 @@ def test_generic_provider_takes_require_email_verification(make_app, idp, via, r
     allowed = browser.sign_in("rev-2", callbackURL="/in")
     assert allowed.headers["Location"] == "/in"
     assert browser.caller.call("get_session").json["user"]["email"] == "rev2@example.com"
+
+
+@pytest.mark.parametrize(
+    ("more", "audience", "status"),
+    [
+        ({"app_bundle_identifier": "com.example.ios"}, "com.example.ios", 200),
+        ({"app_bundle_identifier": "com.example.ios"}, "com.example.web", 401),
+        ({"audience": ["com.example.ios", "com.example.mac"]}, "com.example.mac", 200),
+        ({}, "com.example.web", 200),
+    ],
+)
+def test_apple_id_token_audience(make_app, real_clock, more, audience, status):
+    key = RSAKey.generate_key(2048, parameters={"kid": "apple-1"})
+    jwks_url = "https://appleid.apple.com/auth/keys"
+    oauth._jwks_cache[jwks_url] = (time.monotonic(), {"keys": [key.as_dict(private=False)]})
+    test_app = make_app(
+        social_providers={"apple": {"client_id": "com.example.web", "client_secret": "s", **more}}
+    )
+    moment = int(real_clock.now.timestamp())
+    claims = {
+        "iss": "https://appleid.apple.com",
+        "aud": audience,
+        "sub": "apple-sub",
+        "iat": moment,
+        "exp": moment + 600,
+        "email": "ios@example.com",
+        "email_verified": "true",
+    }
+    token = jwt.encode({"alg": "RS256", "kid": "apple-1"}, claims, key)
+    try:
+        reply = Caller(test_app, "http").call(
+            "sign_in_social", {"provider": "apple", "idToken": {"token": token}}
+        )
+    finally:
+        oauth._jwks_cache.pop(jwks_url, None)
+    assert reply.status == status, reply.json
+    if status == 200:
+        assert reply.json["user"]["email"] == "ios@example.com"
