@@ -1,8 +1,14 @@
-"""The OAuth state of one redirect flow (spec 3.1 and 3.3): a verification row holding
-the flow's JSON for 10 minutes and a signed ``state`` cookie for 5, single use.
+"""The OAuth state of one redirect flow (spec 3.1 to 3.3), in one of Better Auth's two
+``account.store_state_strategy`` places:
 
-Only the state's hash is stored in the row (the core's verification rule), so a copy of
-the table cannot finish anyone's flow.
+``"database"`` (the default)
+    a verification row holding the flow's JSON for 10 minutes and a signed ``state``
+    cookie for 5, single use. Only the state's hash is stored in the row (the core's
+    verification rule), so a copy of the table cannot finish anyone's flow.
+``"cookie"``
+    no row: the same JSON, encrypted (XChaCha20-Poly1305 with the key Better Auth 1.7.24
+    derives for the purpose ``oauth-state-cookie``), in the ``oauth_state`` cookie for
+    10 minutes, expired by the callback that uses it.
 """
 
 from __future__ import annotations
@@ -16,9 +22,16 @@ from ..clock import to_ms
 from ..context import Context
 from ..crypto import constant_time_equal
 from ..crypto import random_string
+from ..symmetric import DecryptionError
+from ..symmetric import purpose_secret
+from ..symmetric import symmetric_decrypt
+from ..symmetric import symmetric_encrypt
 
 PREFIX = "auth-state:"
 STATE_COOKIE = "state"
+#: The cookie of the ``"cookie"`` strategy, and the purpose its key is derived for.
+OAUTH_STATE_COOKIE = "oauth_state"
+COOKIE_PURPOSE = "oauth-state-cookie"
 ROW_SECONDS = 600
 COOKIE_SECONDS = 300
 #: Better Auth's alphabet for state, PKCE verifier and nonce.
@@ -40,19 +53,27 @@ def mint(ctx: Context, data: dict[str, Any]) -> str:
     its cookie; returns the state."""
     state = random_string(32, ALPHABET)
     value = {**data, "expiresAt": to_ms(now()) + ROW_SECONDS * 1000, "oauthState": state}
+    if ctx.options.account.store_state_strategy == "cookie":
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        sealed = symmetric_encrypt(purpose_secret(ctx.state.secret, COOKIE_PURPOSE), text)
+        ctx.set_cookie(ctx.specs.get(OAUTH_STATE_COOKIE), sealed, ROW_SECONDS)
+        return state
     ctx.verifications.put(PREFIX, state, json.dumps(value), ROW_SECONDS)
     ctx.set_signed_cookie(ctx.specs.get(STATE_COOKIE), state, COOKIE_SECONDS)
     return state
 
 
 def take(ctx: Context, state: str | None) -> dict[str, Any]:
-    """The flow named by ``state``, used up (row deleted, cookie expired).
+    """The flow named by ``state``, used up (row deleted and ``state`` cookie expired, or
+    the ``oauth_state`` cookie expired).
 
     :raises StateError: ``state_not_found``, ``state_mismatch`` (to the default error
         URL when the row is missing, else to the flow's), ``state_invalid``.
     """
     if not state:
         raise StateError("state_not_found")
+    if ctx.options.account.store_state_strategy == "cookie":
+        return _take_cookie(ctx, state)
     row = ctx.verifications.find(PREFIX, state)
     if row is None:
         raise StateError("state_mismatch")
@@ -79,3 +100,50 @@ def take(ctx: Context, state: str | None) -> dict[str, Any]:
     if not isinstance(expires, int) or expires < to_ms(now()):
         raise StateError("state_mismatch", error_url)
     return value
+
+
+def _valid_shape(value: Any) -> bool:
+    """Better Auth's state schema: ``callbackURL`` and ``codeVerifier`` strings, a
+    numeric ``expiresAt``, optional string URLs and ``oauthState``, a ``link`` object."""
+    if not isinstance(value, dict):
+        return False
+    if not isinstance(value.get("callbackURL"), str):
+        return False
+    if not isinstance(value.get("codeVerifier"), str):
+        return False
+    expires = value.get("expiresAt")
+    if isinstance(expires, bool) or not isinstance(expires, (int, float)):
+        return False
+    for key in ("errorURL", "newUserURL", "oauthState", "idTokenNonce"):
+        if key in value and not isinstance(value[key], str):
+            return False
+    link = value.get("link")
+    return link is None or (isinstance(link, dict) and isinstance(link.get("email"), str))
+
+
+def _take_cookie(ctx: Context, state: str) -> dict[str, Any]:
+    """The ``"cookie"`` strategy's read, as Better Auth 1.7.24's ``parseGenericState``:
+    no cookie is ``state_mismatch``, a cookie that does not decrypt to a state is
+    ``state_invalid`` (both to the default error URL), another flow's cookie is
+    ``state_mismatch`` to the flow's error URL; the cookie is expired only once it
+    matched, and an expired flow is ``state_mismatch`` after that."""
+    spec = ctx.specs.get(OAUTH_STATE_COOKIE)
+    sealed = ctx.cookies.get(spec.name)
+    if not sealed:
+        raise StateError("state_mismatch")
+    try:
+        value = json.loads(
+            symmetric_decrypt(purpose_secret(ctx.state.secret, COOKIE_PURPOSE), sealed)
+        )
+    except (DecryptionError, ValueError):
+        raise StateError("state_invalid") from None
+    if not _valid_shape(value):
+        raise StateError("state_invalid")
+    error_url = value.get("errorURL") or None
+    stored = value.get("oauthState")
+    if not stored or not constant_time_equal(stored, state):
+        raise StateError("state_mismatch", error_url)
+    ctx.expire_cookie(spec)
+    if value["expiresAt"] < to_ms(now()):
+        raise StateError("state_mismatch", error_url)
+    return dict(value)
