@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qs
+from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from flask_betterauth.errors import BetterAuthError
 from flask_betterauth.errors import NotBuiltError
 from flask_betterauth.symmetric import purpose_secret
+from flask_betterauth.symmetric import symmetric_decrypt
 from tests.helpers import SECRET
 from tests.helpers import Caller
 from tests.helpers import Clock
@@ -197,6 +200,12 @@ def test_link_social_with_the_state_in_a_cookie(cookie_app, idp):
     assert signed_up.status == 200
     started = browser.start(link=True, callbackURL="/linked")
     assert rows(cookie_app, "verification") == []
+    # The link carries the session token under Better Auth's link purpose key.
+    state_key = purpose_secret(SECRET, "oauth-state-cookie")
+    flow = json.loads(symmetric_decrypt(state_key, browser.caller.jar[COOKIE]))
+    link_key = purpose_secret(SECRET, "oauth-link-session-token")
+    token = symmetric_decrypt(link_key, flow["link"]["encryptedSessionToken"])
+    assert token == unquote(browser.caller.jar[SESSION]).rsplit(".", 1)[0]
     reply = browser.callback(browser.login(started.json["url"], "ck-5"))
     assert reply.headers["Location"] == "/linked"
     providers = sorted(a["providerId"] for a in rows(cookie_app, "account"))
