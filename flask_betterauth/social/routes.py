@@ -119,6 +119,7 @@ def start_redirect(
         "requestSignUp",
         "idTokenNonce",
         "oauthState",
+        "serverContext",
     }
     data: dict[str, Any] = {
         k: v for k, v in (body.get("additionalData") or {}).items() if k not in own
@@ -130,6 +131,8 @@ def start_redirect(
             "errorURL": body.get("errorCallbackURL"),
             "newUserURL": body.get("newUserCallbackURL"),
             "link": link,
+            # After additionalData: only plugins (add_oauth_server_context) set it.
+            "serverContext": flow_state.pending_server_context(ctx),
             "requestSignUp": body.get("requestSignUp"),
             "idTokenNonce": nonce,
         }

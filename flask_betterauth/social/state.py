@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import string
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..clock import now
 from ..clock import to_ms
@@ -38,6 +39,34 @@ COOKIE_SECONDS = 300
 ALPHABET = string.ascii_letters + string.digits + "-_"
 
 
+#: Per request: the server context plugins added for the flow being started, and the
+#: flow this request started or used up (see :func:`oauth_state`).
+_PENDING: WeakKeyDictionary[Context, dict[str, Any]] = WeakKeyDictionary()
+_FLOWS: WeakKeyDictionary[Context, dict[str, Any]] = WeakKeyDictionary()
+
+
+def add_oauth_server_context(ctx: Context, values: dict[str, Any]) -> None:
+    """Attach server-trusted ``values`` to the OAuth flow this request starts (Better
+    Auth's ``addOAuthServerContext``): call it from a ``before`` hook of
+    ``sign_in_social`` or ``link_social``. They ride the state as ``serverContext``
+    (never from the request body, unlike ``additionalData``) and come back on the
+    callback in ``oauth_state(ctx)["serverContext"]``. Several calls merge."""
+    _PENDING[ctx] = {**_PENDING.get(ctx, {}), **values}
+
+
+def pending_server_context(ctx: Context) -> dict[str, Any] | None:
+    """What :func:`add_oauth_server_context` gathered for this request, if anything."""
+    return dict(_PENDING[ctx]) if _PENDING.get(ctx) else None
+
+
+def oauth_state(ctx: Context) -> dict[str, Any] | None:
+    """The OAuth state of this request (Better Auth's ``getOAuthState``): on the callback
+    the flow it used up, on ``sign_in_social`` / ``link_social`` the one it started;
+    ``None`` elsewhere. Keys other than the documented ones (``callbackURL``,
+    ``serverContext``...) come from the client's ``additionalData``: do not trust them."""
+    return _FLOWS.get(ctx)
+
+
 class StateError(Exception):
     """The callback's state does not check out; ``code`` is the redirect's ``error`` and
     ``error_url`` where it goes (``None``: the default error URL)."""
@@ -53,6 +82,7 @@ def mint(ctx: Context, data: dict[str, Any]) -> str:
     its cookie; returns the state."""
     state = random_string(32, ALPHABET)
     value = {**data, "expiresAt": to_ms(now()) + ROW_SECONDS * 1000, "oauthState": state}
+    _FLOWS[ctx] = value
     if ctx.options.account.store_state_strategy == "cookie":
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         sealed = symmetric_encrypt(purpose_secret(ctx.state.secret, COOKIE_PURPOSE), text)
@@ -73,7 +103,15 @@ def take(ctx: Context, state: str | None) -> dict[str, Any]:
     if not state:
         raise StateError("state_not_found")
     if ctx.options.account.store_state_strategy == "cookie":
-        return _take_cookie(ctx, state)
+        flow = _take_cookie(ctx, state)
+    else:
+        flow = _take_row(ctx, state)
+    _FLOWS[ctx] = flow
+    return flow
+
+
+def _take_row(ctx: Context, state: str) -> dict[str, Any]:
+    """The ``"database"`` strategy's read (spec 3.3)."""
     row = ctx.verifications.find(PREFIX, state)
     if row is None:
         raise StateError("state_mismatch")
@@ -117,6 +155,8 @@ def _valid_shape(value: Any) -> bool:
     for key in ("errorURL", "newUserURL", "oauthState", "idTokenNonce"):
         if key in value and not isinstance(value[key], str):
             return False
+    if "serverContext" in value and not isinstance(value["serverContext"], dict):
+        return False
     link = value.get("link")
     return link is None or (isinstance(link, dict) and isinstance(link.get("email"), str))
 
