@@ -50,6 +50,11 @@ class GenericOAuthConfig:
     disable_implicit_sign_up: bool = False
     disable_sign_up: bool = False
     override_user_info: bool = False
+    #: No session while the user's e-mail is unverified (see the social docs).
+    require_email_verification: bool = False
+    #: A callback with a code but no ``state`` (a flow the provider started) restarts
+    #: the sign-in with a fresh state instead of failing with ``state_not_found``.
+    allow_idp_initiated: bool = False
     timeout: float = 10.0
 
 
@@ -184,6 +189,7 @@ def _build(config: GenericOAuthConfig, document: Mapping[str, Any]) -> Provider:
         disable_implicit_sign_up=config.disable_implicit_sign_up,
         disable_sign_up=config.disable_sign_up,
         override_user_info_on_sign_in=config.override_user_info,
+        require_email_verification=config.require_email_verification,
         disable_id_token_sign_in=not verifies,
         timeout=config.timeout,
     )
@@ -209,6 +215,7 @@ def _build(config: GenericOAuthConfig, document: Mapping[str, Any]) -> Provider:
         id_token_algorithms=tuple(str(a) for a in algorithms or ()) if oidc else ("RS256",),
         id_token_issuers=(issuer,) if verifies and issuer else None,
         nonce=verifies and not config.disable_id_token_nonce_binding,
+        allow_idp_initiated=config.allow_idp_initiated,
         request_scopes_first=True,
         oidc=oidc,
         access_token_expires_in=config.access_token_expires_in,

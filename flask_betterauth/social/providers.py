@@ -55,6 +55,9 @@ class ProviderOptions:
     #: Google: the hosted domain and ``access_type`` (``offline`` for refresh tokens).
     hd: str | None = None
     access_type: str | None = None
+    #: Create the user and account, but start no session until the e-mail is verified
+    #: (Better Auth's ``requireEmailVerification``; see :func:`.verification.email_gate`).
+    require_email_verification: bool = False
 
     @property
     def first_client_id(self) -> str:
@@ -125,6 +128,8 @@ class Provider:
     id_token_algorithms: tuple[str, ...] = ("RS256",)
     id_token_issuers: tuple[str, ...] | None = None
     nonce: bool = False
+    #: Generic providers: a callback with a code and no state restarts the flow.
+    allow_idp_initiated: bool = False
     #: Scopes go before (``True``, generic and Discord) or after the configured ones.
     request_scopes_first: bool = False
     #: Generic providers: the ID token's ``sub`` names the account.

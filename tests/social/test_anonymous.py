@@ -22,9 +22,7 @@ SESSION = "better-auth.session_token"
 
 def _app(make_app: Any, idp: str, linked: list[Any], strategy: str = "database") -> Any:
     plugin = anonymous(on_link_account=lambda guest, new: linked.append((guest, new)))
-    return make_app(
-        plugins=[oidc_plugin(idp), plugin], account={"store_state_strategy": strategy}
-    )
+    return make_app(plugins=[oidc_plugin(idp), plugin], account={"store_state_strategy": strategy})
 
 
 def _guest(caller: Caller) -> str:
