@@ -8,22 +8,17 @@ ID-token branch turns it into a JSON error.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 from ..clock import now
 from ..context import Context
-from ..errors import APIError
 from ..records import Record
 from ..storage import ConflictError
-from ..verification_mail import can_send_verification
-from ..verification_mail import send_verification_mail
 from .oauth import ProviderError
 from .providers import Provider
 from .tokens import row_fields
 
-logger = logging.getLogger("flask_betterauth")
 _USER_KEYS = ("email", "emailVerified", "name", "image")
 
 
@@ -95,58 +90,12 @@ def sign_in_user(
     tokens: Mapping[str, Any],
     *,
     request_sign_up: bool = False,
-    callback_url: str | None = None,
 ) -> tuple[Record, bool]:
-    """The user this profile signs in, and whether it was created now (spec 4.5), past
-    the provider's :func:`email_gate`.
+    """The user this profile signs in, and whether it was created now (spec 4.5).
 
     :raises FlowError: ``account_not_linked``, ``signup_disabled``,
-        ``unable_to_create_user``, ``unable_to_link_account``, ``email_not_verified``.
+        ``unable_to_create_user``, ``unable_to_link_account``.
     """
-    user, created = _find_or_create(ctx, provider, info, tokens, request_sign_up)
-    email_gate(ctx, provider, user, created, callback_url)
-    return user, created
-
-
-def email_gate(
-    ctx: Context, provider: Provider, user: Record, created: bool, callback_url: str | None
-) -> None:
-    """Better Auth 1.7.24's end of ``handleOAuthUserInfo``: a user this sign-in created
-    unverified gets a verification mail when ``email_verification.send_on_sign_up`` (or,
-    unset, the provider's ``require_email_verification``) asks; with the provider's
-    ``require_email_verification`` an unverified user (the local user's flag, so one
-    verified another way keeps access) gets no session, after a fresh mail on sign-in
-    when ``send_on_sign_in``. The user and account stay. A mail that fails is logged.
-
-    :raises FlowError: ``email_not_verified``.
-    """
-    if user["emailVerified"]:
-        return
-    require = provider.options.require_email_verification
-    mail = ctx.options.email_verification
-    on_sign_up = mail.send_on_sign_up if mail.send_on_sign_up is not None else require
-    if (created and on_sign_up) or (require and not created and mail.send_on_sign_in):
-        _mail(ctx, user, callback_url)
-    if require:
-        raise FlowError("email_not_verified")
-
-
-def _mail(ctx: Context, user: Record, callback_url: str | None) -> None:
-    if not can_send_verification(ctx):
-        return
-    try:
-        send_verification_mail(ctx, user, callback_url or "/")
-    except APIError as error:
-        logger.error("Failed to send OAuth verification email: %s", error.code)
-
-
-def _find_or_create(
-    ctx: Context,
-    provider: Provider,
-    info: Mapping[str, Any],
-    tokens: Mapping[str, Any],
-    request_sign_up: bool,
-) -> tuple[Record, bool]:
     linking = ctx.options.account.account_linking
     adapter = ctx.adapter
     found = adapter.find_one("account", {"providerId": provider.id, "accountId": info["id"]})

@@ -37,6 +37,7 @@ from .oauth import exchange_code
 from .oauth import verify_id_token
 from .providers import Provider
 from .registry import social_registry
+from .verification import email_gate
 
 RESERVED = (
     "state",
@@ -239,18 +240,15 @@ def sign_in_social(ctx: Context) -> dict[str, Any]:
         return start_redirect(ctx, provider)
     info, tokens = id_token_info(ctx, provider)
     try:
-        user, _ = sign_in_user(
-            ctx,
-            provider,
-            info,
-            tokens,
-            request_sign_up=bool(ctx.body.get("requestSignUp")),
-            callback_url=ctx.body.get("callbackURL"),
+        user, created = sign_in_user(
+            ctx, provider, info, tokens, request_sign_up=bool(ctx.body.get("requestSignUp"))
         )
     except FlowError as error:
-        if error.code == "email_not_verified":
-            raise APIError(403, "EMAIL_NOT_VERIFIED") from None
         raise APIError(401, "OAUTH_LINK_ERROR", error.code.replace("_", " ")) from None
+    if not email_gate(
+        ctx, provider, user, created=created, callback_url=ctx.body.get("callbackURL")
+    ):
+        raise APIError(403, "EMAIL_NOT_VERIFIED")
     # Social sign-in answers to the provider's verification, not to
     # email_and_password.require_email_verification (as the callback).
     session = start_session(ctx, user, remember_me=True)
@@ -370,13 +368,10 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
     if not info.get("email"):
         raise FlowError("email_not_found")
     user, created = sign_in_user(
-        ctx,
-        provider,
-        info,
-        tokens,
-        request_sign_up=bool(flow.get("requestSignUp")),
-        callback_url=callback,
+        ctx, provider, info, tokens, request_sign_up=bool(flow.get("requestSignUp"))
     )
+    if not email_gate(ctx, provider, user, created=created, callback_url=callback):
+        raise FlowError("email_not_verified")
     location = location_header(str(flow.get("newUserURL") or callback) if created else callback)
     session = start_session(ctx, user, remember_me=True)
     signals.send(signals.user_signed_in, user=user, session=session)
