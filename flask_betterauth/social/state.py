@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import string
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -30,6 +31,9 @@ from ..symmetric import symmetric_encrypt
 
 PREFIX = "auth-state:"
 STATE_COOKIE = "state"
+logger = logging.getLogger("flask_betterauth")
+#: Browsers drop a ``Set-Cookie`` line longer than this (name, value and attributes).
+COOKIE_LIMIT = 4096
 #: The cookie of the ``"cookie"`` strategy, and the purpose its key is derived for.
 OAUTH_STATE_COOKIE = "oauth_state"
 COOKIE_PURPOSE = "oauth-state-cookie"
@@ -86,7 +90,18 @@ def mint(ctx: Context, data: dict[str, Any]) -> str:
     if ctx.options.account.store_state_strategy == "cookie":
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         sealed = symmetric_encrypt(purpose_secret(ctx.state.secret, COOKIE_PURPOSE), text)
-        ctx.set_cookie(ctx.specs.get(OAUTH_STATE_COOKIE), sealed, ROW_SECONDS)
+        spec = ctx.specs.get(OAUTH_STATE_COOKIE)
+        if len(spec.header(sealed, ROW_SECONDS)) > COOKIE_LIMIT:
+            # As in Better Auth the cookie is sent anyway; the browser will drop it and
+            # the callback answer state_mismatch, so say why here.
+            logger.warning(
+                "The OAuth state cookie is %d bytes, over the %d browsers keep: the "
+                "callback will fail with state_mismatch. Send less additionalData, or use "
+                'account.store_state_strategy="database".',
+                len(spec.header(sealed, ROW_SECONDS)),
+                COOKIE_LIMIT,
+            )
+        ctx.set_cookie(spec, sealed, ROW_SECONDS)
         return state
     ctx.verifications.put(PREFIX, state, json.dumps(value), ROW_SECONDS)
     ctx.set_signed_cookie(ctx.specs.get(STATE_COOKIE), state, COOKIE_SECONDS)

@@ -212,6 +212,17 @@ def test_link_social_with_the_state_in_a_cookie(cookie_app, idp):
     assert providers == ["credential", "oidc"]
 
 
+def test_an_oversized_state_cookie_is_logged(cookie_app, idp, caplog):
+    browser = _browser(cookie_app, "http", idp)
+    with caplog.at_level("WARNING", logger="flask_betterauth"):
+        browser.start(additionalData={"cart": "x" * 1500})
+    assert caplog.records == []
+    with caplog.at_level("WARNING", logger="flask_betterauth"):
+        browser.start(additionalData={"cart": "x" * 2000})
+    (record,) = caplog.records
+    assert "over the 4096 browsers keep" in record.getMessage()
+
+
 def test_purpose_secret_matches_better_auth():
     # derivePurposeKey("a-test-secret-that-is-long-enough-123", "oauth-state-cookie"),
     # computed with @noble/hashes' hkdf as Better Auth 1.7.24 does.
