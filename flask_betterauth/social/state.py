@@ -29,16 +29,18 @@ from ..symmetric import purpose_secret
 from ..symmetric import symmetric_decrypt
 from ..symmetric import symmetric_encrypt
 
+logger = logging.getLogger("flask_betterauth")
+
 PREFIX = "auth-state:"
 STATE_COOKIE = "state"
-logger = logging.getLogger("flask_betterauth")
-#: Browsers drop a ``Set-Cookie`` line longer than this (name, value and attributes).
-COOKIE_LIMIT = 4096
-#: The cookie of the ``"cookie"`` strategy, and the purpose its key is derived for.
-OAUTH_STATE_COOKIE = "oauth_state"
-COOKIE_PURPOSE = "oauth-state-cookie"
 ROW_SECONDS = 600
 COOKIE_SECONDS = 300
+#: The cookie of the ``"cookie"`` strategy (it lives ``ROW_SECONDS``), and the purpose
+#: its key is derived for.
+OAUTH_STATE_COOKIE = "oauth_state"
+COOKIE_PURPOSE = "oauth-state-cookie"
+#: Browsers drop a ``Set-Cookie`` line longer than this (name, value and attributes).
+COOKIE_LIMIT = 4096
 #: Better Auth's alphabet for state, PKCE verifier and nonce.
 ALPHABET = string.ascii_letters + string.digits + "-_"
 
