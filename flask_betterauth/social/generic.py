@@ -50,7 +50,7 @@ class GenericOAuthConfig:
     disable_implicit_sign_up: bool = False
     disable_sign_up: bool = False
     override_user_info: bool = False
-    #: No session while the user's e-mail is unverified (see the social docs).
+    #: No session while the local user's e-mail is unverified (as the built-ins').
     require_email_verification: bool = False
     #: A callback with a code but no ``state`` (a flow the provider started) restarts
     #: the sign-in with a fresh state instead of failing with ``state_not_found``.

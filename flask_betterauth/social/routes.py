@@ -170,7 +170,7 @@ def authorization_url(
     slots = provider.slot_params
     if slots.get("display"):
         params.append(("display", slots["display"]))
-    if body.get("loginHint"):
+    if body.get("loginHint") and provider.login_hint:
         params.append(("login_hint", body["loginHint"]))
     if nonce:
         params.append(("nonce", nonce))
@@ -185,6 +185,8 @@ def authorization_url(
         params += [("code_challenge_method", "S256"), ("code_challenge", challenge)]
     for extra in (provider.extra_params, body.get("additionalParams") or {}):
         params += [(k, v) for k, v in extra.items() if k not in RESERVED]
+    if provider.reshape_params is not None:
+        params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
     return provider.authorization_endpoint + separator + urlencode(params)
 
@@ -348,7 +350,11 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
         raise FlowError("nonce_binding_missing")
     try:
         tokens = exchange_code(
-            provider, query["code"], flow.get("codeVerifier"), redirect_uri(ctx, provider)
+            provider,
+            query["code"],
+            flow.get("codeVerifier"),
+            redirect_uri(ctx, provider),
+            device_id=query.get("device_id"),
         )
     except ProviderError:
         raise FlowError("invalid_code") from None
