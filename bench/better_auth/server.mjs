@@ -7,11 +7,13 @@
 // postgresql:// URL), BENCH_COOKIE_CACHE ("1" turns the cookie cache on, an hour long),
 // BENCH_SECRET, BENCH_PORT, BENCH_PROCESSES (node:cluster workers: the primary forks
 // them and they share one listening socket; Node's cluster hands connections out round
-// robin). Routes: Better Auth's handler at /api/auth/*, GET /protected (getSession, then
+// robin). BENCH_ADMIN ("1" turns the admin plugin on, for bench/admin_lists.py; setup then
+// also makes the bench user an admin). Routes: Better Auth's handler at /api/auth/*, GET /protected (getSession, then
 // {"email": ...} or 401, the same tiny body as the Flask apps) and GET /hello (bare).
 import cluster from "node:cluster";
 import http from "node:http";
 import { betterAuth } from "better-auth";
+import { admin } from "better-auth/plugins";
 import { getMigrations } from "better-auth/db/migration";
 import { toNodeHandler, fromNodeHeaders } from "better-auth/node";
 
@@ -44,6 +46,7 @@ async function makeAuth() {
     rateLimit: { enabled: true, ...NO_LIMIT, customRules: { "/sign-in/*": NO_LIMIT, "/sign-up/*": NO_LIMIT } },
     advanced: { disableCSRFCheck: false },
     telemetry: { enabled: false },
+    plugins: env.BENCH_ADMIN === "1" ? [admin()] : [],
   });
 }
 
@@ -56,6 +59,9 @@ async function setup() {
     headers: new Headers({ "user-agent": USER_AGENT }),
     returnHeaders: true,
   });
+  if (env.BENCH_ADMIN === "1") {
+    await (await auth.$context).internalAdapter.updateUser(signUp.response.user.id, { role: "admin" });
+  }
   const jar = new Map();
   for (const line of signUp.headers.getSetCookie()) {
     const [pair] = line.split(";");
