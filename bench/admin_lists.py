@@ -5,12 +5,19 @@ Run on demand (not in CI)::
     python3 bench/admin_lists.py                 # SQLite
     python3 bench/admin_lists.py --postgres      # and a private PostgreSQL server
     python3 bench/admin_lists.py --sizes 1000 100000 --repeat 200
+    python3 bench/admin_lists.py --better-auth --postgres   # Better Auth's own beside ours
 
 For each database and size it makes the tables, inserts the users in bulk (one in ten an
 admin, one in fifty banned), signs an admin in, and times each query through the Flask
 test client (the whole request: session read, permission check, the page and the
 ``total``). It prints the fastest and the median time per query and size, and the ratio
 of the fastest times at the largest size and the smallest; the target is within 1.5.
+
+With ``--better-auth`` it times Better Auth 1.7.24's own server instead
+(``bench/better_auth/server.mjs`` with its admin plugin, one Node process, its own
+migrations and indexes, the same users written in the form its adapter writes) and ours
+served by gunicorn (one sync worker), both over HTTP through one keep-alive
+``http.client`` connection, so that the pair is measured the same way.
 """
 
 from __future__ import annotations
