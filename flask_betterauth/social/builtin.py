@@ -25,6 +25,7 @@ from .table import ProviderSpec
 from .table import UserInfoRequest
 from .table import table
 from .table import verified as _verified
+from .wechat_providers import WECHAT_SPECS
 
 
 def _claims(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -308,6 +309,7 @@ SPECS: dict[str, ProviderSpec] = {
     **OTHER,
     **PLAIN,
     **OIDC,
+    **WECHAT_SPECS,
 }
 
 #: Built-in provider factories by id.

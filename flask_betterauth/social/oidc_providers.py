@@ -1,7 +1,7 @@
 """Better Auth 1.7.24's remaining providers, mostly OpenID Connect read through a
 user-info API or the token endpoint's ID token: Amazon Cognito, Kakao, Naver, LINE,
-Salesforce, Vercel, Polar, Paybin, Railway, Cloudflare; and WeChat, which is not built
-(its token exchange is not OAuth 2.0: a GET with ``appid`` and ``secret``)."""
+Salesforce, Vercel, Polar, Paybin, Railway, Cloudflare (WeChat is in
+:mod:`.wechat_providers`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import BetterAuthError
-from ..errors import NotBuiltError
-from .oauth import ProviderError
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
@@ -303,34 +301,7 @@ CLOUDFLARE = ProviderSpec(
 )
 
 
-# -- WeChat (not built) ---------------------------------------------------------------
-
-
-def _not_built(options: ProviderOptions) -> None:
-    raise NotBuiltError(
-        "the WeChat provider is not built: its token exchange is a GET with appid and "
-        "secret, not OAuth 2.0"
-    )
-
-
-def _no_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
-    raise ProviderError("not built")
-
-
-WECHAT = ProviderSpec(
-    id="wechat",
-    name="WeChat",
-    authorize="https://open.weixin.qq.com/connect/qrconnect",
-    exchange="https://api.weixin.qq.com/sns/oauth2/access_token",
-    scopes=("snsapi_login",),
-    mapper=lambda p: {},
-    profile=_no_profile,
-    check=_not_built,
-    register="https://open.weixin.qq.com",
-)
-
-
 #: This module's specs by id (merged into :data:`.builtin.SPECS`).
 OIDC: dict[str, ProviderSpec] = table(
-    COGNITO, KAKAO, NAVER, LINE, SALESFORCE, VERCEL, POLAR, PAYBIN, RAILWAY, CLOUDFLARE, WECHAT
+    COGNITO, KAKAO, NAVER, LINE, SALESFORCE, VERCEL, POLAR, PAYBIN, RAILWAY, CLOUDFLARE
 )

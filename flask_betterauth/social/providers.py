@@ -22,6 +22,11 @@ from ..errors import BetterAuthError
 ProfileGetter = Callable[["Provider", Mapping[str, Any]], "dict[str, Any] | None"]
 #: ``mapper(profile) -> {"id", "email", "emailVerified", "name", "image"}``.
 ProfileMapper = Callable[[Mapping[str, Any]], "dict[str, Any]"]
+#: ``exchange(provider, code, code_verifier, redirect_uri) -> tokens``: a token exchange
+#: that is not OAuth 2.0's (WeChat's GET with ``appid`` and ``secret``).
+CodeExchange = Callable[["Provider", str, "str | None", str], "dict[str, Any]"]
+#: ``refresh(provider, refresh_token) -> tokens``: such a provider's refresh.
+TokenRefresh = Callable[["Provider", str], "dict[str, Any]"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ class ProviderOptions:
     #: ``private_key_jwt``: ``client_assertion(context) -> JWT`` instead of a client
     #: secret (Microsoft's ``clientAssertion``); see :func:`.assertion.private_key_jwt`.
     client_assertion: Callable[[Mapping[str, str]], str] | None = None
+    #: WeChat: the login page's language (``cn``, the default, or ``en``) and the
+    #: platform (only ``WebsiteApp``, Better Auth's ``platformType``).
+    lang: str | None = None
+    platform_type: str | None = None
 
     @property
     def first_client_id(self) -> str:
@@ -199,6 +208,12 @@ class Provider:
     device_id: bool = False
     #: Makes the client secret when the app signs it (Apple's ES256 JWT).
     secret: Callable[[], str | None] | None = None
+    #: Appended to the authorization URL after ``#`` (WeChat's ``wechat_redirect``).
+    authorization_fragment: str | None = None
+    #: The provider's own code exchange and refresh, when they are not OAuth 2.0's
+    #: (:mod:`.oauth` calls them instead of Authlib's).
+    exchange: CodeExchange | None = None
+    refresher: TokenRefresh | None = None
 
     def client_secret(self) -> str | None:
         """The secret the token endpoint is sent: the made one, else the option."""
@@ -219,6 +234,12 @@ class Provider:
             if scope and scope not in seen:
                 seen.append(scope)
         return seen
+
+    @property
+    def fragment(self) -> str:
+        """What follows the authorization URL's query: ``#`` and
+        :attr:`authorization_fragment`, or nothing."""
+        return f"#{self.authorization_fragment}" if self.authorization_fragment else ""
 
     @property
     def supports_id_token(self) -> bool:

@@ -22,10 +22,12 @@ from typing import TypeVar
 from ..errors import BetterAuthError
 from .oauth import ProviderError
 from .oauth import decode_unverified
+from .providers import CodeExchange
 from .providers import ProfileGetter
 from .providers import ProfileMapper
 from .providers import Provider
 from .providers import ProviderOptions
+from .providers import TokenRefresh
 
 T = TypeVar("T")
 #: A value, or a function of the options giving it.
@@ -146,6 +148,9 @@ class ProviderSpec:
     :param secret: makes the client secret from the options (Apple's JWT).
     :param check: more start-up checks of the options (raising ``BetterAuthError``).
     :param register: where the app is registered (docs).
+    :param fragment: the authorization URL's fragment (WeChat's ``wechat_redirect``).
+    :param exchange_with: the provider's own code exchange (not OAuth 2.0's).
+    :param refresh_with: the provider's own refresh.
     """
 
     id: str
@@ -174,6 +179,9 @@ class ProviderSpec:
     refresh_scope: bool = False
     check: Callable[[ProviderOptions], None] | None = None
     register: str = ""
+    fragment: str | None = None
+    exchange_with: CodeExchange | None = None
+    refresh_with: TokenRefresh | None = None
 
     def build(self, options: ProviderOptions) -> Provider:
         """This provider with the app's ``options``.
@@ -223,6 +231,9 @@ class ProviderSpec:
             refresh_scope=self.refresh_scope,
             reshape_params=(lambda params: reshape(params, options)) if reshape else None,
             secret=(lambda: self.secret(options)) if self.secret else None,  # type: ignore[misc]
+            authorization_fragment=self.fragment,
+            exchange=self.exchange_with,
+            refresher=self.refresh_with,
         )
 
 
