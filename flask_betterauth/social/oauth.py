@@ -216,6 +216,26 @@ def verify_id_token(
     nonce: str | None,
     issuers: tuple[str, ...] | None = None,
     max_age: int | None = None,
+    access_token: str | None = None,
+) -> dict[str, Any]:
+    """The claims of an ID token signed in with: the provider's own
+    :attr:`~.Provider.id_token_verifier` (given the request's ``access_token`` too)
+    when it has one, else :func:`verify_jwt`.
+
+    :raises ProviderError: naming what failed.
+    """
+    if provider.id_token_verifier is not None:
+        return provider.id_token_verifier(provider, token, nonce, access_token)
+    return verify_jwt(provider, token, nonce=nonce, issuers=issuers, max_age=max_age)
+
+
+def verify_jwt(
+    provider: Provider,
+    token: str,
+    *,
+    nonce: str | None,
+    issuers: tuple[str, ...] | None = None,
+    max_age: int | None = None,
 ) -> dict[str, Any]:
     """The claims of ``token`` once its signature (the provider's JWKS), issuer,
     audience (any client id), expiry (30 s leeway) and, given one, ``nonce`` check out.

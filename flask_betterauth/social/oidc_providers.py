@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import BetterAuthError
+from .oauth import ProviderError
+from .oauth import decode_unverified
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
@@ -151,6 +153,51 @@ NAVER = ProviderSpec(
 
 # -- LINE -----------------------------------------------------------------------------
 
+
+def line_verify_endpoint(provider: Provider) -> str:
+    """LINE's ``/verify`` endpoint, beside its token endpoint
+    (``https://api.line.me/oauth2/v2.1/verify``)."""
+    return provider.token_endpoint.rsplit("/", 1)[0] + "/verify"
+
+
+def _line_verify(
+    provider: Provider, token: str, nonce: str | None, access_token: str | None
+) -> dict[str, Any]:
+    """Better Auth's LINE ID-token check: LINE's ``/verify`` endpoint (a form ``POST``
+    of ``id_token``, ``client_id`` and the ``nonce``) must accept it, its ``aud`` be
+    the client id and its ``nonce``, if any, the one given; the claims are then the
+    token's own.
+
+    :raises ProviderError: when LINE refuses the token or the answer does not match.
+    """
+    import requests
+
+    client_id = provider.options.first_client_id
+    form = {"id_token": token, "client_id": client_id}
+    if nonce:
+        form["nonce"] = nonce
+    try:
+        answer = requests.post(
+            line_verify_endpoint(provider),
+            data=form,
+            timeout=provider.options.timeout,
+            allow_redirects=False,
+        )
+        if not 200 <= answer.status_code < 300:
+            raise ProviderError(f"LINE refused the ID token ({answer.status_code})")
+        found = answer.json()
+    except (requests.RequestException, ValueError) as error:
+        raise ProviderError(str(error)) from error
+    if not isinstance(found, Mapping) or found.get("aud") != client_id:
+        raise ProviderError("the ID token is not this channel's")
+    if found.get("nonce") and found.get("nonce") != nonce:
+        raise ProviderError("the ID token's nonce does not match")
+    claims = decode_unverified(token)
+    if claims is None:
+        raise ProviderError("the ID token is not a JWT")
+    return claims
+
+
 LINE = ProviderSpec(
     id="line",
     name="LINE",
@@ -160,6 +207,7 @@ LINE = ProviderSpec(
     mapper=lambda p: _oidc(p, p.get("name") or "", verified_claim=False),
     profile=_id_token_or_user_info,
     user_info=UserInfoRequest("https://api.line.me/oauth2/v2.1/userinfo"),
+    verify_id_token=_line_verify,
     login_hint=True,
     register="https://developers.line.biz/console/ (a LINE Login channel)",
 )

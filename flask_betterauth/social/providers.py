@@ -27,6 +27,10 @@ ProfileMapper = Callable[[Mapping[str, Any]], "dict[str, Any]"]
 CodeExchange = Callable[["Provider", str, "str | None", str], "dict[str, Any]"]
 #: ``refresh(provider, refresh_token) -> tokens``: such a provider's refresh.
 TokenRefresh = Callable[["Provider", str], "dict[str, Any]"]
+#: ``verify(provider, id_token, nonce, access_token) -> claims``: a provider's own check
+#: of an ID token signed in with (LINE's ``/verify`` endpoint, Facebook's opaque token);
+#: raises :class:`~.oauth.ProviderError` when the token is refused.
+IdTokenVerifier = Callable[["Provider", str, "str | None", "str | None"], "dict[str, Any]"]
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,9 @@ class Provider:
     #: (:mod:`.oauth` calls them instead of Authlib's).
     exchange: CodeExchange | None = None
     refresher: TokenRefresh | None = None
+    #: The provider's own ID-token check (instead of a JWKS): ID-token sign-in works
+    #: with it even without ``jwks_uri``.
+    id_token_verifier: IdTokenVerifier | None = None
 
     def client_secret(self) -> str | None:
         """The secret the token endpoint is sent: the made one, else the option."""
@@ -246,6 +253,8 @@ class Provider:
         """Whether ``idToken`` sign-in and linking work with this provider."""
         if self.options.disable_id_token_sign_in:
             return False
+        if self.id_token_verifier is not None:
+            return True
         return self.id_token_issuers is not None and self.jwks_uri is not None
 
 

@@ -197,6 +197,7 @@ def id_token_claims(ctx: Context, provider: Provider) -> dict[str, Any]:
             nonce=given.get("nonce"),
             issuers=provider.id_token_issuers,
             max_age=max_age,
+            access_token=given.get("accessToken"),
         )
     except ProviderError:
         raise APIError(401, "INVALID_TOKEN") from None

@@ -23,6 +23,7 @@ from ..errors import BetterAuthError
 from .oauth import ProviderError
 from .oauth import decode_unverified
 from .providers import CodeExchange
+from .providers import IdTokenVerifier
 from .providers import ProfileGetter
 from .providers import ProfileMapper
 from .providers import Provider
@@ -151,6 +152,7 @@ class ProviderSpec:
     :param fragment: the authorization URL's fragment (WeChat's ``wechat_redirect``).
     :param exchange_with: the provider's own code exchange (not OAuth 2.0's).
     :param refresh_with: the provider's own refresh.
+    :param verify_id_token: the provider's own ID-token check (LINE's ``/verify``).
     """
 
     id: str
@@ -182,6 +184,7 @@ class ProviderSpec:
     fragment: str | None = None
     exchange_with: CodeExchange | None = None
     refresh_with: TokenRefresh | None = None
+    verify_id_token: IdTokenVerifier | None = None
 
     def build(self, options: ProviderOptions) -> Provider:
         """This provider with the app's ``options``.
@@ -234,6 +237,7 @@ class ProviderSpec:
             authorization_fragment=self.fragment,
             exchange=self.exchange_with,
             refresher=self.refresh_with,
+            id_token_verifier=self.verify_id_token,
         )
 
 

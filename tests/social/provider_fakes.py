@@ -263,6 +263,13 @@ class Handler(BaseHTTPRequestHandler):
             status, body = self.token_override[provider_id]
             self._send(body, status)
             return
+        if entry["kind"] == "token" and provider_id == "line" and entry["what"] == "verify":
+            # LINE's /verify: the token's claims, addressed to the channel asking
+            claims = {**ID_TOKENS["line"], "aud": entry["form"].get("client_id")}
+            if entry["form"].get("nonce"):
+                claims["nonce"] = entry["form"]["nonce"]
+            self._send(claims)
+            return
         if entry["kind"] == "token" and provider_id == "wechat":
             refreshed = entry["query"].get("grant_type") == "refresh_token"
             self._send(
