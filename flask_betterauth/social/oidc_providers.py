@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
+from urllib.parse import urlencode
 
 from ..errors import BetterAuthError
 from .oauth import ProviderError
@@ -15,6 +17,8 @@ from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
 from .table import UserInfoRequest
+from .table import check_endpoint_auth
+from .table import endpoint_auth_method
 from .table import fetch_profile
 from .table import id_token_profile
 from .table import table
@@ -70,6 +74,17 @@ def _cognito_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     return _oidc(profile, name)
 
 
+def _cognito_query(params: list[tuple[str, str]]) -> str:
+    """Better Auth's Cognito query: ``scope`` moved to the end and encoded as
+    ``encodeURIComponent`` does (``%20`` for spaces; AWS refuses ``+``)."""
+    rest = urlencode([(k, v) for k, v in params if k != "scope"])
+    scopes = [v for k, v in params if k == "scope" and v]
+    if not scopes:
+        return rest
+    scope = quote(scopes[0], safe="!~*'()")
+    return f"{rest}&scope={scope}" if rest else f"scope={scope}"
+
+
 COGNITO = ProviderSpec(
     id="cognito",
     name="Cognito",
@@ -85,6 +100,7 @@ COGNITO = ProviderSpec(
     id_token_issuers=lambda o: (_cognito_pool(o),),
     required=("domain", "region", "user_pool_id"),
     check=_cognito_check,
+    encode_query=_cognito_query,
     register="the AWS console: Cognito, the user pool's App clients",
 )
 
@@ -249,6 +265,19 @@ SALESFORCE = ProviderSpec(
 
 # -- Vercel, Polar, Paybin, Railway ---------------------------------------------------
 
+_VERCEL_METHODS = ("none", "client_secret_basic", "client_secret_post", "private_key_jwt")
+
+
+def _vercel_auth(options: ProviderOptions) -> str:
+    """Better Auth's default: ``client_secret_post`` with a secret, else ``none``."""
+    return "client_secret_post" if options.client_secret else "none"
+
+
+def _cloudflare_auth(options: ProviderOptions) -> str:
+    """Better Auth's default: ``client_secret_basic`` with a secret, else ``none``."""
+    return "client_secret_basic" if options.client_secret else "none"
+
+
 VERCEL = ProviderSpec(
     id="vercel",
     name="Vercel",
@@ -257,6 +286,8 @@ VERCEL = ProviderSpec(
     scopes=(),  # none unless the app or the request names some
     mapper=lambda p: _oidc(p, p.get("name") or p.get("preferred_username") or ""),
     user_info=UserInfoRequest("https://api.vercel.com/login/oauth/userinfo"),
+    token_auth=lambda o: endpoint_auth_method(o, _vercel_auth(o)),
+    check=lambda o: check_endpoint_auth("vercel", _VERCEL_METHODS, _vercel_auth(o))(o),
     register="https://vercel.com/dashboard (Settings, Apps)",
 )
 
@@ -336,6 +367,16 @@ def _cloudflare_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cloudflare_query(
+    params: list[tuple[str, str]], options: ProviderOptions
+) -> list[tuple[str, str]]:
+    """Better Auth builds Cloudflare's URL without the request's ``additionalParams``."""
+    kept = ("response_type", "client_id", "state", "scope", "redirect_uri")
+    return [(k, v) for k, v in params if k in kept or k.startswith("code_challenge")]
+
+
+_CLOUDFLARE_METHODS = ("none", "client_secret_basic", "client_secret_post")
+
 CLOUDFLARE = ProviderSpec(
     id="cloudflare",
     name="Cloudflare",
@@ -344,7 +385,9 @@ CLOUDFLARE = ProviderSpec(
     scopes=("user-details.read",),
     mapper=_cloudflare_map,
     user_info=UserInfoRequest("https://api.cloudflare.com/client/v4/user", pick=_cloudflare_result),
-    token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    token_auth=lambda o: endpoint_auth_method(o, _cloudflare_auth(o)),
+    reshape=_cloudflare_query,
+    check=lambda o: check_endpoint_auth("cloudflare", _CLOUDFLARE_METHODS, _cloudflare_auth(o))(o),
     register="https://dash.cloudflare.com (Manage account, OAuth apps)",
 )
 

@@ -178,7 +178,7 @@ def authorization_url(
     if provider.reshape_params is not None:
         params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
-    return provider.authorization_endpoint + separator + urlencode(params) + provider.fragment
+    return provider.authorization_endpoint + separator + provider.encode_query(params)
 
 
 def id_token_claims(ctx: Context, provider: Provider) -> dict[str, Any]:

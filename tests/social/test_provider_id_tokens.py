@@ -5,6 +5,7 @@ by ``debug_token``) beside its Limited Login JWT (on Facebook's JWKS)."""
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -180,3 +181,44 @@ def test_facebook_limited_login_jwt_is_checked_on_its_jwks(
     assert reply.json["user"]["image"] == "https://fb.example/l.jpg"
     (account,) = caller.call("list_user_accounts").json
     assert account["accountId"] == "fb-limited"
+
+
+def test_microsoft_id_token_sign_in_reads_the_graph_photo(
+    make_app: Any, fake: str, real_clock: Any
+) -> None:
+    root = "https://login.microsoftonline.com/tenant-1"
+    jwks = f"{root}/discovery/v2.0/keys"
+    key = RSAKey.generate_key(2048, parameters={"kid": "ms-1"})
+    oauth._jwks_cache[jwks] = (time.monotonic(), {"keys": [key.as_dict(private=False)]})
+    options = {
+        "client_id": "ms-client",
+        "tenant_id": "tenant-1",
+        "user_info_endpoint": f"{fake}/userinfo/microsoft",
+        "timeout": 3,
+    }
+    test_app = make_app(social_providers={"microsoft": options})
+    moment = int(real_clock.now.timestamp())
+    claims = {
+        **provider_fakes.ID_TOKENS["microsoft"],
+        "iss": f"{root}/v2.0",
+        "aud": "ms-client",
+        "iat": moment,
+        "exp": moment + 600,
+    }
+    token = jwt.encode({"alg": "RS256", "kid": "ms-1"}, claims, key)
+    caller = Caller(test_app, "http")
+    Handler.seen.clear()
+    try:
+        body = {"provider": "microsoft", "idToken": {"token": token, "accessToken": "at-ms"}}
+        reply = caller.call("sign_in_social", body)
+    finally:
+        oauth._jwks_cache.pop(jwks, None)
+    assert reply.status == 200, reply.json
+    (photo,) = requests_for("microsoft")
+    assert photo["path"].endswith("/photos/48x48/$value")
+    assert photo["headers"]["authorization"] == "Bearer at-ms"
+    image = reply.json["user"]["image"]
+    assert image.startswith("data:image/jpeg;base64, ")
+    assert base64.b64decode(image.split(", ", 1)[1]) == provider_fakes.PHOTO
+    (account,) = caller.call("list_user_accounts").json
+    assert account["accountId"] == "ms-21"
