@@ -19,6 +19,7 @@ from marshmallow.fields import Nested
 
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import BodySchema
+from flask_betterauth.plugins import ConflictError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Op
 from flask_betterauth.plugins import StrictString
@@ -170,7 +171,10 @@ def create_org_role(ctx: Context) -> dict[str, Any]:
         "createdAt": now(),
         "updatedAt": None,
     }
-    created = ctx.adapter.create(ORGANIZATION_ROLE, row)
+    try:
+        created = ctx.adapter.create(ORGANIZATION_ROLE, row)
+    except ConflictError:  # stored by a request racing this one (the unique index)
+        raise APIError(400, TAKEN) from None
     return {
         "success": True,
         "roleData": role_rows.wire(ctx, created),
@@ -261,11 +265,14 @@ def update_org_role(ctx: Context) -> dict[str, Any]:
     answer = {**role_rows.wire(ctx, row), **changes}
     answer["permission"] = permission or role_rows.parse_permission(row["role"], row["permission"])
     if changes:
-        ctx.adapter.update_many(
-            ORGANIZATION_ROLE,
-            {"organizationId": org_id, **reference},
-            {**changes, "updatedAt": now()},
-        )
+        try:
+            ctx.adapter.update_many(
+                ORGANIZATION_ROLE,
+                {"organizationId": org_id, **reference},
+                {**changes, "updatedAt": now()},
+            )
+        except ConflictError:  # a racing request stored that name first
+            raise APIError(400, TAKEN) from None
     return {"success": True, "roleData": answer}
 
 
