@@ -253,7 +253,7 @@ def update_org_role(ctx: Context) -> dict[str, Any]:
     data = ctx.body["data"]
     changes: dict[str, Any] = {}
     permission = data.get("permission")
-    if permission:
+    if permission is not None:  # ``{}`` too: it takes every action away (as Better Auth)
         _check_resources(ac, permission)
         _check_caller_holds(ctx, member, permission, code)
         changes["permission"] = json.dumps(permission, separators=(",", ":"))
@@ -263,7 +263,9 @@ def update_org_role(ctx: Context) -> dict[str, Any]:
         _taken_in_db(ctx, org_id, name)
         changes["role"] = name
     answer = {**role_rows.wire(ctx, row), **changes}
-    answer["permission"] = permission or role_rows.parse_permission(row["role"], row["permission"])
+    if permission is None:
+        permission = role_rows.parse_permission(row["role"], row["permission"])
+    answer["permission"] = permission
     if changes:
         try:
             ctx.adapter.update_many(
