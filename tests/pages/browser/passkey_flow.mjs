@@ -8,39 +8,12 @@
 // refuse WebAuthn on an IP address)
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+import { BLOCKING, axeViolations, check, click, pageWithAuthenticator, path, runFlow } from './lib.mjs';
 
 const USER = { name: 'Ann Passkey', email: 'ann.passkey@example.com', password: 'correct horse battery' };
 
 async function serious(page) {
   return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
-
-/** A page whose tab has a virtual platform authenticator; returns [page, cdp, authenticatorId]. */
-async function pageWithAuthenticator(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  // While sessionStorage says so, the page sees no conditional UI: Chromium's virtual
-  // authenticator answers a conditional request at once, which would sign in by autofill
-  // before the button could be tried.
-  await page.addInitScript(() => {
-    if (sessionStorage.getItem('noAutofill') && window.PublicKeyCredential) {
-      PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-    }
-  });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return [page, cdp, authenticatorId];
 }
 
 async function signOut(page) {
