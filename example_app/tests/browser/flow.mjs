@@ -7,7 +7,7 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { check, click, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
+import { check, click, fillFields, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
 const USER = { name: 'Ann Browser', email: 'ann.browser@example.com', password: 'correct horse battery' };
 
@@ -20,9 +20,7 @@ async function run(page, baseURL, screenshot) {
   check(path() === '/auth/sign-up', `home link led to ${path()}`);
   facts.signUpTitle = await page.title();
 
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/dashboard');
   facts.dashboardEmail = await page.getByTestId('email').textContent();
   facts.headerUser = await page.getByTestId('header-user').textContent();

@@ -6,7 +6,7 @@
 // refuse WebAuthn on an IP address)
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { click, pageWithAuthenticator, path, runFlow } from '../../../tests/pages/browser/lib.mjs';
+import { click, fillFields, pageWithAuthenticator, path, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
 const USER = { name: 'Ann Passkey', email: 'ann.passkey@example.com', password: 'correct horse battery' };
 
@@ -21,9 +21,7 @@ await runFlow(async (browser) => {
   const facts = {};
 
   await page.goto(`${baseURL}/auth/sign-up`);
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/dashboard');
 
   // The account page adds the passkey; it comes back with a notice and lists it.

@@ -70,11 +70,23 @@ export async function pageWithAuthenticator(context, { conditionalUI = 'unless-f
   return [page, cdp, authenticatorId];
 }
 
+/** Fill the form fields named by their exact labels: `{ Name: 'Ann', Email: ..., Password: ... }`. */
+export async function fillFields(page, fields) {
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
+
 /** axe-core's violations on the page as it is now. */
 export async function axeViolations(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return results.violations;
+}
+
+/** The ids of the page's axe violations whose impact is in `BLOCKING`. */
+export async function seriousViolations(page) {
+  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
 }
 
 /**

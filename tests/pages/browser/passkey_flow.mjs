@@ -8,13 +8,9 @@
 // refuse WebAuthn on an IP address)
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, check, click, pageWithAuthenticator, path, runFlow } from './lib.mjs';
+import { check, click, fillFields, pageWithAuthenticator, path, runFlow, seriousViolations } from './lib.mjs';
 
 const USER = { name: 'Ann Passkey', email: 'ann.passkey@example.com', password: 'correct horse battery' };
-
-async function serious(page) {
-  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
 
 async function signOut(page) {
   await page.goto(`${page.baseURL}/auth/sign-out`);
@@ -38,11 +34,9 @@ await runFlow(
     page.baseURL = baseURL;
 
     await page.goto(`${baseURL}/auth/sign-up`);
-    await page.getByLabel('Name', { exact: true }).fill(USER.name);
-    await page.getByLabel('Email', { exact: true }).fill(USER.email);
-    await page.getByLabel('Password', { exact: true }).fill(USER.password);
+    await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
     await click(page, 'Sign up', '/auth/account');
-    facts.audits.account = await serious(page);
+    facts.audits.account = await seriousViolations(page);
 
     // Add a passkey: the script runs the ceremony, the page comes back with a notice.
     await page.getByLabel('Name of the new passkey (optional)').fill('Laptop');
@@ -55,7 +49,7 @@ await runFlow(
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     facts.heldCredentials = credentials.length;
     facts.residentKey = credentials[0]?.isResidentCredential ?? null;
-    facts.audits['account-with-passkey'] = await serious(page);
+    facts.audits['account-with-passkey'] = await seriousViolations(page);
 
     // The same authenticator cannot add a second passkey for the account.
     await page.getByRole('button', { name: 'Add a passkey', exact: true }).click();
@@ -73,7 +67,7 @@ await runFlow(
     await page.evaluate(() => sessionStorage.setItem('noAutofill', '1'));
     await signOut(page);
     facts.autocomplete = await page.locator('#email').getAttribute('autocomplete');
-    facts.audits['sign-in'] = await serious(page);
+    facts.audits['sign-in'] = await seriousViolations(page);
     await passkeyButton(page, '/auth/account');
     facts.signedInWithoutEmail = path(page);
     facts.accountEmail = await page.getByTestId('account-email').textContent();
