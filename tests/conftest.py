@@ -113,8 +113,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., TestApp]]:
 
     yield factory
     for test_app in made:
-        with test_app.app.app_context():
-            test_app.db.engine.dispose()
+        test_app.dispose()
 
 
 @pytest.fixture
