@@ -45,30 +45,6 @@ def _sqlite_without_waiting_for_the_disk(dbapi_connection: Any, _record: Any) ->
         dbapi_connection.execute("PRAGMA journal_mode = MEMORY")
 
 
-#: ``FBA_FULL_MATRIX=1`` runs every database with every face (see below).
-FULL_MATRIX = os.environ.get("FBA_FULL_MATRIX") == "1"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Cover the database and the face pairwise: a test parametrized over both runs on
-    SQLite over HTTP and through ``auth.api``, and on PostgreSQL over HTTP; PostgreSQL
-    through ``auth.api`` is left out (``FBA_FULL_MATRIX=1`` puts it back). Both faces run
-    the same endpoint code against the same store, so the pair adds no case the other
-    three lack, and it was over a quarter of the suite's PostgreSQL runs."""
-    if FULL_MATRIX:
-        return
-    kept, left_out = [], []
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if params.get("database_url") == "postgresql" and params.get("via") == "api":
-            left_out.append(item)
-        else:
-            kept.append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     """A fresh database: a SQLite file, and (second run) a fresh PostgreSQL schema."""
