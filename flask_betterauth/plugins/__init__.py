@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Any
 
 from .. import signals as signals
@@ -60,6 +62,8 @@ from ..social.generic import GenericProviders as GenericProviders
 from ..social.generic import parse_config as parse_generic_oauth_config
 from ..social.providers import Provider as Provider
 from ..social.providers import ProviderSource as ProviderSource
+from ..social.state import add_oauth_server_context as add_oauth_server_context
+from ..social.state import oauth_state as oauth_state
 from ..state import AuthState as AuthState
 from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
@@ -107,6 +111,7 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "add_oauth_server_context",
     "admin",
     "anonymous",
     "bearer",
@@ -132,6 +137,7 @@ __all__ = [
     "magic_link",
     "multi_session",
     "now",
+    "oauth_state",
     "open_api",
     "organization",
     "openapi_document",
@@ -170,6 +176,25 @@ _SHIPPED = {
     "anonymous": ".anonymous",
     "multi_session": ".multi_session",
 }
+
+
+if TYPE_CHECKING:
+    # What __getattr__ gives, for type checkers (one line a plugin). Without these,
+    # mypy takes ``from flask_betterauth.plugins import passkey`` for the package named
+    # like the factory. Declared, not imported: plugins import the kit and the core.
+    admin: Callable[..., Plugin]
+    anonymous: Callable[..., Plugin]
+    bearer: Callable[..., Plugin]
+    email_otp: Callable[..., Plugin]
+    generic_oauth: Callable[..., Plugin]
+    jwt: Callable[..., Plugin]
+    magic_link: Callable[..., Plugin]
+    multi_session: Callable[..., Plugin]
+    open_api: Callable[..., Plugin]
+    organization: Callable[..., Plugin]
+    passkey: Callable[..., Plugin]
+    two_factor: Callable[..., Plugin]
+    username: Callable[..., Plugin]
 
 
 def __getattr__(name: str) -> Any:
