@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -101,9 +102,9 @@ class KeyCache:
     keys: dict[str, Key] = field(default_factory=dict)
     signing: SigningKey | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
-    tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
+    tokens: dict[Hashable, tuple[str, int]] = field(default_factory=dict)
 
-    def remember_token(self, entry: str, token: str, issued: int) -> None:
+    def remember_token(self, entry: Hashable, token: str, issued: int) -> None:
         """Keep ``token`` (issued at ``issued``, seconds) for ``entry``; at most
         :data:`TOKENS_KEPT`, the oldest going first."""
         tokens = self.tokens
