@@ -45,6 +45,8 @@ SOCIAL_ERRORS = {
     "email_does_not_match": "That provider account has another email address.",
     "unable_to_link_account": "That account could not be linked.",
     "account_already_linked_to_different_user": "That account is linked to another user.",
+    "email_not_verified": "Confirm your email address with the link we sent, then sign in "
+    "with the provider again.",
 }
 _GENERIC = "Signing in with the provider did not work. Try again."
 

@@ -1,6 +1,7 @@
 """The built-in providers of Better Auth 1.7.24 (spec section 10): GitHub, Google,
-Discord, Microsoft, Apple, GitLab. Each is a function from its options to a
-:class:`~.providers.Provider`."""
+Discord, Microsoft, Apple, GitLab, as :class:`~.table.ProviderSpec` entries; and
+:data:`BUILT_IN`, every built-in provider's factory by id (these, :mod:`.more_providers`
+and :mod:`.other_providers`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,26 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
+from .apple import apple_secret
+from .apple import check_apple
 from .more_providers import MORE
 from .oauth import ProviderError
 from .oauth import decode_unverified
 from .oauth import get_json
+from .oidc_providers import OIDC
+from .other_providers import OTHER
+from .plain_providers import PLAIN
 from .providers import Provider
 from .providers import ProviderOptions
+from .table import ProviderSpec
+from .table import UserInfoRequest
+from .table import table
+from .table import verified as _verified
 
 
 def _claims(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The profile in the ID token the token endpoint gave (no user-info call)."""
+    """The profile in the ID token the token endpoint gave (no user-info call); Apple's
+    first sign-in also posts the ``user`` (its name) with the code."""
     token = tokens.get("idToken")
     claims = decode_unverified(token) if isinstance(token, str) else None
     user = tokens.get("_user")
@@ -28,10 +39,6 @@ def _claims(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | N
         except ValueError:
             pass
     return claims
-
-
-def _verified(value: Any) -> bool:
-    return value is True or value == "true"
 
 
 # -- GitHub ---------------------------------------------------------------------------
@@ -64,21 +71,18 @@ def _github_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def github(options: ProviderOptions) -> Provider:
-    """GitHub (OAuth 2.0 with the ``/user`` and ``/user/emails`` APIs)."""
-    return Provider(
-        id="github",
-        name="GitHub",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint
-        or "https://github.com/login/oauth/authorize",
-        token_endpoint=options.token_endpoint or "https://github.com/login/oauth/access_token",
-        user_info_endpoint=options.user_info_endpoint,
-        default_scopes=("read:user", "user:email"),
-        profile=_github_profile,
-        mapper=_github_map,
-        slot_params=_slots(options),
-    )
+GITHUB = ProviderSpec(
+    id="github",
+    name="GitHub",
+    authorize="https://github.com/login/oauth/authorize",
+    exchange="https://github.com/login/oauth/access_token",
+    scopes=("read:user", "user:email"),
+    mapper=_github_map,
+    profile=_github_profile,
+    prompt=True,
+    login_hint=True,
+    register="https://github.com/settings/developers",
+)
 
 
 # -- Google ---------------------------------------------------------------------------
@@ -94,29 +98,22 @@ def _oidc_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _slots(options: ProviderOptions, **more: str | None) -> dict[str, str]:
-    found = {"prompt": options.prompt, **more}
-    return {k: v for k, v in found.items() if v}
-
-
-def google(options: ProviderOptions) -> Provider:
-    """Google (OpenID Connect; the profile is the ID token's claims)."""
-    return Provider(
-        id="google",
-        name="Google",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint
-        or "https://accounts.google.com/o/oauth2/v2/auth",
-        token_endpoint=options.token_endpoint or "https://oauth2.googleapis.com/token",
-        user_info_endpoint=None,
-        default_scopes=("email", "profile", "openid"),
-        profile=_claims,
-        mapper=_oidc_map,
-        slot_params=_slots(options, hd=options.hd, access_type=options.access_type),
-        extra_params={"include_granted_scopes": "true"},
-        jwks_uri="https://www.googleapis.com/oauth2/v3/certs",
-        id_token_issuers=("https://accounts.google.com", "accounts.google.com"),
-    )
+GOOGLE = ProviderSpec(
+    id="google",
+    name="Google",
+    authorize="https://accounts.google.com/o/oauth2/v2/auth",
+    exchange="https://oauth2.googleapis.com/token",
+    scopes=("email", "profile", "openid"),
+    mapper=_oidc_map,
+    profile=_claims,
+    prompt=True,
+    login_hint=True,
+    slots=lambda options: {"hd": options.hd, "access_type": options.access_type},
+    params={"include_granted_scopes": "true"},
+    jwks_uri="https://www.googleapis.com/oauth2/v3/certs",
+    id_token_issuers=("https://accounts.google.com", "accounts.google.com"),
+    register="https://console.cloud.google.com/apis/credentials",
+)
 
 
 # -- Discord --------------------------------------------------------------------------
@@ -140,74 +137,94 @@ def _discord_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _api_profile(default_url: str) -> Callable[[Provider, Mapping[str, Any]], Any]:
-    def read(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
-        url = provider.user_info_endpoint or default_url
-        found = get_json(provider, url, str(tokens.get("accessToken") or ""))
-        return found if isinstance(found, dict) else None
-
-    return read
-
-
-def discord(options: ProviderOptions) -> Provider:
-    """Discord (OAuth 2.0, ``/users/@me``; no PKCE)."""
-    return Provider(
-        id="discord",
-        name="Discord",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint
-        or "https://discord.com/api/oauth2/authorize",
-        token_endpoint=options.token_endpoint or "https://discord.com/api/oauth2/token",
-        user_info_endpoint=options.user_info_endpoint,
-        default_scopes=("identify", "email"),
-        profile=_api_profile("https://discord.com/api/users/@me"),
-        mapper=_discord_map,
-        pkce=False,
-        slot_params={"prompt": options.prompt or "none"},
-        request_scopes_first=True,
-    )
+DISCORD = ProviderSpec(
+    id="discord",
+    name="Discord",
+    authorize="https://discord.com/api/oauth2/authorize",
+    exchange="https://discord.com/api/oauth2/token",
+    scopes=("identify", "email"),
+    mapper=_discord_map,
+    user_info=UserInfoRequest("https://discord.com/api/users/@me"),
+    pkce=False,
+    prompt="none",
+    request_scopes_first=True,
+    register="https://discord.com/developers/applications",
+)
 
 
 # -- Microsoft ------------------------------------------------------------------------
 
 
+def _microsoft_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ID token's claims, with the Graph profile photo as a ``data:`` URL (as Better
+    Auth: ``picture``; skipped with ``disable_profile_photo``, or when Graph refuses)."""
+    import base64
+
+    import requests
+
+    claims = _claims(provider, tokens)
+    access = tokens.get("accessToken")
+    options = provider.options
+    if claims is None or not access or options.disable_profile_photo:
+        return claims
+    size = options.profile_photo_size
+    url = f"{provider.user_info_endpoint}/photos/{size}x{size}/$value"
+    try:
+        answer = requests.get(
+            url, headers={"Authorization": f"Bearer {access}"}, timeout=options.timeout
+        )
+    except requests.RequestException:
+        return claims
+    if answer.ok:
+        claims["picture"] = "data:image/jpeg;base64, " + base64.b64encode(answer.content).decode()
+    return claims
+
+
 def _microsoft_map(profile: Mapping[str, Any]) -> dict[str, Any]:
-    email = profile.get("email") or profile.get("preferred_username")
-    verified = _verified(profile.get("email_verified"))
-    if not verified and email:
+    email = profile.get("email")
+    if "email_verified" in profile:
+        verified = _verified(profile.get("email_verified"))
+    elif email:
         listed = [
             *(profile.get("verified_primary_email") or []),
             *(profile.get("verified_secondary_email") or []),
         ]
         verified = email in listed
+    else:
+        verified = False
     return {
         "id": profile.get("oid"),
         "name": profile.get("name") or "",
         "email": email,
         "emailVerified": verified,
-        "image": None,
+        "image": profile.get("picture"),
     }
 
 
-def microsoft(options: ProviderOptions) -> Provider:
-    """Microsoft Entra ID (OpenID Connect; the profile is the ID token's claims)."""
-    root = f"{options.authority.rstrip('/')}/{options.tenant_id}"
-    return Provider(
-        id="microsoft",
-        name="Microsoft",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint or f"{root}/oauth2/v2.0/authorize",
-        token_endpoint=options.token_endpoint or f"{root}/oauth2/v2.0/token",
-        user_info_endpoint=None,
-        default_scopes=("openid", "profile", "email", "User.Read", "offline_access"),
-        profile=_claims,
-        mapper=_microsoft_map,
-        slot_params=_slots(options),
-        jwks_uri=f"{root}/discovery/v2.0/keys",
-        id_token_issuers=None
-        if options.tenant_id in ("common", "organizations", "consumers")
-        else (f"{root}/v2.0",),
-    )
+def _ms_root(options: ProviderOptions) -> str:
+    return f"{options.authority.rstrip('/')}/{options.tenant_id}"
+
+
+MICROSOFT = ProviderSpec(
+    id="microsoft",
+    name="Microsoft",
+    authorize=lambda o: f"{_ms_root(o)}/oauth2/v2.0/authorize",
+    exchange=lambda o: f"{_ms_root(o)}/oauth2/v2.0/token",
+    scopes=("openid", "profile", "email", "User.Read", "offline_access"),
+    mapper=_microsoft_map,
+    profile=_microsoft_profile,
+    refresh_scope=True,
+    user_info=UserInfoRequest("https://graph.microsoft.com/v1.0/me"),
+    prompt=True,
+    login_hint=True,
+    jwks_uri=lambda o: f"{_ms_root(o)}/discovery/v2.0/keys",
+    id_token_issuers=lambda o: (
+        None
+        if o.tenant_id in ("common", "organizations", "consumers")
+        else (f"{_ms_root(o)}/v2.0",)
+    ),
+    register="https://entra.microsoft.com (App registrations)",
+)
 
 
 # -- Apple ----------------------------------------------------------------------------
@@ -228,39 +245,33 @@ def _apple_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def apple(options: ProviderOptions) -> Provider:
-    """Sign in with Apple (``form_post`` callback; the profile is the ID token's claims;
-    ``client_secret`` is the app's ES256 JWT)."""
-    return Provider(
-        id="apple",
-        name="Apple",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint
-        or "https://appleid.apple.com/auth/authorize",
-        token_endpoint=options.token_endpoint or "https://appleid.apple.com/auth/token",
-        user_info_endpoint=None,
-        default_scopes=("email", "name"),
-        profile=_claims,
-        mapper=_apple_map,
-        response_type="code id_token",
-        response_mode="form_post",
-        jwks_uri="https://appleid.apple.com/auth/keys",
-        id_token_issuers=("https://appleid.apple.com",),
-    )
+APPLE = ProviderSpec(
+    id="apple",
+    name="Apple",
+    authorize="https://appleid.apple.com/auth/authorize",
+    exchange="https://appleid.apple.com/auth/token",
+    scopes=("email", "name"),
+    mapper=_apple_map,
+    profile=_claims,
+    response_type="code id_token",
+    response_mode="form_post",
+    jwks_uri="https://appleid.apple.com/auth/keys",
+    id_token_issuers=("https://appleid.apple.com",),
+    secret=apple_secret,
+    check=check_apple,
+    register="https://developer.apple.com/account/resources/identifiers (a Services ID)",
+)
 
 
 # -- GitLab ---------------------------------------------------------------------------
 
 
-def _gitlab_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
-    base = (provider.options.issuer or "https://gitlab.com").rstrip("/")
-    url = provider.user_info_endpoint or f"{base}/api/v4/user"
-    profile = get_json(provider, url, str(tokens.get("accessToken") or ""))
-    if not isinstance(profile, dict):
+def _gitlab_active(found: Any) -> Mapping[str, Any] | None:
+    if not isinstance(found, Mapping):
         return None
-    if profile.get("state") != "active" or profile.get("locked"):
+    if found.get("state") != "active" or found.get("locked"):
         raise ProviderError("the GitLab account is not active")
-    return profile
+    return found
 
 
 def _gitlab_map(profile: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,30 +284,33 @@ def _gitlab_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def gitlab(options: ProviderOptions) -> Provider:
-    """GitLab (gitlab.com or the instance at ``issuer``)."""
-    base = (options.issuer or "https://gitlab.com").rstrip("/")
-    return Provider(
-        id="gitlab",
-        name="GitLab",
-        options=options,
-        authorization_endpoint=options.authorization_endpoint or f"{base}/oauth/authorize",
-        token_endpoint=options.token_endpoint or f"{base}/oauth/token",
-        user_info_endpoint=options.user_info_endpoint,
-        default_scopes=("read_user",),
-        profile=_gitlab_profile,
-        mapper=_gitlab_map,
-        slot_params=_slots(options),
-    )
+def _gitlab_base(options: ProviderOptions) -> str:
+    return (options.issuer or "https://gitlab.com").rstrip("/")
 
+
+GITLAB = ProviderSpec(
+    id="gitlab",
+    name="GitLab",
+    authorize=lambda o: f"{_gitlab_base(o)}/oauth/authorize",
+    exchange=lambda o: f"{_gitlab_base(o)}/oauth/token",
+    scopes=("read_user",),
+    mapper=_gitlab_map,
+    user_info=UserInfoRequest(lambda o: f"{_gitlab_base(o)}/api/v4/user", pick=_gitlab_active),
+    login_hint=True,
+    register="https://gitlab.com/-/user_settings/applications (or the instance's)",
+)
+
+
+#: Every built-in provider's spec by id.
+SPECS: dict[str, ProviderSpec] = {
+    **table(GITHUB, GOOGLE, DISCORD, MICROSOFT, APPLE, GITLAB),
+    **MORE,
+    **OTHER,
+    **PLAIN,
+    **OIDC,
+}
 
 #: Built-in provider factories by id.
 BUILT_IN: dict[str, Callable[[ProviderOptions], Provider]] = {
-    "github": github,
-    "google": google,
-    "discord": discord,
-    "microsoft": microsoft,
-    "apple": apple,
-    "gitlab": gitlab,
-    **MORE,
+    provider_id: spec.build for provider_id, spec in SPECS.items()
 }

@@ -50,6 +50,8 @@ class GenericOAuthConfig:
     disable_implicit_sign_up: bool = False
     disable_sign_up: bool = False
     override_user_info: bool = False
+    #: No session while the local user's e-mail is unverified (as the built-ins').
+    require_email_verification: bool = False
     timeout: float = 10.0
 
 
@@ -184,6 +186,7 @@ def _build(config: GenericOAuthConfig, document: Mapping[str, Any]) -> Provider:
         disable_implicit_sign_up=config.disable_implicit_sign_up,
         disable_sign_up=config.disable_sign_up,
         override_user_info_on_sign_in=config.override_user_info,
+        require_email_verification=config.require_email_verification,
         disable_id_token_sign_in=not verifies,
         timeout=config.timeout,
     )

@@ -34,13 +34,38 @@ class ProviderError(Exception):
 def _session(provider: Provider) -> Any:
     from authlib.integrations.requests_client import OAuth2Session
 
+    from .assertion import assertion_auth
+
     options = provider.options
-    return OAuth2Session(
-        client_id=options.first_client_id,
-        client_secret=options.client_secret,
-        token_endpoint_auth_method=provider.token_auth if options.client_secret else "none",
+    secret = provider.client_secret()
+    key = provider.token_auth == "client_key"  # noqa: S105  (a method name)
+    method = provider.token_auth if secret or key else "none"
+    if options.client_assertion is not None:
+        method = "private_key_jwt"
+    session = OAuth2Session(
+        client_id=options.client_key if key else options.first_client_id,
+        client_secret=secret,
+        token_endpoint_auth_method=method,
         default_timeout=options.timeout,
     )
+    if key:
+        session.register_client_auth_method(("client_key", _client_key_auth))
+    if options.client_assertion is not None:
+        auth = assertion_auth(options.client_assertion)
+        session.register_client_auth_method(("private_key_jwt", auth))
+    return session
+
+
+def _client_key_auth(client: Any, method: str, uri: str, headers: Any, body: str) -> Any:
+    """TikTok's token client authentication: ``client_key`` and ``client_secret`` in
+    the form, no ``client_id``."""
+    from authlib.common.urls import add_params_to_qs
+
+    pairs = [("client_key", client.client_id or ""), ("client_secret", client.client_secret or "")]
+    body = add_params_to_qs(body or "", pairs)
+    if "Content-Length" in headers:
+        headers["Content-Length"] = str(len(body))
+    return uri, headers, body
 
 
 def _requests_errors() -> tuple[type[BaseException], ...]:
@@ -51,15 +76,22 @@ def _requests_errors() -> tuple[type[BaseException], ...]:
 
 
 def exchange_code(
-    provider: Provider, code: str, verifier: str | None, redirect_uri: str
+    provider: Provider,
+    code: str,
+    verifier: str | None,
+    redirect_uri: str,
+    device_id: str | None = None,
 ) -> dict[str, Any]:
-    """Trade an authorization code for tokens (Better Auth's field names, spec 4.3).
+    """Trade an authorization code for tokens (Better Auth's field names, spec 4.3);
+    the callback's ``device_id`` goes along to providers that want it (VK ID).
 
     :raises ProviderError: when the provider refuses or cannot be reached.
     """
     params: dict[str, Any] = {"code": code, "redirect_uri": redirect_uri}
     if verifier and provider.pkce:
         params["code_verifier"] = verifier
+    if device_id and provider.device_id:
+        params["device_id"] = device_id
     try:
         with _session(provider) as session:
             raw = session.fetch_token(
@@ -77,7 +109,10 @@ def refresh(provider: Provider, refresh_token: str) -> dict[str, Any]:
     """
     try:
         with _session(provider) as session:
-            raw = session.refresh_token(provider.token_endpoint, refresh_token=refresh_token)
+            extra = {"scope": " ".join(provider.scopes(None))} if provider.refresh_scope else {}
+            raw = session.refresh_token(
+                provider.token_endpoint, refresh_token=refresh_token, **extra
+            )
     except _requests_errors() as error:
         raise ProviderError(str(error)) from error
     return _tokens(provider, dict(raw))

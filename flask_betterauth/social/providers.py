@@ -52,9 +52,47 @@ class ProviderOptions:
     #: Microsoft: the tenant and the authority.
     tenant_id: str = "common"
     authority: str = "https://login.microsoftonline.com"
+    #: Microsoft: the Graph profile photo's size (the user's ``image``), or none at all.
+    profile_photo_size: int = 48
+    disable_profile_photo: bool = False
+    #: Reddit: ``permanent`` for a refresh token (Better Auth's ``duration``).
+    duration: str | None = None
+    #: Twitch: the ID token claims asked for (default: ``email``, ``email_verified``,
+    #: ``preferred_username``, ``picture``).
+    claims: list[str] | None = None
     #: Google: the hosted domain and ``access_type`` (``offline`` for refresh tokens).
     hd: str | None = None
     access_type: str | None = None
+    #: Create the user and account, but start no session until the e-mail is verified
+    #: (Better Auth's ``requireEmailVerification``; see :func:`.verification.email_gate`).
+    require_email_verification: bool = False
+    #: Apple: the client secret JWT's team id, key id and ES256 private key (PEM).
+    team_id: str | None = None
+    key_id: str | None = None
+    private_key: str | None = None
+    #: Apple: the audiences of ID tokens signed in with (a native app's bundle id, say)
+    #: when they are not the client id.
+    audience: list[str] = field(default_factory=list)
+    app_bundle_identifier: str | None = None
+    #: TikTok: the app's client key (TikTok's name for the client id).
+    client_key: str | None = None
+    #: Facebook: the Login for Business configuration and extra ``/me`` fields.
+    config_id: str | None = None
+    fields: list[str] = field(default_factory=list)
+    #: PayPal and Salesforce: ``sandbox`` or ``production`` (PayPal's default is
+    #: ``sandbox``, Salesforce's ``production``); Salesforce's My Domain host.
+    environment: str | None = None
+    login_url: str | None = None
+    #: Amazon Cognito: the hosted UI domain, the region, the user pool, and an identity
+    #: provider to go straight to; ``require_client_secret`` refuses a missing secret.
+    domain: str | None = None
+    region: str | None = None
+    user_pool_id: str | None = None
+    identity_provider: str | None = None
+    require_client_secret: bool = False
+    #: ``private_key_jwt``: ``client_assertion(context) -> JWT`` instead of a client
+    #: secret (Microsoft's ``clientAssertion``); see :func:`.assertion.private_key_jwt`.
+    client_assertion: Callable[[Mapping[str, str]], str] | None = None
 
     @property
     def first_client_id(self) -> str:
@@ -64,9 +102,19 @@ class ProviderOptions:
         return self.client_id
 
     @property
-    def audiences(self) -> list[str]:
-        """Every client id an ID token may be addressed to."""
+    def client_ids(self) -> list[str]:
+        """Every client id given."""
         return list(self.client_id) if isinstance(self.client_id, list) else [self.client_id]
+
+    @property
+    def audiences(self) -> list[str]:
+        """Every audience an ID token may be addressed to: ``audience`` when given, else
+        Apple's ``app_bundle_identifier``, else the client ids (as Better Auth)."""
+        if self.audience:
+            return list(self.audience)
+        if self.app_bundle_identifier:
+            return [self.app_bundle_identifier]
+        return self.client_ids
 
 
 def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> ProviderOptions:
@@ -83,9 +131,14 @@ def parse_provider_options(provider_id: str, raw: Mapping[str, Any]) -> Provider
         if key not in known:
             raise BetterAuthError(f"unknown option 'social_providers.{provider_id}.{key}'")
     options = ProviderOptions(**dict(raw))
-    if not options.first_client_id:
+    if not options.first_client_id and not options.client_key:
         raise BetterAuthError(f"option 'social_providers.{provider_id}.client_id' is required")
-    for name in ("map_profile_to_user", "get_user_info"):
+    if options.client_assertion is not None and options.client_secret:
+        raise BetterAuthError(
+            f"option 'social_providers.{provider_id}.client_assertion' cannot be combined "
+            "with client_secret"
+        )
+    for name in ("map_profile_to_user", "get_user_info", "client_assertion"):
         value = getattr(options, name)
         if value is not None and not callable(value):
             raise BetterAuthError(
@@ -135,6 +188,23 @@ class Provider:
     token_auth: str = "client_secret_post"  # noqa: S105  (a method name, not a secret)
     #: The provider's name for people (``GitHub``).
     name: str = ""
+    #: Whether the request's ``loginHint`` goes to the provider as ``login_hint``
+    #: (Better Auth passes it to some built-ins only, and to every generic provider).
+    login_hint: bool = True
+    #: Rewrites the authorization query (a provider whose URL is not plain OAuth 2.0).
+    reshape_params: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None
+    #: A refresh asks again for the default and configured scopes (Microsoft).
+    refresh_scope: bool = False
+    #: The callback's ``device_id`` goes to the token endpoint (VK ID).
+    device_id: bool = False
+    #: Makes the client secret when the app signs it (Apple's ES256 JWT).
+    secret: Callable[[], str | None] | None = None
+
+    def client_secret(self) -> str | None:
+        """The secret the token endpoint is sent: the made one, else the option."""
+        if self.secret is not None:
+            return self.secret()
+        return self.options.client_secret
 
     def scopes(self, requested: list[str] | None) -> list[str]:
         """The scopes of an authorization request, in Better Auth's order."""

@@ -37,6 +37,7 @@ from .oauth import exchange_code
 from .oauth import verify_id_token
 from .providers import Provider
 from .registry import social_registry
+from .verification import email_gate
 
 RESERVED = (
     "state",
@@ -159,7 +160,7 @@ def authorization_url(
     slots = provider.slot_params
     if slots.get("display"):
         params.append(("display", slots["display"]))
-    if body.get("loginHint"):
+    if body.get("loginHint") and provider.login_hint:
         params.append(("login_hint", body["loginHint"]))
     if nonce:
         params.append(("nonce", nonce))
@@ -174,6 +175,8 @@ def authorization_url(
         params += [("code_challenge_method", "S256"), ("code_challenge", challenge)]
     for extra in (provider.extra_params, body.get("additionalParams") or {}):
         params += [(k, v) for k, v in extra.items() if k not in RESERVED]
+    if provider.reshape_params is not None:
+        params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
     return provider.authorization_endpoint + separator + urlencode(params)
 
@@ -229,11 +232,15 @@ def sign_in_social(ctx: Context) -> dict[str, Any]:
         return start_redirect(ctx, provider)
     info, tokens = id_token_info(ctx, provider)
     try:
-        user, _ = sign_in_user(
+        user, created = sign_in_user(
             ctx, provider, info, tokens, request_sign_up=bool(ctx.body.get("requestSignUp"))
         )
     except FlowError as error:
         raise APIError(401, "OAUTH_LINK_ERROR", error.code.replace("_", " ")) from None
+    if not email_gate(
+        ctx, provider, user, created=created, callback_url=ctx.body.get("callbackURL")
+    ):
+        raise APIError(403, "EMAIL_NOT_VERIFIED")
     # Social sign-in answers to the provider's verification, not to
     # email_and_password.require_email_verification (as the callback).
     session = start_session(ctx, user, remember_me=True)
@@ -315,7 +322,11 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
         raise FlowError("nonce_binding_missing")
     try:
         tokens = exchange_code(
-            provider, query["code"], flow.get("codeVerifier"), redirect_uri(ctx, provider)
+            provider,
+            query["code"],
+            flow.get("codeVerifier"),
+            redirect_uri(ctx, provider),
+            device_id=query.get("device_id"),
         )
     except ProviderError:
         raise FlowError("invalid_code") from None
@@ -337,6 +348,8 @@ def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:
     user, created = sign_in_user(
         ctx, provider, info, tokens, request_sign_up=bool(flow.get("requestSignUp"))
     )
+    if not email_gate(ctx, provider, user, created=created, callback_url=callback):
+        raise FlowError("email_not_verified")
     location = location_header(str(flow.get("newUserURL") or callback) if created else callback)
     session = start_session(ctx, user, remember_me=True)
     signals.send(signals.user_signed_in, user=user, session=session)

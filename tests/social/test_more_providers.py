@@ -48,7 +48,7 @@ CASES: dict[str, tuple[str, str | None, bool, dict[str, Any], dict[str, Any], st
         {"id": "t2_abc", "name": "redditor", "icon_img": "https://styles.redd.it/i.png?w=256"},
         {
             "name": "redditor",
-            "email": "t2_abc@reddit.invalid",
+            "email": "t2_abc@reddit.placeholder.invalid",
             "emailVerified": False,
             "image": "https://styles.redd.it/i.png",
         },

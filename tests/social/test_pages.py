@@ -61,6 +61,9 @@ def test_social_error_is_shown_in_words(page, idp):
     assert back.headers["Location"] == "/auth/sign-in?error=account_not_linked"
     shown = page.get(back.headers["Location"])
     assert "An account with this email address exists" in shown.text
+    # A provider's require_email_verification refusal, in words too.
+    shown = page.get("/auth/sign-in?error=email_not_verified")
+    assert "Confirm your email address with the link we sent" in shown.text
 
 
 def test_link_from_the_account_page(page, idp):
