@@ -195,11 +195,13 @@ def private_key(ctx: Context, options: JwtOptions, row: Record) -> Key:
     return key
 
 
-def signing_key(ctx: Context, options: JwtOptions) -> SigningKey:
+def signing_key(ctx: Context, options: JwtOptions, moment: datetime | None = None) -> SigningKey:
     """The key new tokens are signed with, made first if needed; the table is read again
-    after :data:`RECHECK_SECONDS` or when the key expires."""
+    after :data:`RECHECK_SECONDS` or when the key expires. ``moment`` is now (read from
+    the clock when not given)."""
     cache = ctx.plugin_state("jwt", KeyCache)
-    moment = now()
+    if moment is None:
+        moment = now()
     current = cache.signing
     if current is not None and moment < current.reuse_until:
         return current

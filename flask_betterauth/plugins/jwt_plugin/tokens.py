@@ -138,10 +138,11 @@ def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) ->
     cache is the plugin's per-app state, bounded, and per process.
     """
     body, subject = _claims_inputs(pair, options)
-    key = signing_key(ctx, options)
+    current = now()  # one clock read for the key's expiry and the token's iat
+    key = signing_key(ctx, options, current)
     iss, aud = issuer(ctx, options), audience(ctx, options)
     entry = _reuse_key(pair["session"].get("id"), key.kid, body, subject, iss, aud)
-    moment = _seconds()
+    moment = int(current.timestamp())
     cache = ctx.plugin_state("jwt", KeyCache)
     if entry is not None:
         found = cache.tokens.get(entry)
