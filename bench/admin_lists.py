@@ -36,19 +36,28 @@ from tests.helpers import build_app  # noqa: E402
 
 QUERIES: dict[str, dict[str, Any]] = {
     "first page (limit 20)": {"limit": 20},
-    "newest first, page 10": {
+    "newest first, page 11": {
         "limit": 20,
         "offset": 200,
         "sortBy": "createdAt",
         "sortDirection": "desc",
     },
-    "by email, page 5": {"limit": 20, "offset": 100, "sortBy": "email"},
+    "by email, page 6": {"limit": 20, "offset": 100, "sortBy": "email"},
+    "by name": {"limit": 20, "sortBy": "name"},
+    "by name, descending": {"limit": 20, "sortBy": "name", "sortDirection": "desc"},
     "filter role = admin": {"limit": 20, "filterField": "role", "filterValue": "admin"},
     "search email starts_with": {
         "limit": 20,
         "searchValue": "user1",
         "searchOperator": "starts_with",
     },
+    "starts_with, 1 match": {
+        "limit": 20,
+        "searchValue": "user123@",
+        "searchOperator": "starts_with",
+    },
+    "contains, 1 match": {"limit": 20, "searchValue": "r123@"},
+    "contains, many matches": {"limit": 20, "searchValue": "99"},
 }
 
 
@@ -86,8 +95,35 @@ def populate(test_app: Any, count: int) -> None:
         conn.execute(sa.text("ANALYZE"))
 
 
-def measure(url: str, count: int, repeat: int) -> dict[str, float]:
-    """Median milliseconds per query at ``count`` users on ``url``."""
+def explain(app: Any, engine: Any, client: Any, count: int) -> None:
+    """Print PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of every statement on the user
+    table that each query runs (the page, and the count when one is made)."""
+    captured: list[tuple[str, Any]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if 'FROM "user"' in statement and "session" not in statement:
+            captured.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    for name, query in QUERIES.items():
+        captured.clear()
+        total = client.get("/api/auth/admin/list-users", query_string=query).get_json()["total"]
+        print(f"\n=== {count:,} users: {name} (total {total:,})")
+        with app.app_context(), engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            for statement, parameters in list(captured):
+                print("--", " ".join(statement.split()))
+                sql = "EXPLAIN (ANALYZE, BUFFERS) " + statement
+                for _ in range(3):  # warm
+                    raw.execute(sql, parameters).fetchall()
+                for (line,) in raw.execute(sql, parameters).fetchall():
+                    print("   ", line)
+    sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def measure(url: str, count: int, repeat: int, *, plans: bool = False) -> dict[str, float]:
+    """Median milliseconds per query at ``count`` users on ``url`` (and, with ``plans``,
+    the query plans printed first)."""
     test_app = build_app(url, plugins=[admin()])
     app = test_app.app
     with app.app_context():
@@ -99,11 +135,14 @@ def measure(url: str, count: int, repeat: int) -> dict[str, float]:
         conn.execute(
             sa.text("UPDATE \"user\" SET role = 'admin' WHERE email = 'boss@bench.example'")
         )
+    if plans:
+        with app.app_context():
+            explain(app, test_app.db.engine, client, count)
     out: dict[str, float] = {}
     for name, query in QUERIES.items():
         for _ in range(5):  # warm-up
             reply = client.get("/api/auth/admin/list-users", query_string=query)
-            assert reply.status_code == 200 and reply.get_json()["users"], reply.get_json()
+            assert reply.status_code == 200 and reply.get_json()["total"], reply.get_json()
         times = []
         for _ in range(repeat):
             began = time.perf_counter()
@@ -138,6 +177,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--postgres-only", action="store_true")
+    parser.add_argument(
+        "--explain", action="store_true", help="print PostgreSQL's plans of every query"
+    )
     args = parser.parse_args()
     args.postgres = args.postgres or args.postgres_only
     with tempfile.TemporaryDirectory() as folder:
@@ -152,7 +194,9 @@ def main() -> None:
 
         with PostgresServer() as server:
             results = {
-                size: measure(server.create_database(f"bench{size}"), size, args.repeat)
+                size: measure(
+                    server.create_database(f"bench{size}"), size, args.repeat, plans=args.explain
+                )
                 for size in args.sizes
             }
             report(f"PostgreSQL {server.version()}", args.sizes, results)

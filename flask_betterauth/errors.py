@@ -28,6 +28,9 @@ class APIError(Exception):
     :param code: the stable code from :data:`ERROR_CODES`, or ``None``.
     :param message: the human message; defaults to the catalogue's message for ``code``.
     :param headers: extra response headers.
+    :param body: ``False`` sends no body at all.
+    :param extra: more members of the JSON body beside ``message`` and ``code`` (Better
+        Auth adds some to a few errors, e.g. ``missingPermissions``).
     """
 
     def __init__(
@@ -38,6 +41,7 @@ class APIError(Exception):
         *,
         headers: Mapping[str, str] | None = None,
         body: bool = True,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         if message is None:
             message = _KNOWN_MESSAGES.get(code or "", code or "")
@@ -47,14 +51,15 @@ class APIError(Exception):
         self.message = message
         self.headers = dict(headers or {})
         self.has_body = body
+        self.extra = dict(extra or {})
 
     def to_dict(self) -> dict[str, Any] | None:
         """The JSON body of this error, or ``None`` when it has none."""
         if not self.has_body:
             return None
         if self.code is None:
-            return {"message": self.message}
-        return {"message": self.message, "code": self.code}
+            return {"message": self.message, **self.extra}
+        return {"message": self.message, "code": self.code, **self.extra}
 
     def __repr__(self) -> str:
         return f"APIError({self.status}, {self.code!r}, {self.message!r})"

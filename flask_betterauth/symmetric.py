@@ -9,6 +9,7 @@ database moved from Better Auth keeps working. The AEAD is libsodium's, through 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_decrypt
@@ -21,6 +22,25 @@ _TAG_LENGTH = 16
 
 class DecryptionError(Exception):
     """The value is not hex, too short, or was not encrypted with this secret."""
+
+
+#: The HKDF salt of Better Auth's purpose keys (``derivePurposeKey``).
+_PURPOSE_SALT = b"better-auth:oauth-encryption:v1"
+
+
+def purpose_secret(secret: str, purpose: str) -> str:
+    """The secret Better Auth 1.7.24 derives from ``secret`` for one kind of OAuth
+    ciphertext (``derivePurposeKey``): HKDF-SHA256 with the salt
+    ``better-auth:oauth-encryption:v1`` and the info ``better-auth:<purpose>:v1``, 32
+    bytes, as lower-case hex. Pass it to :func:`symmetric_encrypt` as the secret.
+
+    Purposes in 1.7.24: ``oauth-state-cookie`` (the stateless OAuth state) and
+    ``oauth-link-session-token`` (the session token a link flow carries).
+    """
+    prk = hmac.new(_PURPOSE_SALT, secret.encode(), hashlib.sha256).digest()
+    info = f"better-auth:{purpose}:v1".encode()
+    # One HKDF-Expand block is 32 bytes, exactly the length asked for.
+    return hmac.new(prk, info + b"\x01", hashlib.sha256).hexdigest()
 
 
 def _key(secret: str) -> bytes:

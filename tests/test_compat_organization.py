@@ -2,10 +2,12 @@
 (``tests/compat/organization.mjs``): create, check-slug, set-active, update, invite (the
 invitation mailed through a real SMTP server, its link read from the inbox), get and accept
 the invitation as the invitee, list members, change a role, permissions, remove; teams
-(create, list, rename, the active team, team members, remove)."""
+(create, list, rename, the active team, team members, remove); stored roles (dynamic
+access control: create, give to an invitee, permissions, list, get, rename, delete)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 
 from flask_betterauth.mail.smtp import SMTPSender
 from flask_betterauth.plugins import organization
+from flask_betterauth.plugins.organization import default_ac
 from tests.mailserver import SMTPServer
 from tests.test_compat import compat_client_installed as compat_client_installed
 from tests.test_compat import run_scenario
@@ -98,3 +101,28 @@ def test_organization_client_flows(tmp_path: Path, smtp_server: SMTPServer) -> N
     assert s["removeTeam"]["data"] == {"message": "Team removed successfully."}
     last = s["removeLast"]["error"]
     assert (last["status"], last["code"]) == (400, "UNABLE_TO_REMOVE_LAST_TEAM")
+
+
+@pytest.mark.usefixtures("compat_client_installed")
+def test_organization_client_dynamic_roles(tmp_path: Path) -> None:
+    plugin = organization(ac=default_ac, dynamic_access_control={"enabled": True})
+    with serving(tmp_path, plugins=[plugin]) as server:
+        s = _run(server.url, "roles")["steps"]
+    made = s["createRole"]["data"]
+    granted = {"invitation": ["create"], "ac": ["create"]}
+    assert made["success"] is True and made["statements"] == granted
+    role = made["roleData"]
+    assert role["role"] == "inviter" and role["permission"] == granted
+    assert s["accept"]["data"]["member"]["role"] == "inviter"
+    assert s["robMayInvite"]["data"] == {"error": None, "success": True}
+    stronger = s["robStronger"]["error"]
+    assert (stronger["status"], stronger["code"]) == (403, "YOU_ARE_NOT_ALLOWED_TO_CREATE_A_ROLE")
+    sent = json.loads(s["robStronger"]["http"][-1]["body"])
+    assert sent["missingPermissions"] == ["organization:delete"]
+    assert [r["role"] for r in s["listRoles"]["data"]] == ["inviter", "spare"]
+    assert s["getRole"]["data"] == role
+    assert s["updateRole"]["data"]["roleData"]["role"] == "reader"
+    held = s["deleteHeld"]["error"]
+    assert (held["status"], held["code"]) == (400, "ROLE_IS_ASSIGNED_TO_MEMBERS")
+    assert s["deleteRole"]["data"] == {"success": True}
+    assert [r["role"] for r in s["listAfter"]["data"]] == ["inviter"]

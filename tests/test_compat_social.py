@@ -19,7 +19,9 @@ pytestmark = pytest.mark.compat
 
 
 @pytest.mark.usefixtures("compat_client_installed")
-def test_social_client_flows(tmp_path: Path, idp: str) -> None:  # noqa: F811
+@pytest.mark.parametrize("strategy", ["database", "cookie"])
+def test_social_client_flows(tmp_path: Path, idp: str, strategy: str) -> None:  # noqa: F811
+    """Both ``account.store_state_strategy`` places: the client cannot tell."""
     idp_user(idp, "compat-1", email="compat@example.com", email_verified=True, name="Compat")
     idp_user(idp, "compat-2", email="linker@example.com", email_verified=True)
     env = {
@@ -28,12 +30,14 @@ def test_social_client_flows(tmp_path: Path, idp: str) -> None:  # noqa: F811
         "LINK_SUB": "compat-2",
         "LINK_EMAIL": "linker@example.com",
     }
-    with serving(tmp_path, plugins=[oidc_plugin(idp)]) as server:
+    state_option = {"store_state_strategy": strategy}
+    with serving(tmp_path, plugins=[oidc_plugin(idp)], account=state_option) as server:
         report = run_scenario(server.url, "social", "social.mjs", env=env)
     steps = report["steps"]
     assert steps["signIn"]["error"] is None
     assert steps["signIn"]["data"]["redirect"] is False
-    assert "better-auth.state" in steps["signIn"]["cookies"]
+    cookie = "better-auth.state" if strategy == "database" else "better-auth.oauth_state"
+    assert cookie in steps["signIn"]["cookies"]
     assert steps["callback"] == {"status": 302, "location": "/dash"}
     assert steps["session"]["data"]["user"]["email"] == "compat@example.com"
     assert steps["session"]["data"]["user"]["name"] == "Compat"

@@ -49,10 +49,11 @@ def flask_app(made_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp]:
         set_clock(None)
 
 
-def test_migrate_adds_only_the_two_indexes(flask_app: TestApp) -> None:
+def test_migrate_adds_only_the_three_indexes(flask_app: TestApp) -> None:
     output = run_migrate(flask_app)
-    assert "3 change(s) to make" in output and ACCOUNT_INDEX_STEP in output
+    assert "4 change(s) to make" in output and ACCOUNT_INDEX_STEP in output
     assert '+ create index "user_createdAt_idx" on "user" ("createdAt")' in output
+    assert '+ create index "user_name_idx" on "user" ("name")' in output
     assert '+ create index "user_role_idx" on "user" ("role")' in output
 
 

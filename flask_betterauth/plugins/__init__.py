@@ -60,6 +60,8 @@ from ..social.generic import GenericProviders as GenericProviders
 from ..social.generic import parse_config as parse_generic_oauth_config
 from ..social.providers import Provider as Provider
 from ..social.providers import ProviderSource as ProviderSource
+from ..social.state import add_oauth_server_context as add_oauth_server_context
+from ..social.state import oauth_state as oauth_state
 from ..state import AuthState as AuthState
 from ..state import current_state as current_state
 from ..storage import ConflictError as ConflictError
@@ -107,6 +109,7 @@ __all__ = [
     "StrictString",
     "TokenSource",
     "TruthyFlag",
+    "add_oauth_server_context",
     "admin",
     "anonymous",
     "bearer",
@@ -132,6 +135,7 @@ __all__ = [
     "magic_link",
     "multi_session",
     "now",
+    "oauth_state",
     "open_api",
     "organization",
     "openapi_document",

@@ -20,6 +20,7 @@ from ..records import from_wire
 from ..schema import Table
 from ..storage import Adapter
 from ..storage.base import Row
+from ..storage.hooks import create_elsewhere
 from ..storage.secondary import GuardedStorage
 from ..storage.secondary import check_secondary_storage
 from .store import MIN_REVOCATION_MARKER_TTL
@@ -151,18 +152,26 @@ class SecondarySessionStore:
     # -- the store -----------------------------------------------------------------------
 
     def create(self, session: Row, user: Row) -> Row:
-        row = self.database.create(session, user) if self.database is not None else session
-        # The copy kept with the session is the stored row, column defaults included.
+        if self.database is None:
+            # No database row, but the session create hooks still run (the admin
+            # plugin's ban check among them), around the storage's write.
+            keep = lambda row: self._keep(row, user)  # noqa: E731
+            return create_elsewhere(self._adapter(), "session", session, keep)
+        row = self.database.create(session, user)
+        try:
+            self._keep(row, user)
+        except SecondaryStorageUnavailable:
+            logger.warning("secondary storage is down: session kept in the database only")
+        return row
+
+    def _keep(self, row: Row, user: Row) -> Row:
+        """Write a new session and add it to its user's list."""
+        # The copy kept with the session is the stored user row, column defaults included.
         user = self._adapter().find_one("user", {"id": row["userId"]}) or user
         moment = now()
-        try:
-            self._write(row, user, moment)
-            reference = {"token": row["token"], "expiresAt": to_ms(row["expiresAt"])}
-            self._update_references(row["userId"], (), reference, moment)
-        except SecondaryStorageUnavailable:
-            if self.database is None:
-                raise
-            logger.warning("secondary storage is down: session kept in the database only")
+        self._write(row, user, moment)
+        reference = {"token": row["token"], "expiresAt": to_ms(row["expiresAt"])}
+        self._update_references(row["userId"], (), reference, moment)
         return row
 
     def find(self, tokens: list[str]) -> Pair | None:

@@ -8,5 +8,6 @@ The endpoints are in :mod:`.routes` (sign-in, callback) and :mod:`.account_route
 
 from __future__ import annotations
 
-#: The cookies of the redirect flow (built like the core's: ``better-auth.state``).
-SOCIAL_COOKIES = ("state",)
+#: The cookies of the redirect flow (built like the core's: ``better-auth.state``); the
+#: ``oauth_state`` one holds the whole state under ``store_state_strategy="cookie"``.
+SOCIAL_COOKIES = ("state", "oauth_state")

@@ -17,6 +17,7 @@ from ..errors import APIError
 from ..records import Record
 from ..registry import endpoint
 from ..symmetric import DecryptionError
+from ..symmetric import purpose_secret
 from ..symmetric import symmetric_decrypt
 from ..symmetric import symmetric_encrypt
 from ..validation import BodySchema
@@ -37,12 +38,15 @@ from .tokens import unseal
 
 #: An access token this close to expiry (seconds) is refreshed before it is handed out.
 REFRESH_MARGIN = 5
+#: The purpose Better Auth 1.7.24 derives the link flow's session-token key for.
+LINK_PURPOSE = "oauth-link-session-token"
 
 
 def linking_user(ctx: Context, link: Mapping[str, Any]) -> Record | None:
     """The user of a link flow, if the session that started it is still alive."""
+    key = purpose_secret(ctx.state.secret, LINK_PURPOSE)
     try:
-        token = symmetric_decrypt(ctx.state.secret, str(link.get("encryptedSessionToken")))
+        token = symmetric_decrypt(key, str(link.get("encryptedSessionToken")))
     except DecryptionError:
         return None
     session = ctx.sessions.find_listed(token)
@@ -68,7 +72,9 @@ def link_social(ctx: Context) -> dict[str, Any]:
         link = {
             "userId": signed.user["id"],
             "email": signed.user["email"],
-            "encryptedSessionToken": symmetric_encrypt(ctx.state.secret, signed.session["token"]),
+            "encryptedSessionToken": symmetric_encrypt(
+                purpose_secret(ctx.state.secret, LINK_PURPOSE), signed.session["token"]
+            ),
         }
         return start_redirect(ctx, provider, link)
     info, tokens = id_token_info(ctx, provider)

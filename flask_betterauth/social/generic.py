@@ -52,6 +52,9 @@ class GenericOAuthConfig:
     override_user_info: bool = False
     #: No session while the local user's e-mail is unverified (as the built-ins').
     require_email_verification: bool = False
+    #: A callback with a code but no ``state`` (a flow the provider started) restarts
+    #: the sign-in with a fresh state instead of failing with ``state_not_found``.
+    allow_idp_initiated: bool = False
     timeout: float = 10.0
 
 
@@ -212,6 +215,7 @@ def _build(config: GenericOAuthConfig, document: Mapping[str, Any]) -> Provider:
         id_token_algorithms=tuple(str(a) for a in algorithms or ()) if oidc else ("RS256",),
         id_token_issuers=(issuer,) if verifies and issuer else None,
         nonce=verifies and not config.disable_id_token_nonce_binding,
+        allow_idp_initiated=config.allow_idp_initiated,
         request_scopes_first=True,
         oidc=oidc,
         access_token_expires_in=config.access_token_expires_in,

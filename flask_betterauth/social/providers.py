@@ -178,6 +178,8 @@ class Provider:
     id_token_algorithms: tuple[str, ...] = ("RS256",)
     id_token_issuers: tuple[str, ...] | None = None
     nonce: bool = False
+    #: Generic providers: a callback with a code and no state restarts the flow.
+    allow_idp_initiated: bool = False
     #: Scopes go before (``True``, generic and Discord) or after the configured ones.
     request_scopes_first: bool = False
     #: Generic providers: the ID token's ``sub`` names the account.

@@ -120,6 +120,7 @@ def start_redirect(
         "requestSignUp",
         "idTokenNonce",
         "oauthState",
+        "serverContext",
     }
     data: dict[str, Any] = {
         k: v for k, v in (body.get("additionalData") or {}).items() if k not in own
@@ -131,6 +132,8 @@ def start_redirect(
             "errorURL": body.get("errorCallbackURL"),
             "newUserURL": body.get("newUserCallbackURL"),
             "link": link,
+            # After additionalData: only plugins (add_oauth_server_context) set it.
+            "serverContext": flow_state.pending_server_context(ctx),
             "requestSignUp": body.get("requestSignUp"),
             "idTokenNonce": nonce,
         }
@@ -144,10 +147,17 @@ def start_redirect(
 
 
 def authorization_url(
-    ctx: Context, provider: Provider, state: str, verifier: str, nonce: str | None
+    ctx: Context,
+    provider: Provider,
+    state: str,
+    verifier: str,
+    nonce: str | None,
+    body: Mapping[str, Any] | None = None,
 ) -> str:
-    """The provider's authorization URL, parameters in Better Auth's order."""
-    body = ctx.body
+    """The provider's authorization URL, parameters in Better Auth's order; the
+    request's ``scopes``, ``loginHint`` and ``additionalParams`` come from ``body``
+    (default: the request's)."""
+    body = ctx.body if body is None else body
     scopes = provider.scopes(body.get("scopes"))
     params: list[tuple[str, str]] = [
         ("response_type", provider.response_type),
@@ -295,6 +305,10 @@ def callback_oauth(ctx: Context) -> Redirect:
         ctx.query = validate(_CALLBACK_QUERY, ctx.query, "query")
     except APIError:
         return error_redirect(default_error_url(ctx), "invalid_callback_request")
+    if not ctx.query.get("state") and ctx.query.get("code"):
+        restart = _idp_initiated(ctx)
+        if restart is not None:
+            return restart
     try:
         flow = flow_state.take(ctx, ctx.query.get("state"))
     except flow_state.StateError as error:
@@ -304,6 +318,20 @@ def callback_oauth(ctx: Context) -> Redirect:
         return _finish(ctx, flow, error_url)
     except FlowError as error:
         return error_redirect(error_url, error.code, error.description)
+
+
+def _idp_initiated(ctx: Context) -> Redirect | None:
+    """A provider with ``allow_idp_initiated`` that sent a code without a state (a
+    sign-in it started): the code is dropped and the flow starts over from here, with a
+    new state, PKCE verifier and nonce, to the default callback URL (Better Auth 1.7.24)."""
+    provider = social_registry(ctx.state).get(ctx.params["id"])
+    if provider is None or not provider.allow_idp_initiated:
+        return None
+    verifier = random_string(128, flow_state.ALPHABET)
+    nonce = random_string(32, flow_state.ALPHABET) if provider.nonce else None
+    data = {"callbackURL": ctx.origin, "codeVerifier": verifier, "idTokenNonce": nonce}
+    state = flow_state.mint(ctx, {k: v for k, v in data.items() if v is not None})
+    return Redirect(authorization_url(ctx, provider, state, verifier, nonce, body={}))
 
 
 def _finish(ctx: Context, flow: dict[str, Any], error_url: str) -> Redirect:

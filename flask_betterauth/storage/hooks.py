@@ -6,6 +6,10 @@
 endpoint context (``None`` outside an endpoint); it returns ``False`` to refuse the write,
 ``{"data": {...}}`` to change it, or nothing to let it through. An ``after`` hook gets the
 written row. Hooks run inside the write's transaction: if one raises, nothing is written.
+
+A session kept in secondary storage alone is never written to the database; its
+``session`` create hooks run all the same, around the storage's write
+(:func:`create_elsewhere`), as Better Auth's.
 """
 
 from __future__ import annotations
@@ -101,6 +105,15 @@ class HookedAdapter:
             self._after(model, "create", row)
         return row
 
+    def create_with(
+        self, model: str, data: Mapping[str, Any], keep: Callable[[Row], Row]
+    ) -> Row:
+        """:meth:`create`, with ``keep(data)`` storing the row instead of the database."""
+        with self._hooked():
+            row = keep(self._before(model, "create", dict(data)))
+            self._after(model, "create", row)
+        return row
+
     def update(self, model: str, where: Where, data: Mapping[str, Any]) -> Row | None:
         with self._hooked():
             try:
@@ -139,3 +152,16 @@ class HookedAdapter:
                 count += self.inner.delete_many(model, {"id": row["id"]})
                 self._after(model, "delete", row)
         return count
+
+
+def create_elsewhere(
+    adapter: Adapter, model: str, data: Mapping[str, Any], keep: Callable[[Row], Row]
+) -> Row:
+    """Create a row kept outside the database (a session in secondary storage alone):
+    ``keep(data)`` stores it and returns it as kept, with ``adapter``'s create hooks
+    around it (a ``before`` hook may change the data or refuse with
+    :class:`~flask_betterauth.storage.WriteRefused` or its own error, and then nothing is
+    kept). Better Auth's ``createWithHooks`` with ``executeMainFn: false``."""
+    if isinstance(adapter, HookedAdapter):
+        return adapter.create_with(model, data, keep)
+    return keep(dict(data))

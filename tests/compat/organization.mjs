@@ -11,6 +11,9 @@
  * again, lists members, changes the invitee's role, checks permissions, removes them.
  * "teams": Tess signs up, creates an organization (its default team becomes active),
  * creates, lists, renames and removes teams, lists her teams and the team's members.
+ * "roles" (dynamic access control): Rita creates an organization and a stored role,
+ * invites Rob with it; Rob accepts, holds its permission, may not make a stronger role;
+ * Rita lists, reads, renames and deletes roles (not one a member holds).
  * Prints one JSON line per scenario, as scenarios.mjs does ({scenario, steps}).
  */
 import { organizationClient } from "better-auth/client/plugins";
@@ -25,6 +28,57 @@ class OrgAgent extends Agent {
 }
 
 const SCENARIOS = {
+  async roles(baseURL, r) {
+    const rita = new OrgAgent(baseURL);
+    const rob = new OrgAgent(baseURL);
+    const s = r.steps;
+    s.signUp = await rita.step("signUp.email", signUp(freshEmail()));
+    s.create = await rita.step("organization.create", (c) =>
+      c.organization.create({ name: "Roled", slug: "roled" }),
+    );
+    s.createRole = await rita.step("organization.createRole", (c) =>
+      c.organization.createRole({
+        role: "Inviter",
+        permission: { invitation: ["create"], ac: ["create"] },
+      }),
+    );
+    s.createSpare = await rita.step("organization.createRole", (c) =>
+      c.organization.createRole({ role: "spare", permission: { ac: ["read"] } }),
+    );
+    const robEmail = freshEmail();
+    s.invite = await rita.step("organization.inviteMember", (c) =>
+      c.organization.inviteMember({ email: robEmail, role: "inviter" }),
+    );
+    s.robSignUp = await rob.step("signUp.email", signUp(robEmail));
+    s.accept = await rob.step("organization.acceptInvitation", (c) =>
+      c.organization.acceptInvitation({ invitationId: s.invite.data?.id }),
+    );
+    s.robMayInvite = await rob.step("organization.hasPermission", (c) =>
+      c.organization.hasPermission({ permissions: { invitation: ["create"] } }),
+    );
+    s.robStronger = await rob.step("organization.createRole", (c) =>
+      c.organization.createRole({
+        role: "boss",
+        permission: { organization: ["delete"] },
+        organizationId: s.create.data?.id,
+      }),
+    );
+    s.listRoles = await rita.step("organization.listRoles", (c) => c.organization.listRoles());
+    s.getRole = await rita.step("organization.getRole", (c) =>
+      c.organization.getRole({ query: { roleName: "inviter" } }),
+    );
+    s.updateRole = await rita.step("organization.updateRole", (c) =>
+      c.organization.updateRole({ roleName: "spare", data: { roleName: "reader" } }),
+    );
+    s.deleteHeld = await rita.step("organization.deleteRole", (c) =>
+      c.organization.deleteRole({ roleName: "inviter" }),
+    );
+    s.deleteRole = await rita.step("organization.deleteRole", (c) =>
+      c.organization.deleteRole({ roleId: s.createSpare.data?.roleData.id }),
+    );
+    s.listAfter = await rita.step("organization.listRoles", (c) => c.organization.listRoles());
+  },
+
   async teams(baseURL, r) {
     const tess = new OrgAgent(baseURL);
     const s = r.steps;

@@ -20,6 +20,7 @@ from .endpoints import delete_anonymous_user
 from .endpoints import sign_in_anonymous
 from .link import link_guest
 from .link import links
+from .link import remember_guest
 from .pages import add_pages
 from .settings import ERROR_CODES
 from .settings import PLUGIN_ID
@@ -66,7 +67,10 @@ def anonymous(
         id=PLUGIN_ID,
         endpoints=(sign_in_anonymous, delete_anonymous_user),
         schema=SCHEMA,
-        hooks={"after": [Hook(link_guest, matcher=links, late=True)]},
+        hooks={
+            "before": [Hook(remember_guest, endpoints=frozenset({"sign_in_social"}))],
+            "after": [Hook(link_guest, matcher=links, late=True)],
+        },
         # Better Auth's core rule for every ``/sign-in*`` path: 3 tries in 10 s.
         rate_limit=[EndpointRateLimit(frozenset({"sign_in_anonymous"}), 10, 3)],
         error_codes=ERROR_CODES,

@@ -14,7 +14,10 @@ from __future__ import annotations
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Endpoint
+from flask_betterauth.plugins import SignedIn
+from flask_betterauth.plugins import add_oauth_server_context
 from flask_betterauth.plugins import find_session
+from flask_betterauth.plugins import oauth_state
 
 from .settings import settings_of
 
@@ -43,12 +46,44 @@ def link_guest(ctx: Context) -> None:
     new = ctx.new_session
     if new is None or isinstance(ctx.returned, APIError) or new.user.get("isAnonymous"):
         return
-    token = ctx.sessions.token_from(ctx)
-    guest = find_session(ctx, token) if token else None
-    if guest is None or not guest.user.get("isAnonymous") or guest.user["id"] == new.user["id"]:
+    guest = _guest(ctx)
+    if guest is None or guest.user["id"] == new.user["id"]:
         return
     settings = settings_of(ctx)
     if settings.on_link_account is not None:
         settings.on_link_account(guest, new)
     if not settings.disable_delete_anonymous_user:
         ctx.users.delete(guest.user["id"])
+
+
+def _cookie_guest(ctx: Context) -> SignedIn | None:
+    token = ctx.sessions.token_from(ctx)
+    found = find_session(ctx, token) if token else None
+    return found if found is not None and found.user.get("isAnonymous") else None
+
+
+def remember_guest(ctx: Context) -> None:
+    """Before ``sign_in_social``: a guest's id rides the OAuth state (server context),
+    so the callback still finds the guest when it arrives without the guest's cookie
+    (an app's in-app browser), as Better Auth 1.7.24 does."""
+    guest = _cookie_guest(ctx)
+    if guest is not None:
+        add_oauth_server_context(ctx, {"anonymousUserId": guest.user["id"]})
+
+
+def _guest(ctx: Context) -> SignedIn | None:
+    """The guest this request came from: its session cookie, else the OAuth state's
+    ``anonymousUserId`` (that user, still a guest, with a live session)."""
+    guest = _cookie_guest(ctx)
+    if guest is not None:
+        return guest
+    flow = oauth_state(ctx) or {}
+    server = flow.get("serverContext")
+    user_id = server.get("anonymousUserId") if isinstance(server, dict) else None
+    if not isinstance(user_id, str):
+        return None
+    user = ctx.users.find_by_id(user_id)
+    if user is None or not user.get("isAnonymous"):
+        return None
+    live = ctx.sessions.list_active(user_id)
+    return SignedIn(live[0], user) if live else None

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from jinja2 import PackageLoader
 
 from flask_betterauth import BetterAuthError
-from flask_betterauth import NotBuiltError
+from flask_betterauth.plugins import AccessControl
 from flask_betterauth.plugins import MailPurpose
 from flask_betterauth.plugins import Plugin
 from flask_betterauth.plugins import Role
@@ -24,6 +25,7 @@ from . import invite_endpoints as invites
 from . import member_endpoints as members
 from . import org_endpoints as orgs
 from .pages import register as register_pages
+from .role_endpoints import ENDPOINTS as role_endpoints
 from .roles import DEFAULT_ROLES
 from .roles import DEFAULT_STATEMENTS
 from .roles import default_ac
@@ -33,11 +35,19 @@ from .settings import HOOK_NAMES
 from .settings import INVITATION_MAIL
 from .settings import INVITATION_TEMPLATE
 from .settings import PLUGIN_ID
+from .settings import DynamicAccessControl
 from .settings import OrganizationSettings
 from .settings import TeamOptions
 from .teams import ENDPOINTS as team_endpoints
 
-__all__ = ["DEFAULT_ROLES", "DEFAULT_STATEMENTS", "TeamOptions", "default_ac", "organization"]
+__all__ = [
+    "DEFAULT_ROLES",
+    "DEFAULT_STATEMENTS",
+    "DynamicAccessControl",
+    "TeamOptions",
+    "default_ac",
+    "organization",
+]
 
 ENDPOINTS = (
     orgs.create_organization,
@@ -80,6 +90,7 @@ def organization(
     send_invitation_email: Callable[[Mapping[str, Any]], Any] | bool | None = None,
     invitation_url: str = "/auth/accept-invitation/{id}",
     roles: Mapping[str, Role] | None = None,
+    ac: AccessControl | None = None,
     organization_hooks: Mapping[str, Callable[..., Any]] | None = None,
     teams: Mapping[str, Any] | None = None,
     dynamic_access_control: Mapping[str, Any] | None = None,
@@ -115,12 +126,18 @@ def organization(
         "maximum_members_per_team": None, "allow_removing_all_teams": False,
         "default_team": {"enabled": True}}`` (:class:`TeamOptions`): teams in each
         organization and an active team on the session.
-    :param dynamic_access_control: Better Auth's roles stored per organization (the
-        ``organizationRole`` table): not built; ``{"enabled": True}`` raises
-        :class:`~flask_betterauth.NotBuiltError`.
+    :param ac: the access control the roles are made from (Better Auth's ``ac``, e.g.
+        :data:`default_ac` or your ``create_access_control({...})``): the resources a
+        stored role may name. Dynamic access control needs it: without it create-role
+        and update-role answer ``501 MISSING_AC_INSTANCE`` and stored roles grant nothing.
+    :param dynamic_access_control: ``{"enabled": True, "maximum_roles_per_organization":
+        None}`` (:class:`DynamicAccessControl`): roles made per organization at run time
+        (the ``organizationRole`` table and the ``create-role``, ``delete-role``,
+        ``list-roles``, ``get-role``, ``update-role`` endpoints); a member's stored roles
+        count in every permission check. ``maximum_roles_per_organization`` is an int or
+        ``fn(organization_id) -> int``.
     """
-    if dynamic_access_control and dynamic_access_control.get("enabled"):
-        raise NotBuiltError("organization(dynamic_access_control=...) is not built yet")
+    dynamic = DynamicAccessControl.parse(dynamic_access_control)
     team_options = TeamOptions.parse(teams)
     hooks = dict(organization_hooks or {})
     unknown = set(hooks) - set(HOOK_NAMES)
@@ -144,11 +161,14 @@ def organization(
         invitation_url=invitation_url,
         organization_hooks=hooks,
         teams=team_options,
+        ac=ac,
+        dynamic_access_control=dynamic,
     )
+    endpoints = ENDPOINTS + (team_endpoints if team_options.enabled else ())
     return Plugin(
         id=PLUGIN_ID,
-        endpoints=ENDPOINTS + (team_endpoints if team_options.enabled else ()),
-        schema=schema_with(teams=team_options.enabled),
+        endpoints=endpoints + (role_endpoints if dynamic.enabled else ()),
+        schema=schema_with(teams=team_options.enabled, dynamic_roles=dynamic.enabled),
         error_codes=ERROR_CODES,
         mail_purposes=[
             MailPurpose(
@@ -159,5 +179,5 @@ def organization(
             )
         ],
         state=lambda options: settings,
-        pages=register_pages,
+        pages=partial(register_pages, teams=team_options.enabled),
     )

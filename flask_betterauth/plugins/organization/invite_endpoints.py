@@ -21,7 +21,7 @@ from . import store
 from . import team_rows as teams
 from .common import RoleField
 from .common import TeamIdsField
-from .common import can
+from .common import acting_member
 from .common import check_roles
 from .common import is_creator
 from .schema import INVITATION
@@ -33,6 +33,7 @@ from .settings import settings
 
 logger = logging.getLogger(__name__)
 NOT_FOUND = "INVITATION_NOT_FOUND"
+NO_MEMBER = (400, "MEMBER_NOT_FOUND")
 EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
 
 
@@ -129,10 +130,9 @@ def invite_member(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    member = store.require_member(ctx, org_id, user["id"], 400, "MEMBER_NOT_FOUND")
-    if not can(ctx, member, {"invitation": ["create"]}):
-        raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION")
-    role = check_roles(ctx, ctx.body["role"])
+    refused = (403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION")
+    member = acting_member(ctx, org_id, NO_MEMBER, {"invitation": ["create"]}, refused)
+    role = check_roles(ctx, ctx.body["role"], org_id)
     if is_creator(ctx, role) and not is_creator(ctx, member.get("role")):
         raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USER_WITH_THIS_ROLE")
     invitee = ctx.users.find_by_email(email)
@@ -293,9 +293,8 @@ def cancel_invitation(ctx: Context) -> dict[str, Any]:
     if invitation is None:
         raise APIError(400, NOT_FOUND)
     org_id = invitation["organizationId"]
-    member = store.require_member(ctx, org_id, user["id"], 400, "MEMBER_NOT_FOUND")
-    if not can(ctx, member, {"invitation": ["cancel"]}):
-        raise APIError(403, "YOU_ARE_NOT_ALLOWED_TO_CANCEL_THIS_INVITATION")
+    refused = (403, "YOU_ARE_NOT_ALLOWED_TO_CANCEL_THIS_INVITATION")
+    acting_member(ctx, org_id, NO_MEMBER, {"invitation": ["cancel"]}, refused)
     options = settings(ctx)
     org = store.find_org(ctx, org_id)
     options.hook("before_cancel_invitation", invitation=invitation, user=user, organization=org)
@@ -333,19 +332,16 @@ def get_invitation(ctx: Context) -> dict[str, Any]:
 @endpoint("/organization/list-invitations", method="GET", query=OrgIdQuery, auth="session")
 def list_invitations(ctx: Context) -> list[dict[str, Any]]:
     """Every invitation of the organization (any status), for those who may invite."""
-    _, user = ctx.signed_in
     org_id = store.active_org_id(ctx, ctx.query.get("organizationId"))
     if org_id is None:
         raise APIError(400, None, "Organization ID is required")
-    member = store.find_member(ctx, org_id, user["id"])
-    if member is None:
-        raise APIError(403, None, "You are not a member of this organization")
-    if not can(ctx, member, {"invitation": ["create"]}):
-        raise APIError(
-            403,
-            "YOU_ARE_NOT_ALLOWED_TO_LIST_INVITATIONS",
-            "You are not allowed to list invitations",
-        )
+    acting_member(
+        ctx,
+        org_id,
+        (403, None, "You are not a member of this organization"),
+        {"invitation": ["create"]},
+        (403, "YOU_ARE_NOT_ALLOWED_TO_LIST_INVITATIONS", "You are not allowed to list invitations"),
+    )
     rows = ctx.adapter.find_many(INVITATION, {"organizationId": org_id})
     return [store.invitation_wire(ctx, row) for row in rows]
 

@@ -15,6 +15,7 @@ from flask_betterauth.plugins import endpoint
 from . import store
 from . import team_rows as teams
 from .common import RoleField
+from .common import acting_member
 from .common import check_roles
 from .common import is_creator
 from .common import require
@@ -105,7 +106,7 @@ def add_member(ctx: Context) -> dict[str, Any]:
     values = {
         "organizationId": org_id,
         "userId": user["id"],
-        "role": check_roles(ctx, body["role"]),
+        "role": check_roles(ctx, body["role"], org_id),
     }
     values = options.changed(
         "before_add_member", values, member=values, user=user, organization=org
@@ -122,7 +123,7 @@ def remove_member(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    caller = store.require_member(ctx, org_id, user["id"], 400, MEMBER_NOT_FOUND)
+    caller = acting_member(ctx, org_id, (400, MEMBER_NOT_FOUND))
     key = ctx.body["memberIdOrEmail"]
     target: dict[str, Any] | None
     if "@" in key:
@@ -161,7 +162,7 @@ def update_member_role(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    caller = store.require_member(ctx, org_id, user["id"], 400, MEMBER_NOT_FOUND)
+    caller = acting_member(ctx, org_id, (400, MEMBER_NOT_FOUND))
     target = ctx.adapter.find_one(MEMBER, {"id": ctx.body["memberId"]})
     if target is None:
         raise APIError(400, MEMBER_NOT_FOUND)
@@ -177,7 +178,7 @@ def update_member_role(ctx: Context) -> dict[str, Any]:
     if not caller_owner:
         require(ctx, caller, {"member": ["update"]}, NOT_ALLOWED_UPDATE)
     try:
-        role = check_roles(ctx, roles_to_set)
+        role = check_roles(ctx, roles_to_set, org_id)
     except APIError as error:
         if error.code is None:
             raise APIError(400, "ROLE_NOT_FOUND", error.message) from None
@@ -212,14 +213,13 @@ def get_active_member(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx)
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    member = store.require_member(ctx, org_id, user["id"], 400, MEMBER_NOT_FOUND)
+    member = acting_member(ctx, org_id, (400, MEMBER_NOT_FOUND))
     return store.member_wire(ctx, member, user)
 
 
 def _listed_org(ctx: Context) -> str:
     """The organization a list/role query names (slug, id, or the active one), the caller
     a member of it."""
-    _, user = ctx.signed_in
     slug = ctx.query.get("organizationSlug")
     org_id: str | None
     if slug:
@@ -231,8 +231,7 @@ def _listed_org(ctx: Context) -> str:
         org_id = store.active_org_id(ctx, ctx.query.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    if store.find_member(ctx, org_id, user["id"]) is None:
-        raise APIError(403, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION")
+    acting_member(ctx, org_id, (403, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION"))
     return org_id
 
 
@@ -253,7 +252,7 @@ def leave_organization(ctx: Context) -> dict[str, Any]:
     """Leave an organization (not as its only owner)."""
     _, user = ctx.signed_in
     org_id = ctx.body["organizationId"]
-    member = store.require_member(ctx, org_id, user["id"], 400, MEMBER_NOT_FOUND)
+    member = acting_member(ctx, org_id, (400, MEMBER_NOT_FOUND))
     if is_creator(ctx, member.get("role")) and _owners(ctx, org_id) <= 1:
         raise APIError(400, ONLY_OWNER)
     with ctx.adapter.transaction():

@@ -21,11 +21,12 @@ from . import store
 from . import team_rows as teams
 from .common import ObjectField
 from .common import PermissionsField
+from .common import acting_member
 from .common import can
-from .common import require
 from .schema import INVITATION
 from .schema import MEMBER
 from .schema import ORGANIZATION
+from .schema import ORGANIZATION_ROLE
 from .schema import TEAM
 from .schema import TEAM_MEMBER
 from .settings import settings
@@ -175,10 +176,8 @@ def update_organization(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
-    member = store.require_member(ctx, org_id, user["id"], 400, NOT_MEMBER)
-    require(
-        ctx, member, {"organization": ["update"]}, "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_ORGANIZATION"
-    )
+    refused = (403, "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_ORGANIZATION")
+    member = acting_member(ctx, org_id, (400, NOT_MEMBER), {"organization": ["update"]}, refused)
     org = store.find_org(ctx, org_id)
     if org is None:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
@@ -210,10 +209,8 @@ def delete_organization(ctx: Context) -> Any:
         raise APIError(404, "ORGANIZATION_DELETION_DISABLED", "Organization deletion is disabled")
     _, user = ctx.signed_in
     org_id = ctx.body["organizationId"]
-    member = store.require_member(ctx, org_id, user["id"], 400, NOT_MEMBER)
-    require(
-        ctx, member, {"organization": ["delete"]}, "YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_ORGANIZATION"
-    )
+    refused = (403, "YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_ORGANIZATION")
+    acting_member(ctx, org_id, (400, NOT_MEMBER), {"organization": ["delete"]}, refused)
     org = store.find_org(ctx, org_id)
     if org is None:
         raise APIError(400, "ORGANIZATION_NOT_FOUND")
@@ -223,6 +220,8 @@ def delete_organization(ctx: Context) -> Any:
             for team in ctx.adapter.find_many(TEAM, {"organizationId": org_id}):
                 ctx.adapter.delete_many(TEAM_MEMBER, {"teamId": team["id"]})
             ctx.adapter.delete_many(TEAM, {"organizationId": org_id})
+        if options.dynamic_access_control.enabled:
+            ctx.adapter.delete_many(ORGANIZATION_ROLE, {"organizationId": org_id})
         ctx.adapter.delete_many(INVITATION, {"organizationId": org_id})
         ctx.adapter.delete_many(MEMBER, {"organizationId": org_id})
         ctx.adapter.delete_many(ORGANIZATION, {"id": org_id})
@@ -322,7 +321,7 @@ def has_organization_permission(ctx: Context) -> dict[str, Any]:
     org_id = store.active_org_id(ctx, ctx.body.get("organizationId"))
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    member = store.require_member(ctx, org_id, user["id"], 401, NOT_MEMBER)
+    member = acting_member(ctx, org_id, (401, NOT_MEMBER))
     permissions = ctx.body.get("permissions")
     if not permissions:
         return {"error": None, "success": False}

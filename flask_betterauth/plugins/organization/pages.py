@@ -1,6 +1,7 @@
 """The organization pages: a switcher (your organizations, make one active, create one),
 the members page of the active organization (invite by e-mail, change a role, remove,
-cancel an invitation), and the page a mailed invitation link opens (accept or decline).
+cancel an invitation), the page a mailed invitation link opens (accept or decline) and,
+with teams, the teams page (:mod:`.team_pages`).
 
 Mounted with the ready-made pages (``pages=True``); the templates are
 ``betterauth/pages/organization/*.html``, which an app overrides by name.
@@ -23,6 +24,11 @@ from flask_betterauth.pages import message_for
 from flask_betterauth.pages import redirect_with
 from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
+from flask_betterauth.plugins import current_state
+
+from . import team_pages
+from .settings import PLUGIN_ID
+from .settings import OrganizationSettings
 
 MESSAGES = {
     "ORGANIZATION_ALREADY_EXISTS": "An organization with this slug exists. Choose another.",
@@ -75,13 +81,28 @@ def organizations() -> View:
     return redirect_with(url_for(".organization_members", notice="organization-active"), result)
 
 
+def _role_names() -> list[str]:
+    """The roles a member may be given here: the default ones first, the app's own, and
+    (dynamic access control) the organization's stored ones the caller may read."""
+    options = current_state().plugin_states[PLUGIN_ID]
+    assert isinstance(options, OrganizationSettings)
+    names = [*ROLES, *(name for name in options.roles if name not in ROLES)]
+    if options.dynamic_access_control.enabled:
+        try:
+            stored = call_api("list_org_roles").response or []
+        except APIError:
+            stored = []
+        names += [row["role"] for row in stored if row["role"] not in names]
+    return names
+
+
 def _members_context() -> dict[str, Any]:
     full = call_api("get_full_organization").response
     if not full:
         return {"organization": None}
     me = next((m for m in full["members"] if m["userId"] == current_user["id"]), None)
     pending = [i for i in full.get("invitations", []) if i["status"] == "pending"]
-    return {"organization": full, "me": me, "invitations": pending, "roles": ROLES}
+    return {"organization": full, "me": me, "invitations": pending, "roles": _role_names()}
 
 
 @login_required
@@ -140,8 +161,11 @@ def accept_invitation(invitation_id: str) -> View:
     return redirect_with(url_for(".organization_members", notice="invitation-accepted"), result)
 
 
-def register(kit: PageKit) -> None:
-    """Add the organization pages to the ready-made pages."""
+def register(kit: PageKit, *, teams: bool = False) -> None:
+    """Add the organization pages to the ready-made pages (with ``teams``, the teams
+    page too)."""
+    if teams:
+        team_pages.register(kit)
     kit.add_page("/organizations", "organizations", organizations, ("GET", "POST"))
     kit.add_page("/organization/members", "organization_members", members, ("GET", "POST"))
     kit.add_page(

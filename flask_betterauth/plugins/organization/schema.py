@@ -9,6 +9,7 @@ MEMBER = "member"
 INVITATION = "invitation"
 TEAM = "team"
 TEAM_MEMBER = "teamMember"
+ORGANIZATION_ROLE = "organizationRole"
 
 
 def _fk(target: str) -> dict[str, Any]:
@@ -84,13 +85,31 @@ TEAM_SCHEMA: dict[str, dict[str, Any]] = {
 }
 
 
-def schema_with(*, teams: bool) -> dict[str, dict[str, Any]]:
+#: Dynamic access control's table: roles made per organization (``permission`` is the
+#: JSON text of ``{resource: [action, ...]}``).
+ROLE_SCHEMA: dict[str, dict[str, Any]] = {
+    ORGANIZATION_ROLE: {
+        "fields": {
+            "organizationId": _fk("organization.id"),
+            "role": {"type": "string", "required": True, "index": True},
+            "permission": {"type": "string", "required": True},
+            "createdAt": {"type": "date", "required": True},
+            "updatedAt": {"type": "date"},
+        }
+    }
+}
+
+
+def schema_with(*, teams: bool, dynamic_roles: bool = False) -> dict[str, dict[str, Any]]:
     """The plugin's schema; with ``teams``, the team tables, ``session.activeTeamId`` and
-    ``invitation.teamId`` too."""
-    if not teams:
+    ``invitation.teamId`` too; with ``dynamic_roles``, the ``organizationRole`` table."""
+    if not teams and not dynamic_roles:
         return SCHEMA
     result = {name: {**spec, "fields": dict(spec["fields"])} for name, spec in SCHEMA.items()}
-    result["session"]["fields"].update(TEAM_SCHEMA["session"]["fields"])
-    result[INVITATION]["fields"]["teamId"] = {"type": "string"}
-    result.update({k: v for k, v in TEAM_SCHEMA.items() if k != "session"})
+    if teams:
+        result["session"]["fields"].update(TEAM_SCHEMA["session"]["fields"])
+        result[INVITATION]["fields"]["teamId"] = {"type": "string"}
+        result.update({k: v for k, v in TEAM_SCHEMA.items() if k != "session"})
+    if dynamic_roles:
+        result.update(ROLE_SCHEMA)
     return result

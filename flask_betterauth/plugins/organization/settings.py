@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from flask_betterauth.plugins import AccessControl
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import Role
+from flask_betterauth.plugins import current_state
 
+from . import role_rows as stored_roles
 from . import roles
 
 PLUGIN_ID = "organization"
@@ -141,6 +144,29 @@ class TeamOptions:
 
 
 @dataclass(frozen=True)
+class DynamicAccessControl:
+    """``dynamic_access_control={...}``: ``enabled`` (roles stored per organization in the
+    ``organizationRole`` table, made and changed through the ``*-role`` endpoints) and
+    ``maximum_roles_per_organization`` (an int, or ``fn(organization_id) -> int``; no
+    limit by default)."""
+
+    enabled: bool = False
+    maximum_roles_per_organization: int | Callable[[str], int] | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> DynamicAccessControl:
+        """The ``dynamic_access_control`` option as given (a mapping or ``None``)."""
+        return cls(**dict(value or {}))
+
+    def maximum(self, org_id: str) -> float:
+        """The most stored roles ``org_id`` may have (``inf``: no limit)."""
+        limit = self.maximum_roles_per_organization
+        if callable(limit):
+            limit = limit(org_id)
+        return float("inf") if limit is None else limit
+
+
+@dataclass(frozen=True)
 class OrganizationSettings:
     """The options of one ``organization(...)`` plugin (see its factory for each)."""
 
@@ -158,6 +184,10 @@ class OrganizationSettings:
     invitation_url: str = "/auth/accept-invitation/{id}"
     organization_hooks: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     teams: TeamOptions = field(default_factory=TeamOptions)
+    #: The access control the roles are made from (``ac``): the resources a stored role
+    #: may name; the ``*-role`` endpoints need it (as Better Auth: no ``ac``, no roles).
+    ac: AccessControl | None = None
+    dynamic_access_control: DynamicAccessControl = field(default_factory=DynamicAccessControl)
 
     def active_membership(self, state: Any, session: Record) -> tuple[Record, Record] | None:
         """``(organization, member)`` of the session's active organization, or ``None``
@@ -172,9 +202,18 @@ class OrganizationSettings:
             return None
         return Record(org), Record(member)
 
+    def roles_of(self, adapter: Any, org_id: Any) -> Mapping[str, Role]:
+        """The roles in ``org_id``: the app's, with the organization's stored roles
+        merged in when dynamic access control is on (as Better Auth's ``hasPermission``)."""
+        if not (self.dynamic_access_control.enabled and self.ac and isinstance(org_id, str)):
+            return self.roles
+        return stored_roles.merged(self.roles, adapter, org_id)
+
     def member_has_permission(self, member: Record, permissions: Any) -> bool:
-        """Whether ``member``'s roles grant ``permissions``."""
-        return roles.allows(self.roles, member.get("role"), permissions)
+        """Whether ``member``'s roles (the organization's stored ones too) grant
+        ``permissions``."""
+        found = self.roles_of(current_state().adapter, member.get("organizationId"))
+        return roles.allows(found, member.get("role"), permissions)
 
     def hook(self, name: str, **data: Any) -> Any:
         """Run the app's organization hook ``name`` with ``data``; what it returned."""

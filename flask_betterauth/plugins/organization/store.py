@@ -6,7 +6,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Op
 from flask_betterauth.plugins import now
@@ -116,14 +115,6 @@ def clear_active_if(ctx: Context, org_id: str) -> None:
 def find_member(ctx: Context, org_id: str, user_id: str) -> Row | None:
     """The membership of ``user_id`` in ``org_id``, if any."""
     return ctx.adapter.find_one(MEMBER, {"organizationId": org_id, "userId": user_id})
-
-
-def require_member(ctx: Context, org_id: str, user_id: str, status: int, code: str) -> Row:
-    """The membership, or ``APIError(status, code)``."""
-    member = find_member(ctx, org_id, user_id)
-    if member is None:
-        raise APIError(status, code)
-    return member
 
 
 def create_member(ctx: Context, values: Mapping[str, Any]) -> Row:

@@ -20,6 +20,7 @@ from flask_betterauth.plugins import endpoint
 from flask_betterauth.plugins import now
 
 from . import store
+from .common import acting_member
 from .common import require
 from .schema import INVITATION
 from .schema import TEAM
@@ -85,25 +86,32 @@ class OrgQuery(BodySchema):
     teamId = StrictString()
 
 
-def _caller_member(ctx: Context, given: Any, status: int, code: str) -> tuple[str, dict[str, Any]]:
-    _, user = ctx.signed_in
+def _caller_member(
+    ctx: Context,
+    given: Any,
+    missing: tuple[int, str],
+    permissions: dict[str, list[str]] | None = None,
+    refused: str = "",
+) -> tuple[str, dict[str, Any]]:
+    """The (active) organization's id and the caller's membership, checked to grant
+    ``permissions`` (else ``403 refused``)."""
     org_id = store.active_org_id(ctx, given)
     if org_id is None:
         raise APIError(400, "NO_ACTIVE_ORGANIZATION")
-    return org_id, store.require_member(ctx, org_id, user["id"], status, code)
+    return org_id, acting_member(ctx, org_id, missing, permissions, (403, refused))
 
 
 @endpoint("/organization/create-team", body=CreateTeamBody, auth="session")
 def create_organization_team(ctx: Context) -> dict[str, Any]:
     """A new team in the (active) organization (``team:create``)."""
     code = "YOU_ARE_NOT_ALLOWED_TO_CREATE_TEAMS_IN_THIS_ORGANIZATION"
-    org_id, member = _caller_member(
+    org_id, _ = _caller_member(
         ctx,
         ctx.body.get("organizationId"),
-        403,
-        "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION",
+        (403, "YOU_ARE_NOT_ALLOWED_TO_INVITE_USERS_TO_THIS_ORGANIZATION"),
+        {"team": ["create"]},
+        code,
     )
-    require(ctx, member, {"team": ["create"]}, code)
     maximum = settings(ctx).teams.maximum_teams
     if maximum is not None and ctx.adapter.count(TEAM, {"organizationId": org_id}) >= maximum:
         raise APIError(400, "YOU_HAVE_REACHED_THE_MAXIMUM_NUMBER_OF_TEAMS")
@@ -122,12 +130,8 @@ def create_organization_team(ctx: Context) -> dict[str, Any]:
 @endpoint("/organization/list-teams", method="GET", query=OrgQuery, auth="session")
 def list_organization_teams(ctx: Context) -> list[dict[str, Any]]:
     """The teams of the (active) organization."""
-    org_id, _ = _caller_member(
-        ctx,
-        ctx.query.get("organizationId"),
-        403,
-        "YOU_ARE_NOT_ALLOWED_TO_ACCESS_THIS_ORGANIZATION",
-    )
+    refused = (403, "YOU_ARE_NOT_ALLOWED_TO_ACCESS_THIS_ORGANIZATION")
+    org_id, _ = _caller_member(ctx, ctx.query.get("organizationId"), refused)
     return [team_wire(ctx, row) for row in ctx.adapter.find_many(TEAM, {"organizationId": org_id})]
 
 
@@ -136,8 +140,9 @@ def update_organization_team(ctx: Context) -> dict[str, Any]:
     """Rename a team (``team:update``)."""
     data = dict(ctx.body["data"])
     code = "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_TEAM"
-    org_id, member = _caller_member(ctx, data.pop("organizationId", None), 403, code)
-    require(ctx, member, {"team": ["update"]}, code)
+    org_id, _ = _caller_member(
+        ctx, data.pop("organizationId", None), (403, code), {"team": ["update"]}, code
+    )
     team = find_team(ctx, ctx.body["teamId"], org_id)
     if team is None:
         raise APIError(400, "TEAM_NOT_FOUND")
@@ -164,10 +169,10 @@ def remove_organization_team(ctx: Context) -> dict[str, Any]:
     """Delete a team (``team:delete``); the last one stays unless
     ``allow_removing_all_teams``."""
     code = "YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_TEAM"
-    org_id, member = _caller_member(ctx, ctx.body.get("organizationId"), 403, code)
-    require(
+    org_id, _ = _caller_member(
         ctx,
-        member,
+        ctx.body.get("organizationId"),
+        (403, code),
         {"team": ["delete"]},
         "YOU_ARE_NOT_ALLOWED_TO_DELETE_TEAMS_IN_THIS_ORGANIZATION",
     )
@@ -239,7 +244,7 @@ def list_user_teams(ctx: Context) -> list[dict[str, Any]]:
     given = ctx.query.get("organizationId")
     if target != user["id"] or given:
         not_member = "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION"
-        org_id, member = _caller_member(ctx, given, 403, not_member)
+        org_id, member = _caller_member(ctx, given, (403, not_member))
         if target != user["id"]:
             require(
                 ctx, member, {"member": ["update"]}, "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_MEMBER"
@@ -273,8 +278,9 @@ def list_team_members(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _team_member_request(ctx: Context, permission: str, code: str) -> tuple[str, dict[str, Any]]:
-    org_id, member = _caller_member(ctx, ctx.body.get("organizationId"), 400, NOT_ORG_MEMBER)
-    require(ctx, member, {"member": [permission]}, code)
+    org_id, _ = _caller_member(
+        ctx, ctx.body.get("organizationId"), (400, NOT_ORG_MEMBER), {"member": [permission]}, code
+    )
     if store.find_member(ctx, org_id, ctx.body["userId"]) is None:
         raise APIError(400, NOT_ORG_MEMBER)
     team = find_team(ctx, ctx.body["teamId"], org_id)

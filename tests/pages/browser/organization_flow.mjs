@@ -1,7 +1,9 @@
 // The organization pages in Debian's Chromium, as two people in separate browser contexts:
 // Ann creates an organization on the switcher page and invites Bob on the members page;
 // Bob opens the mailed link (read through /test/last-link), is sent to sign in, signs up
-// instead, opens the link again and accepts; Ann changes Bob's role, then removes him. Every page is audited with axe.
+// instead, opens the link again and accepts; on the teams page Ann creates a team and adds
+// Bob, Bob makes it his active team, Ann takes him out; Ann changes Bob's role, then
+// removes him. Every page is audited with axe.
 //
 // usage: node organization_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
@@ -70,6 +72,24 @@ await runFlow(
     await click(bob, 'Accept invitation', '/auth/organization/members');
     facts.accepted = await notice(bob);
     facts.bobSeesOrganization = (await bob.getByTestId('organization-name').textContent()).trim();
+
+    await ann.goto(`${baseURL}/auth/organization/teams`);
+    await ann.getByLabel('Team name', { exact: true }).fill('Design');
+    await click(ann, 'Create team', '/auth/organization/teams');
+    facts.teamCreated = await notice(ann);
+    await ann.getByLabel('Person to add to Design', { exact: true }).selectOption({ label: BOB.email });
+    await click(ann, 'Add to Design', '/auth/organization/teams');
+    facts.teamMemberAdded = await notice(ann);
+    const design = ann.getByTestId('team-Design');
+    facts.bobInDesign = await design.getByTestId(`team-member-${BOB.email}`).count();
+    facts.audits.teams = await serious(ann);
+    await bob.goto(`${baseURL}/auth/organization/teams`);
+    await click(bob, 'Make Design active', '/auth/organization/teams');
+    facts.teamActive = await notice(bob);
+    facts.bobActiveTeam = await bob.getByTestId('team-Design').getByTestId('active-team').count();
+    await click(ann, `Remove ${BOB.email} from Design`, '/auth/organization/teams');
+    facts.teamMemberRemoved = await notice(ann);
+    facts.bobStillInDesign = await design.getByTestId(`team-member-${BOB.email}`).count();
 
     await ann.goto(`${baseURL}/auth/organization/members`);
     const row = ann.getByTestId(`member-${BOB.email}`);

@@ -32,12 +32,12 @@ def test_generate_migrate_and_info_know_the_admin_fields(database_url: str) -> N
     engine.dispose()
 
 
-def test_the_plugin_indexes_user_created_at(tmp_path: Path) -> None:
+def test_the_plugin_indexes_user_created_at_and_name(tmp_path: Path) -> None:
     test_app = build_bare_app(f"sqlite:///{tmp_path}/a.sqlite", plugins=[admin()])
     generated = invoke_auth(test_app, "generate")
     assert "createdAt" in generated.output and "INDEX" in generated.output
     assert invoke_auth(test_app, "migrate", "--yes").exit_code == 0
     engine = engine_of(test_app)
     indexed = [ix["column_names"] for ix in sa.inspect(engine).get_indexes("user")]
-    assert ["createdAt"] in indexed
+    assert ["createdAt"] in indexed and ["name"] in indexed
     engine.dispose()

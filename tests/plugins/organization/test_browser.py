@@ -1,5 +1,6 @@
 """The organization pages in Chromium as two people (``tests/pages/browser/
-organization_flow.mjs``): the switcher, the members page, the mailed invitation link."""
+organization_flow.mjs``): the switcher, the members page, the mailed invitation link,
+the teams page."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_server(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[str]:
-    """The pages app with organizations (invitations mailed by the built-in sender)."""
-    plugin = organization(send_invitation_email=True)
+    """The pages app with organizations and teams (invitations mailed by the built-in
+    sender)."""
+    plugin = organization(send_invitation_email=True, teams={"enabled": True})
     with serving_pages(tmp_path, smtp_server, plugins=[plugin], test_routes=True) as url:
         yield url
 
@@ -31,6 +33,7 @@ def test_organization_pages_in_chromium(live_server: str) -> None:
         "switcher": [],
         "members": [],
         "invitation": [],
+        "teams": [],
     }
     assert facts["created"] == "The organization was created."
     assert facts["active"] is True
@@ -42,6 +45,11 @@ def test_organization_pages_in_chromium(live_server: str) -> None:
     )
     assert facts["accepted"] == "Welcome! You joined the organization."
     assert facts["bobSeesOrganization"] == "Acme Pages"
+    assert facts["teamCreated"] == "The team was created."
+    assert facts["teamMemberAdded"] == "They were added to the team." and facts["bobInDesign"] == 1
+    assert facts["teamActive"] == "This is now your active team." and facts["bobActiveTeam"] == 1
+    assert facts["teamMemberRemoved"] == "They were taken out of the team."
+    assert facts["bobStillInDesign"] == 0
     assert facts["bobRole"] == "admin"
     assert facts["roleNotice"] == "The role was changed." and facts["bobRoleAfter"] == "member"
     assert facts["removed"] == "The member was removed." and facts["bobStillListed"] == 0

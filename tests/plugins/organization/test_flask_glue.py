@@ -86,14 +86,3 @@ def test_views_and_templates_see_the_active_organization(glue_app):
     assert removed.status_code == 200
     assert bob.get("/dashboard", headers=JSON).status_code == 403
     assert bob.get("/nav").text == "none|-|False"
-
-
-def test_dynamic_access_control_is_not_built():
-    import pytest
-
-    from flask_betterauth import NotBuiltError
-    from flask_betterauth.plugins import organization
-
-    with pytest.raises(NotBuiltError):
-        organization(dynamic_access_control={"enabled": True})
-    assert organization(dynamic_access_control={"enabled": False}).id == "organization"

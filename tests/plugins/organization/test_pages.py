@@ -65,3 +65,87 @@ def test_pages_need_a_session(make_pages_app):
     client = make_pages_app(plugins=[organization()]).test_client()
     response = client.get("/auth/organizations", headers={"Accept": "text/html"})
     assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
+
+
+def test_teams_page_creates_adds_activates_and_removes(make_pages_app):
+    app = make_pages_app(plugins=[organization(teams={"enabled": True})])
+    ann = PageClient(app.test_client())
+    assert ann.sign_up().status_code == 303
+    assert "You have no active organization" in ann.get("/auth/organization/teams").text
+    made = ann.submit("/auth/organizations", {"action": "create", "name": "Acme", "slug": "acme"})
+    assert made.status_code == 303
+    assert "/auth/organization/teams" in ann.get("/auth/organization/members").text
+    page = ann.get("/auth/organization/teams")
+    assert 'data-testid="team-Acme"' in page.text and 'data-testid="active-team"' in page.text
+    created = ann.submit("/auth/organization/teams", {"action": "create", "name": "Design"})
+    assert created.status_code == 303
+    assert "notice=team-created" in created.headers["Location"]
+    api = ann.client
+    org_id = api.get("/api/auth/organization/list").json[0]["id"]
+    teams = {t["name"]: t["id"] for t in api.get("/api/auth/organization/list-teams").json}
+    ann_id = api.get("/api/auth/get-session").json["user"]["id"]
+    # not in Design: making it active is refused in words
+    refused = ann.submit(
+        "/auth/organization/teams", {"action": "set-active", "team_id": teams["Design"]}
+    )
+    assert refused.status_code == 403
+    assert "Only a member of a team can make it active." in alerts(refused).values()
+    body = {"action": "add", "team_id": teams["Design"], "user_id": ann_id}
+    assert ann.submit("/auth/organization/teams", body).status_code == 303
+    shown = ann.get("/auth/organization/teams").text
+    assert 'data-testid="team-member-ann@example.com"' in shown
+    assert "Make Design active" in shown
+    active = ann.submit(
+        "/auth/organization/teams", {"action": "set-active", "team_id": teams["Design"]}
+    )
+    assert active.status_code == 303
+    session = api.get("/api/auth/get-session").json["session"]
+    assert session["activeTeamId"] == teams["Design"]
+    removed = ann.submit("/auth/organization/teams", {**body, "action": "remove"})
+    assert "notice=team-member-removed" in removed.headers["Location"]
+    members = api.get(
+        "/api/auth/organization/list-user-teams", query_string={"organizationId": org_id}
+    ).json
+    assert [t["name"] for t in members] == ["Acme"]
+    # a member without member:update sees only the teams they are in, without forms
+    bea = PageClient(app.test_client())
+    assert bea.sign_up(email="b@example.com", name="Bea").status_code == 303
+    invited = api.post(
+        "/api/auth/organization/invite-member", json={"email": "b@example.com", "role": "member"}
+    )
+    accepted = bea.client.post(
+        "/api/auth/organization/accept-invitation", json={"invitationId": invited.json["id"]}
+    )
+    assert accepted.status_code == 200
+    seen = bea.get("/auth/organization/teams").text
+    assert seen.count("You are not in this team.") == 2
+    assert "Person to add" not in seen and "New team" not in seen
+    forged = bea.client.post("/auth/organization/teams", data={"action": "create", "name": "X"})
+    assert forged.status_code == 400 and MESSAGES["CSRF"] in alerts(forged).values()
+    nope = bea.submit("/auth/organization/teams", {"action": "create", "name": "X"})
+    assert nope.status_code == 403
+    assert "You may not create teams." in alerts(nope).values()
+
+
+def test_the_members_page_offers_stored_roles(make_pages_app):
+    from flask_betterauth.plugins.organization import default_ac
+
+    dynamic = {"enabled": True}
+    app = make_pages_app(plugins=[organization(ac=default_ac, dynamic_access_control=dynamic)])
+    ann = PageClient(app.test_client())
+    assert ann.sign_up().status_code == 303
+    made = ann.submit("/auth/organizations", {"action": "create", "name": "Acme", "slug": "acme"})
+    assert made.status_code == 303
+    body = {"role": "reviewer", "permission": {"ac": ["read"]}}
+    assert ann.client.post("/api/auth/organization/create-role", json=body).status_code == 200
+    page = ann.get("/auth/organization/members").text
+    assert '<option value="reviewer">reviewer</option>' in page
+    invited = ann.submit(
+        "/auth/organization/members",
+        {"action": "invite", "email": "r@example.com", "role": "reviewer"},
+    )
+    assert invited.status_code == 303
+    assert (
+        'data-testid="invitation-r@example.com">r@example.com (reviewer)'
+        in ann.get("/auth/organization/members").text
+    )
