@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .procs import children_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,33 +38,7 @@ class Served:
         Unlike wall-clock throughput, this barely moves when other programs compete
         for the cores, so cost per request stays comparable on a busy machine.
         """
-        return sum(_cpu_seconds(stat) for stat in _stats() if _ppid(stat) == self.pid)
-
-
-def _stats() -> Iterator[str]:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                yield (entry / "stat").read_text()
-            except OSError:  # the process ended meanwhile
-                continue
-
-
-def _fields(stat: str) -> list[str]:
-    # The command name, in parentheses, may itself hold spaces and parentheses.
-    return stat[stat.rindex(")") + 2 :].split()
-
-
-def _ppid(stat: str) -> int:
-    return int(_fields(stat)[1])
-
-
-def _cpu_seconds(stat: str) -> float:
-    fields = _fields(stat)
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+        return children_cpu_seconds(self.pid)
 
 
 @contextmanager

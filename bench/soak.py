@@ -21,33 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import wrk  # noqa: E402
 from bench.apps.common import USER_AGENT  # noqa: E402
 from bench.pg import PostgresServer  # noqa: E402
+from bench.procs import children  # noqa: E402
+from bench.procs import rss_kib  # noqa: E402
 from bench.runner import prepare  # noqa: E402
 from bench.server import gunicorn  # noqa: E402
 
 #: SQLAlchemy's default pool: 5 connections and 10 overflow per worker process.
 POOL_PER_WORKER = 15
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def workers_of(master: int) -> list[int]:
-    """The gunicorn master's worker processes."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == master:
-                pids.append(int(entry.name))
-    return sorted(pids)
 
 
 def connections(server: PostgresServer, dbname: str) -> int:
@@ -86,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             print("slice  req/s  p99 ms  worker RSS MiB        connections", flush=True)
             for number in range(1, slices + 1):
                 result = wrk.run(served.url + "/protected", load, headers)
-                pids = workers_of(served.pid)
+                pids = children(served.pid)
                 rss = [rss_kib(pid) / 1024 for pid in pids]
                 open_now = connections(server, "soak")
                 samples.append((sum(rss), open_now, result))

@@ -34,16 +34,13 @@ from werkzeug.wrappers import Response
 
 from flask_betterauth.options import merge_options
 from flask_betterauth.plugins import Plugin
-
-# Each factory from its own package: ``from flask_betterauth.plugins import passkey``
-# would give the package instead once something imported it (and mypy sees the package).
-from flask_betterauth.plugins.anonymous import anonymous
-from flask_betterauth.plugins.email_otp import email_otp
-from flask_betterauth.plugins.magic_link import magic_link
-from flask_betterauth.plugins.multi_session import multi_session
-from flask_betterauth.plugins.passkey import passkey
-from flask_betterauth.plugins.twofactor import two_factor
-from flask_betterauth.plugins.username import username
+from flask_betterauth.plugins import anonymous
+from flask_betterauth.plugins import email_otp
+from flask_betterauth.plugins import magic_link
+from flask_betterauth.plugins import multi_session
+from flask_betterauth.plugins import passkey
+from flask_betterauth.plugins import two_factor
+from flask_betterauth.plugins import username
 
 from .extensions import auth
 from .extensions import db

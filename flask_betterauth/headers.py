@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.datastructures import Headers
 
@@ -59,6 +60,42 @@ class ResponseHeaders(Headers):
             return super().__contains__(key)
         lowered = key.lower()
         return any(name.lower() == lowered for name, _ in self._list)
+
+
+#: Headers werkzeug's ``get_wsgi_headers`` rewrites (URLs made absolute and encoded).
+_REWRITTEN = frozenset({"location", "content-location"})
+
+
+class AuthResponse(Response):
+    """The auth routes' Flask response: its ``headers`` are a :class:`ResponseHeaders`
+    (every value checked when it was set), so that the final copy werkzeug makes for the
+    WSGI server (``get_wsgi_headers``) does not check each one again.
+
+    Only the plain case is handled here: a status with a body and no ``Location`` or
+    ``Content-Location`` header. Anything else (and headers of another type) goes
+    through werkzeug's own method. ``tests/test_pipeline_headers.py`` checks that both
+    give the same list.
+    """
+
+    def get_wsgi_headers(self, environ: Any) -> Headers:
+        """The headers to send, as :meth:`werkzeug.wrappers.Response.get_wsgi_headers`."""
+        headers = self.headers
+        status = self.status_code
+        if type(headers) is not ResponseHeaders or status < 200 or status in (204, 304):
+            return super().get_wsgi_headers(environ)
+        items = headers._list
+        sized = False
+        for name, _ in items:
+            lowered = name.lower()
+            if lowered in _REWRITTEN:
+                return super().get_wsgi_headers(environ)
+            if lowered == "content-length":
+                sized = True
+        copied = ResponseHeaders()
+        copied._list = items.copy()
+        if not sized and self.automatically_set_content_length and self.is_sequence:
+            copied._list.append(("Content-Length", str(sum(len(x) for x in self.iter_encoded()))))
+        return copied
 
 
 def _environ_key(name: str) -> str:

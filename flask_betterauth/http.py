@@ -20,6 +20,7 @@ from .cookies import parse_cookie_header
 from .dispatch import Result
 from .dispatch import dispatch
 from .errors import APIError
+from .headers import AuthResponse
 from .headers import RequestHeaders
 from .registry import Endpoint
 from .security.hosts import origin_from_host
@@ -59,7 +60,7 @@ def to_response(result: Result) -> Response:
         response = empty(result.status)
     elif "Content-Type" not in result.headers:
         # The result's headers become the response's (checked once, when they were set).
-        return Response(
+        return AuthResponse(
             json_dumps(result.body), result.status, result.headers, mimetype="application/json"
         )
     else:

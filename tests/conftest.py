@@ -6,12 +6,15 @@ import atexit
 import itertools
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from flask_betterauth.storage.secondary import MemoryStorage
 from flask_betterauth.storage.secondary import RedisStorage
@@ -29,6 +32,17 @@ if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
     _hypothesis_home = tempfile.mkdtemp(prefix="fba-hypothesis-")
     os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _hypothesis_home
     atexit.register(shutil.rmtree, _hypothesis_home, ignore_errors=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
+    """The tests' SQLite files are thrown away after the test: SQLite need not flush each
+    commit to the disk (``synchronous=OFF``) nor keep its rollback journal in a file
+    (``journal_mode=MEMORY``). Transactions, rollbacks and locking behave as before; only
+    a power cut could lose data. This halves the cost of making an app's tables."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+        dbapi_connection.execute("PRAGMA journal_mode = MEMORY")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -75,8 +89,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., TestApp]]:
 
     yield factory
     for test_app in made:
-        with test_app.app.app_context():
-            test_app.db.engine.dispose()
+        test_app.dispose()
 
 
 @pytest.fixture

@@ -46,6 +46,11 @@ class TestApp:
         """The app's auth state (readable outside an app context, unlike ``auth.state``)."""
         return cast(AuthState, self.app.extensions["betterauth"])
 
+    def dispose(self) -> None:
+        """Close the app's database connections (its engine's pool), as a test ends."""
+        with self.app.app_context():
+            self.db.engine.dispose()
+
 
 def build_app(
     database_url: str,

@@ -14,12 +14,16 @@ Fixtures:
 ``fresh_postgresql_url``
     function-scoped SQLAlchemy URL of a new, empty database, dropped after the test.
 ``redis_server``
-    session-scoped :class:`RedisServer` with ``.url``, ``.stop()`` and ``.start()``.
+    session-scoped :class:`RedisServer` with ``.url``, ``.stop()``, ``.kill()`` and
+    ``.start()`` (again on the same port).
 ``redis_url``
     function-scoped URL of the session's Redis, running and flushed.
 
 Use them with ``pytest_plugins = ["tests.servers"]`` in the top conftest, or by
-importing the fixture names.
+importing the fixture names. A test that stops or kills its server starts one of its own
+with :func:`running_postgresql` or :func:`running_redis` (the fault tests do), so no
+other test is disturbed; a PostgreSQL server goes ``down()`` and ``up()`` again on its
+port, keeping its data.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ import time
 import urllib.request
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+from typing import Any
 
 import pytest
 
@@ -198,25 +204,42 @@ class PostgreSQLServer:
         # A port found free may be taken before the server binds it: try a few.
         for _attempt in range(3):
             self.port = free_port()
-            options = (
-                f"-p {self.port} -k {self._base} -c listen_addresses={self.host}"
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
-            result = self._run(
-                "pg_ctl",
-                "start",
-                "--pgdata",
-                str(self._datadir),
-                "--log",
-                str(self._log),
-                "--wait",
-                f"--timeout={START_TIMEOUT:.0f}",
-                "-o",
-                options,
-            )
+            result = self._pg_ctl_start()
             if result.returncode == 0:
                 return
         self._check(result, "pg_ctl start")
+
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
+        """``pg_ctl start`` on :attr:`port`, waiting until the server accepts."""
+        options = (
+            f"-p {self.port} -k {self._base} -c listen_addresses={self.host}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        return self._run(
+            "pg_ctl",
+            "start",
+            "--pgdata",
+            str(self._datadir),
+            "--log",
+            str(self._log),
+            "--wait",
+            f"--timeout={START_TIMEOUT:.0f}",
+            "-o",
+            options,
+        )
+
+    def down(self) -> None:
+        """Stop the server now, keeping its data (``-m fast``: open connections are cut);
+        :meth:`up` starts it again on the same port."""
+        self._check(
+            self._run("pg_ctl", "stop", "--pgdata", str(self._datadir), "-m", "fast"),
+            "pg_ctl stop",
+        )
+
+    def up(self) -> None:
+        """Start the server stopped by :meth:`down` again on its port; return once it
+        accepts connections."""
+        self._check(self._pg_ctl_start(), "pg_ctl start")
 
     def stop(self) -> None:
         """Stop the server and remove its files."""
@@ -233,21 +256,21 @@ class PostgreSQLServer:
         """The SQLAlchemy URL (psycopg 3 driver) of one database on this server."""
         return f"postgresql+psycopg://{self.superuser}@{self.host}:{self.port}/{dbname}"
 
-    def _admin(self, sql: str) -> None:
-        """Run one statement outside a transaction on the maintenance database."""
+    def connect(self, dbname: str = "postgres") -> Any:
+        """A psycopg connection (autocommit) to ``dbname`` as the superuser."""
         try:
             import psycopg
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ServerUnavailable(
                 'psycopg is needed to create test databases: pip install -e ".[dev]"'
             ) from exc
-        with psycopg.connect(
-            host=self.host,
-            port=self.port,
-            user=self.superuser,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
+        return psycopg.connect(
+            host=self.host, port=self.port, user=self.superuser, dbname=dbname, autocommit=True
+        )
+
+    def _admin(self, sql: str) -> None:
+        """Run one statement outside a transaction on the maintenance database."""
+        with self.connect() as conn:
             conn.execute(sql.encode())
 
     def create_database(self, name: str | None = None) -> str:
@@ -265,15 +288,22 @@ class PostgreSQLServer:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def postgresql_server() -> Iterator[PostgreSQLServer]:
-    """A PostgreSQL server for the whole test session."""
+@contextmanager
+def running_postgresql() -> Iterator[PostgreSQLServer]:
+    """A new PostgreSQL server for the block, stopped and its files removed after it."""
     server = PostgreSQLServer(find_postgresql_bindir())
     try:
         server.start()
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[PostgreSQLServer]:
+    """A PostgreSQL server for the whole test session."""
+    with running_postgresql() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -391,6 +421,14 @@ class RedisServer:
             self.stop()
             raise ServerUnavailable(f"{exc}\n{_tail(self._log_path)}") from None
 
+    def kill(self) -> None:
+        """Crash the server: ``SIGKILL``, as an out-of-memory killer would. Without
+        persistence, the next :meth:`start` (same port) begins empty."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self.stop()
+
     def stop(self) -> None:
         """Stop the server (no-op if it is stopped) and wait for it to exit."""
         process, self._process = self._process, None
@@ -409,15 +447,22 @@ class RedisServer:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """A Redis server for the whole session; tests may ``stop()`` and ``start()`` it."""
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A new Redis server for the block, stopped and its directory removed after it."""
     server = RedisServer(find_redis_server())
     try:
         server.start()
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis server for the whole session; tests may ``stop()`` and ``start()`` it."""
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -127,8 +127,7 @@ def guarded(tmp_path_factory):
         assert client.post("/api/auth/sign-up/email", json=body).status_code == 200
     sql(test_app, "UPDATE \"user\" SET role = 'manager' WHERE email = 'boss@example.com'")
     yield test_app
-    with app.app_context():
-        test_app.db.engine.dispose()
+    test_app.dispose()
 
 
 def _signed_in(test_app, email):
@@ -175,5 +174,4 @@ def test_without_the_admin_plugin_the_guard_says_so(tmp_path):
     assert client.post("/api/auth/sign-up/email", json=body).status_code == 200
     with pytest.raises(BetterAuthError, match="admin plugin"):
         client.get("/guarded")
-    with test_app.app.app_context():
-        test_app.db.engine.dispose()
+    test_app.dispose()

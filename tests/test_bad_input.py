@@ -29,8 +29,7 @@ def sqlite_app(tmp_path):
     test_app = build_app(f"sqlite:///{tmp_path}/auth.sqlite")
     assert test_app.app.testing
     yield test_app
-    with test_app.app.app_context():
-        test_app.db.engine.dispose()
+    test_app.dispose()
 
 
 @pytest.fixture
@@ -157,8 +156,7 @@ def test_configured_body_limit(tmp_path):
     assert small.status_code == 200
     big = client.post(BASE + "/sign-in/email", json={**SIGN_IN, "callbackURL": "/" + "x" * 300})
     assert_response_error(big, 413, "PAYLOAD_TOO_LARGE")
-    with test_app.app.app_context():
-        test_app.db.engine.dispose()
+    test_app.dispose()
 
 
 UNPARSEABLE = [

@@ -30,6 +30,7 @@ from tests.cli_support import engine_of
 from tests.cli_support import run_flask
 from tests.cli_support import write_app_module
 from tests.helpers import PASSWORD
+from tests.helpers import SQLITE_ONLY
 from tests.helpers import TestApp
 from tests.servers import free_port
 from tests.servers import stop_process
@@ -242,12 +243,15 @@ def test_init_refuses_plugins_it_cannot_set_up(
 
 
 # -- as real processes ------------------------------------------------------------------
+# On SQLite: what a process adds (the entry point, exit codes, no traceback) does not
+# depend on the database, and every command runs on PostgreSQL in-process above.
 
 
 def _env(database_url: str) -> dict[str, str]:
     return {"CLIAPP_DATABASE_URL": database_url, "CLIAPP_SECRET": "x" * 40}
 
 
+@SQLITE_ONLY
 def test_every_command_as_a_flask_process(database_url: str, tmp_path: Path) -> None:
     write_app_module(tmp_path)
     env = _env(database_url)
@@ -273,6 +277,7 @@ def test_every_command_as_a_flask_process(database_url: str, tmp_path: Path) -> 
     assert (target / "auth.py").is_file()
 
 
+@SQLITE_ONLY
 def test_migrate_in_a_process_asks_and_refuses_on_no(database_url: str, tmp_path: Path) -> None:
     write_app_module(tmp_path)
     result = run_flask(

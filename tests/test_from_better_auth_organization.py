@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from flask_betterauth.plugins import organization
 from flask_betterauth.plugins.organization import default_ac
@@ -28,6 +29,7 @@ from tests.better_auth_made import MadeDatabase
 from tests.better_auth_made import app_on
 from tests.better_auth_made import copy_database
 from tests.better_auth_made import make_database
+from tests.cli_support import engine_of
 from tests.helpers import Caller
 from tests.helpers import TestApp
 from tests.helpers import rows
@@ -118,6 +120,10 @@ def moved_teams(made_teams_db: MadeDatabase, tmp_path: Path) -> Iterator[TestApp
 def test_migrate_finds_the_team_and_role_tables_complete(moved_teams: TestApp) -> None:
     result = moved_teams.app.test_cli_runner().invoke(args=["auth", "generate"])
     assert "The database already has every table" in result.output
+    # migrate added our unique index on stored role names (Better Auth's schema has none)
+    indexes = sa.inspect(engine_of(moved_teams)).get_indexes("organizationRole")
+    unique = [i["column_names"] for i in indexes if i["unique"]]
+    assert ["organizationId", "role"] in unique
 
 
 def test_teams_and_a_stored_role_are_served(

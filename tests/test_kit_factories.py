@@ -26,3 +26,24 @@ def test_factory_after_its_package_was_imported_first():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ok", str(len(kit._SHIPPED))]
+
+
+def test_type_checkers_see_every_factory():
+    """The kit's ``if TYPE_CHECKING:`` block declares each shipped factory, so mypy types
+    ``from flask_betterauth.plugins import passkey`` as a factory of plugins, not as the
+    package named like it."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(kit.__file__).read_text())
+    guarded = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    declared = {
+        node.target.id: ast.unparse(node.annotation)
+        for node in guarded.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    assert declared == dict.fromkeys(kit._SHIPPED, "Callable[..., Plugin]")

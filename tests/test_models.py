@@ -177,8 +177,7 @@ def test_sqlite_stores_values_as_better_auth_does(clock, tmp_path):
         (session,) = sql(test_app, 'SELECT "expiresAt" FROM session')
         assert session["expiresAt"] == "2026-12-02T12:00:00.000Z"
     finally:
-        with test_app.app.app_context():
-            test_app.db.engine.dispose()
+        test_app.dispose()
 
 
 # -- a database made by Better Auth ----------------------------------------------------
@@ -288,8 +287,7 @@ def test_database_made_and_filled_by_better_auth(clock, database_url):
             2026, 11, 25, 12, tzinfo=timezone.utc
         )
     finally:
-        with test_app.app.app_context():
-            test_app.db.engine.dispose()
+        test_app.dispose()
 
 
 def test_a_plugin_declares_an_index_over_several_fields(tmp_path):

@@ -109,8 +109,7 @@ def apps(tmp_sqlite: str) -> Iterator[Callable[..., TestApp]]:
 
     yield build
     for test_app in made:
-        with test_app.app.app_context():
-            test_app.db.engine.dispose()
+        test_app.dispose()
 
 
 def add_protected_view(test_app: TestApp) -> None:

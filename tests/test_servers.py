@@ -117,3 +117,17 @@ def test_redis_server_stops_and_starts_on_the_same_port(redis_server: RedisServe
     finally:
         client.close()
         redis_server.start()
+
+
+@pytest.mark.redis
+def test_redis_server_killed_starts_empty_on_the_same_port(redis_server: RedisServer):
+    redis_server.start()
+    port = redis_server.port
+    redis_server.command("SET", "kept", "no")
+    redis_server.kill()
+    assert not redis_server.running
+    assert not redis_server.ping()
+
+    redis_server.start()
+    assert redis_server.port == port
+    assert redis_server.command("GET", "kept") == b"$-1"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from typing import Any
 
 from .. import signals as signals
@@ -174,6 +176,25 @@ _SHIPPED = {
     "anonymous": ".anonymous",
     "multi_session": ".multi_session",
 }
+
+
+if TYPE_CHECKING:
+    # What __getattr__ gives, for type checkers (one line a plugin). Without these,
+    # mypy takes ``from flask_betterauth.plugins import passkey`` for the package named
+    # like the factory. Declared, not imported: plugins import the kit and the core.
+    admin: Callable[..., Plugin]
+    anonymous: Callable[..., Plugin]
+    bearer: Callable[..., Plugin]
+    email_otp: Callable[..., Plugin]
+    generic_oauth: Callable[..., Plugin]
+    jwt: Callable[..., Plugin]
+    magic_link: Callable[..., Plugin]
+    multi_session: Callable[..., Plugin]
+    open_api: Callable[..., Plugin]
+    organization: Callable[..., Plugin]
+    passkey: Callable[..., Plugin]
+    two_factor: Callable[..., Plugin]
+    username: Callable[..., Plugin]
 
 
 def __getattr__(name: str) -> Any:

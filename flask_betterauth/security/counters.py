@@ -15,6 +15,7 @@ from typing import Any
 from typing import Protocol
 
 from ..clock import now
+from ..clock import now_ms as current_ms
 from ..clock import to_ms
 from ..errors import BetterAuthError
 from ..options.groups import RateLimitRule
@@ -75,7 +76,7 @@ class MemoryStorage:
 
     def consume(self, key: str, rule: Rule) -> Decision:
         """Count one request on ``key`` if ``rule`` allows it."""
-        now_ms = to_ms(now())
+        now_ms = current_ms()
         with self._lock:
             count, last_ms = self._entries.get(key, (0, -(10**15)))
             allowed, count = _decide(count, last_ms, rule, now_ms)

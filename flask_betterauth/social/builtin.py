@@ -16,6 +16,7 @@ from .more_providers import MORE
 from .oauth import ProviderError
 from .oauth import decode_unverified
 from .oauth import get_json
+from .oauth import verify_jwt
 from .oidc_providers import OIDC
 from .other_providers import OTHER
 from .plain_providers import PLAIN
@@ -25,6 +26,7 @@ from .table import ProviderSpec
 from .table import UserInfoRequest
 from .table import table
 from .table import verified as _verified
+from .wechat_providers import WECHAT_SPECS
 
 
 def _claims(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -158,14 +160,31 @@ DISCORD = ProviderSpec(
 def _microsoft_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
     """The ID token's claims, with the Graph profile photo as a ``data:`` URL (as Better
     Auth: ``picture``; skipped with ``disable_profile_photo``, or when Graph refuses)."""
+    claims = _claims(provider, tokens)
+    access = tokens.get("accessToken")
+    if claims is None or not access:
+        return claims
+    return _with_photo(provider, claims, str(access))
+
+
+def _microsoft_verify(
+    provider: Provider, token: str, nonce: str | None, access_token: str | None
+) -> dict[str, Any]:
+    """ID-token sign-in: the token checked on the tenant's keys, then (as Better Auth's
+    ``getUserInfo``) the Graph photo read with the request's ``accessToken``, if any."""
+    issuers = provider.id_token_issuers
+    claims = verify_jwt(provider, token, nonce=nonce, issuers=issuers, max_age=3600)
+    return _with_photo(provider, claims, access_token) if access_token else claims
+
+
+def _with_photo(provider: Provider, claims: dict[str, Any], access: str) -> dict[str, Any]:
+    """``claims`` with the Graph profile photo as ``picture`` (a ``data:`` URL)."""
     import base64
 
     import requests
 
-    claims = _claims(provider, tokens)
-    access = tokens.get("accessToken")
     options = provider.options
-    if claims is None or not access or options.disable_profile_photo:
+    if options.disable_profile_photo:
         return claims
     size = options.profile_photo_size
     url = f"{provider.user_info_endpoint}/photos/{size}x{size}/$value"
@@ -218,6 +237,7 @@ MICROSOFT = ProviderSpec(
     prompt=True,
     login_hint=True,
     jwks_uri=lambda o: f"{_ms_root(o)}/discovery/v2.0/keys",
+    verify_id_token=_microsoft_verify,
     id_token_issuers=lambda o: (
         None
         if o.tenant_id in ("common", "organizations", "consumers")
@@ -308,6 +328,7 @@ SPECS: dict[str, ProviderSpec] = {
     **OTHER,
     **PLAIN,
     **OIDC,
+    **WECHAT_SPECS,
 }
 
 #: Built-in provider factories by id.

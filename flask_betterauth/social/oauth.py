@@ -87,6 +87,8 @@ def exchange_code(
 
     :raises ProviderError: when the provider refuses or cannot be reached.
     """
+    if provider.exchange is not None:
+        return provider.exchange(provider, code, verifier, redirect_uri)
     params: dict[str, Any] = {"code": code, "redirect_uri": redirect_uri}
     if verifier and provider.pkce:
         params["code_verifier"] = verifier
@@ -107,6 +109,8 @@ def refresh(provider: Provider, refresh_token: str) -> dict[str, Any]:
 
     :raises ProviderError: when the provider refuses or cannot be reached.
     """
+    if provider.refresher is not None:
+        return provider.refresher(provider, refresh_token)
     try:
         with _session(provider) as session:
             extra = {"scope": " ".join(provider.scopes(None))} if provider.refresh_scope else {}
@@ -118,14 +122,16 @@ def refresh(provider: Provider, refresh_token: str) -> dict[str, Any]:
     return _tokens(provider, dict(raw))
 
 
-def _tokens(provider: Provider, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _tokens(
+    provider: Provider, raw: Mapping[str, Any], separator: str | None = None
+) -> dict[str, Any]:
     if raw.get("error") or not raw.get("access_token"):
         raise ProviderError(str(raw.get("error") or "no access token"))
     moment = now()
     expires_in = raw.get("expires_in") or provider.access_token_expires_in
     refresh_in = raw.get("refresh_token_expires_in")
     scope = raw.get("scope")
-    scopes = scope.split() if isinstance(scope, str) else list(scope or [])
+    scopes = scope.split(separator) if isinstance(scope, str) else list(scope or [])
     return {
         "accessToken": raw.get("access_token"),
         "refreshToken": raw.get("refresh_token"),
@@ -137,6 +143,18 @@ def _tokens(provider: Provider, raw: Mapping[str, Any]) -> dict[str, Any]:
         "scopes": scopes,
         "tokenType": raw.get("token_type"),
     }
+
+
+def tokens_of(
+    provider: Provider, raw: Mapping[str, Any], separator: str | None = None
+) -> dict[str, Any]:
+    """A token endpoint's answer ``raw`` in Better Auth's field names (``accessToken``,
+    ``accessTokenExpiresAt`` from ``expires_in``, ``scopes`` split on ``separator``,
+    whitespace by default), for a provider's own :attr:`~.Provider.exchange`.
+
+    :raises ProviderError: when ``raw`` is an error or has no access token.
+    """
+    return _tokens(provider, raw, separator)
 
 
 def get_json(provider: Provider, url: str, access_token: str) -> Any:
@@ -192,6 +210,26 @@ def _jwks(provider: Provider) -> dict[str, Any]:
 
 
 def verify_id_token(
+    provider: Provider,
+    token: str,
+    *,
+    nonce: str | None,
+    issuers: tuple[str, ...] | None = None,
+    max_age: int | None = None,
+    access_token: str | None = None,
+) -> dict[str, Any]:
+    """The claims of an ID token signed in with: the provider's own
+    :attr:`~.Provider.id_token_verifier` (given the request's ``access_token`` too)
+    when it has one, else :func:`verify_jwt`.
+
+    :raises ProviderError: naming what failed.
+    """
+    if provider.id_token_verifier is not None:
+        return provider.id_token_verifier(provider, token, nonce, access_token)
+    return verify_jwt(provider, token, nonce=nonce, issuers=issuers, max_age=max_age)
+
+
+def verify_jwt(
     provider: Provider,
     token: str,
     *,

@@ -1,20 +1,24 @@
 """Better Auth 1.7.24's remaining providers, mostly OpenID Connect read through a
 user-info API or the token endpoint's ID token: Amazon Cognito, Kakao, Naver, LINE,
-Salesforce, Vercel, Polar, Paybin, Railway, Cloudflare; and WeChat, which is not built
-(its token exchange is not OAuth 2.0: a GET with ``appid`` and ``secret``)."""
+Salesforce, Vercel, Polar, Paybin, Railway, Cloudflare (WeChat is in
+:mod:`.wechat_providers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
+from urllib.parse import urlencode
 
 from ..errors import BetterAuthError
-from ..errors import NotBuiltError
 from .oauth import ProviderError
+from .oauth import decode_unverified
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
 from .table import UserInfoRequest
+from .table import check_endpoint_auth
+from .table import endpoint_auth_method
 from .table import fetch_profile
 from .table import id_token_profile
 from .table import table
@@ -70,6 +74,17 @@ def _cognito_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     return _oidc(profile, name)
 
 
+def _cognito_query(params: list[tuple[str, str]]) -> str:
+    """Better Auth's Cognito query: ``scope`` moved to the end and encoded as
+    ``encodeURIComponent`` does (``%20`` for spaces; AWS refuses ``+``)."""
+    rest = urlencode([(k, v) for k, v in params if k != "scope"])
+    scopes = [v for k, v in params if k == "scope" and v]
+    if not scopes:
+        return rest
+    scope = quote(scopes[0], safe="!~*'()")
+    return f"{rest}&scope={scope}" if rest else f"scope={scope}"
+
+
 COGNITO = ProviderSpec(
     id="cognito",
     name="Cognito",
@@ -85,6 +100,7 @@ COGNITO = ProviderSpec(
     id_token_issuers=lambda o: (_cognito_pool(o),),
     required=("domain", "region", "user_pool_id"),
     check=_cognito_check,
+    encode_query=_cognito_query,
     register="the AWS console: Cognito, the user pool's App clients",
 )
 
@@ -153,6 +169,51 @@ NAVER = ProviderSpec(
 
 # -- LINE -----------------------------------------------------------------------------
 
+
+def line_verify_endpoint(provider: Provider) -> str:
+    """LINE's ``/verify`` endpoint, beside its token endpoint
+    (``https://api.line.me/oauth2/v2.1/verify``)."""
+    return provider.token_endpoint.rsplit("/", 1)[0] + "/verify"
+
+
+def _line_verify(
+    provider: Provider, token: str, nonce: str | None, access_token: str | None
+) -> dict[str, Any]:
+    """Better Auth's LINE ID-token check: LINE's ``/verify`` endpoint (a form ``POST``
+    of ``id_token``, ``client_id`` and the ``nonce``) must accept it, its ``aud`` be
+    the client id and its ``nonce``, if any, the one given; the claims are then the
+    token's own.
+
+    :raises ProviderError: when LINE refuses the token or the answer does not match.
+    """
+    import requests
+
+    client_id = provider.options.first_client_id
+    form = {"id_token": token, "client_id": client_id}
+    if nonce:
+        form["nonce"] = nonce
+    try:
+        answer = requests.post(
+            line_verify_endpoint(provider),
+            data=form,
+            timeout=provider.options.timeout,
+            allow_redirects=False,
+        )
+        if not 200 <= answer.status_code < 300:
+            raise ProviderError(f"LINE refused the ID token ({answer.status_code})")
+        found = answer.json()
+    except (requests.RequestException, ValueError) as error:
+        raise ProviderError(str(error)) from error
+    if not isinstance(found, Mapping) or found.get("aud") != client_id:
+        raise ProviderError("the ID token is not this channel's")
+    if found.get("nonce") and found.get("nonce") != nonce:
+        raise ProviderError("the ID token's nonce does not match")
+    claims = decode_unverified(token)
+    if claims is None:
+        raise ProviderError("the ID token is not a JWT")
+    return claims
+
+
 LINE = ProviderSpec(
     id="line",
     name="LINE",
@@ -162,6 +223,7 @@ LINE = ProviderSpec(
     mapper=lambda p: _oidc(p, p.get("name") or "", verified_claim=False),
     profile=_id_token_or_user_info,
     user_info=UserInfoRequest("https://api.line.me/oauth2/v2.1/userinfo"),
+    verify_id_token=_line_verify,
     login_hint=True,
     register="https://developers.line.biz/console/ (a LINE Login channel)",
 )
@@ -203,6 +265,19 @@ SALESFORCE = ProviderSpec(
 
 # -- Vercel, Polar, Paybin, Railway ---------------------------------------------------
 
+_VERCEL_METHODS = ("none", "client_secret_basic", "client_secret_post", "private_key_jwt")
+
+
+def _vercel_auth(options: ProviderOptions) -> str:
+    """Better Auth's default: ``client_secret_post`` with a secret, else ``none``."""
+    return "client_secret_post" if options.client_secret else "none"
+
+
+def _cloudflare_auth(options: ProviderOptions) -> str:
+    """Better Auth's default: ``client_secret_basic`` with a secret, else ``none``."""
+    return "client_secret_basic" if options.client_secret else "none"
+
+
 VERCEL = ProviderSpec(
     id="vercel",
     name="Vercel",
@@ -211,6 +286,8 @@ VERCEL = ProviderSpec(
     scopes=(),  # none unless the app or the request names some
     mapper=lambda p: _oidc(p, p.get("name") or p.get("preferred_username") or ""),
     user_info=UserInfoRequest("https://api.vercel.com/login/oauth/userinfo"),
+    token_auth=lambda o: endpoint_auth_method(o, _vercel_auth(o)),
+    check=lambda o: check_endpoint_auth("vercel", _VERCEL_METHODS, _vercel_auth(o))(o),
     register="https://vercel.com/dashboard (Settings, Apps)",
 )
 
@@ -290,6 +367,16 @@ def _cloudflare_map(profile: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cloudflare_query(
+    params: list[tuple[str, str]], options: ProviderOptions
+) -> list[tuple[str, str]]:
+    """Better Auth builds Cloudflare's URL without the request's ``additionalParams``."""
+    kept = ("response_type", "client_id", "state", "scope", "redirect_uri")
+    return [(k, v) for k, v in params if k in kept or k.startswith("code_challenge")]
+
+
+_CLOUDFLARE_METHODS = ("none", "client_secret_basic", "client_secret_post")
+
 CLOUDFLARE = ProviderSpec(
     id="cloudflare",
     name="Cloudflare",
@@ -298,39 +385,14 @@ CLOUDFLARE = ProviderSpec(
     scopes=("user-details.read",),
     mapper=_cloudflare_map,
     user_info=UserInfoRequest("https://api.cloudflare.com/client/v4/user", pick=_cloudflare_result),
-    token_auth="client_secret_basic",  # noqa: S106  (a method name)
+    token_auth=lambda o: endpoint_auth_method(o, _cloudflare_auth(o)),
+    reshape=_cloudflare_query,
+    check=lambda o: check_endpoint_auth("cloudflare", _CLOUDFLARE_METHODS, _cloudflare_auth(o))(o),
     register="https://dash.cloudflare.com (Manage account, OAuth apps)",
-)
-
-
-# -- WeChat (not built) ---------------------------------------------------------------
-
-
-def _not_built(options: ProviderOptions) -> None:
-    raise NotBuiltError(
-        "the WeChat provider is not built: its token exchange is a GET with appid and "
-        "secret, not OAuth 2.0"
-    )
-
-
-def _no_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str, Any] | None:
-    raise ProviderError("not built")
-
-
-WECHAT = ProviderSpec(
-    id="wechat",
-    name="WeChat",
-    authorize="https://open.weixin.qq.com/connect/qrconnect",
-    exchange="https://api.weixin.qq.com/sns/oauth2/access_token",
-    scopes=("snsapi_login",),
-    mapper=lambda p: {},
-    profile=_no_profile,
-    check=_not_built,
-    register="https://open.weixin.qq.com",
 )
 
 
 #: This module's specs by id (merged into :data:`.builtin.SPECS`).
 OIDC: dict[str, ProviderSpec] = table(
-    COGNITO, KAKAO, NAVER, LINE, SALESFORCE, VERCEL, POLAR, PAYBIN, RAILWAY, CLOUDFLARE, WECHAT
+    COGNITO, KAKAO, NAVER, LINE, SALESFORCE, VERCEL, POLAR, PAYBIN, RAILWAY, CLOUDFLARE
 )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .oauth import ProviderError
+from .oauth import verify_jwt
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
@@ -78,8 +79,29 @@ def _facebook_profile(provider: Provider, tokens: Mapping[str, Any]) -> dict[str
     return profile
 
 
+def _facebook_verify(
+    provider: Provider, token: str, nonce: str | None, access_token: str | None
+) -> dict[str, Any]:
+    """Better Auth's Facebook ID-token sign-in: a Limited Login JWT is checked on
+    Facebook's JWKS; an opaque token is let through (``allowOpaqueToken``) and the
+    profile is then the Graph ``/me`` of the request's ``accessToken``, once
+    ``debug_token`` says that token is this app's. Without one, or when it is refused,
+    the claims are empty (``401 FAILED_TO_GET_USER_INFO``, as Better Auth).
+
+    :raises ProviderError: when a JWT does not verify.
+    """
+    if token.count(".") == 2:
+        issuers = provider.id_token_issuers
+        return verify_jwt(provider, token, nonce=nonce, issuers=issuers, max_age=3600)
+    tokens = {"idToken": token, "accessToken": access_token}
+    profile = _facebook_profile(provider, tokens) if access_token else None
+    if profile is None:
+        return {}
+    return {**profile, "sub": profile.get("id"), "_graph": True}
+
+
 def _facebook_map(profile: Mapping[str, Any]) -> dict[str, Any]:
-    if "sub" in profile:  # a Limited Login ID token
+    if "sub" in profile and not profile.get("_graph"):  # a Limited Login ID token
         return {
             "id": profile.get("sub"),
             "name": profile.get("name"),
@@ -110,6 +132,7 @@ FACEBOOK = ProviderSpec(
     params=lambda o: {"config_id": o.config_id} if o.config_id else {},
     jwks_uri="https://limited.facebook.com/.well-known/oauth/openid/jwks/",
     id_token_issuers=("https://www.facebook.com",),
+    verify_id_token=_facebook_verify,
     required=("client_secret",),
     register="https://developers.facebook.com/apps",
 )

@@ -22,6 +22,15 @@ from ..errors import BetterAuthError
 ProfileGetter = Callable[["Provider", Mapping[str, Any]], "dict[str, Any] | None"]
 #: ``mapper(profile) -> {"id", "email", "emailVerified", "name", "image"}``.
 ProfileMapper = Callable[[Mapping[str, Any]], "dict[str, Any]"]
+#: ``exchange(provider, code, code_verifier, redirect_uri) -> tokens``: a token exchange
+#: that is not OAuth 2.0's (WeChat's GET with ``appid`` and ``secret``).
+CodeExchange = Callable[["Provider", str, "str | None", str], "dict[str, Any]"]
+#: ``refresh(provider, refresh_token) -> tokens``: such a provider's refresh.
+TokenRefresh = Callable[["Provider", str], "dict[str, Any]"]
+#: ``verify(provider, id_token, nonce, access_token) -> claims``: a provider's own check
+#: of an ID token signed in with (LINE's ``/verify`` endpoint, Facebook's opaque token);
+#: raises :class:`~.oauth.ProviderError` when the token is refused.
+IdTokenVerifier = Callable[["Provider", str, "str | None", "str | None"], "dict[str, Any]"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,17 @@ class ProviderOptions:
     #: ``private_key_jwt``: ``client_assertion(context) -> JWT`` instead of a client
     #: secret (Microsoft's ``clientAssertion``); see :func:`.assertion.private_key_jwt`.
     client_assertion: Callable[[Mapping[str, str]], str] | None = None
+    #: WeChat: the login page's language (``cn``, the default, or ``en``) and the
+    #: platform (only ``WebsiteApp``, Better Auth's ``platformType``).
+    lang: str | None = None
+    platform_type: str | None = None
+    #: Vercel and Cloudflare: the token endpoint's client authentication, Better Auth's
+    #: ``tokenEndpointAuth`` (``{"method": "client_secret_basic"}`` or the method's
+    #: name: ``none``, ``client_secret_basic``, ``client_secret_post``, and for Vercel
+    #: ``private_key_jwt`` with ``client_assertion``); Cloudflare's older
+    #: ``token_endpoint_auth_method``.
+    token_endpoint_auth: str | Mapping[str, Any] | None = None
+    token_endpoint_auth_method: str | None = None
 
     @property
     def first_client_id(self) -> str:
@@ -201,6 +221,18 @@ class Provider:
     device_id: bool = False
     #: Makes the client secret when the app signs it (Apple's ES256 JWT).
     secret: Callable[[], str | None] | None = None
+    #: Appended to the authorization URL after ``#`` (WeChat's ``wechat_redirect``).
+    authorization_fragment: str | None = None
+    #: Writes the authorization query itself (default: ``urlencode``); Cognito's puts
+    #: ``scope`` last with ``%20`` for spaces.
+    query_encoder: Callable[[list[tuple[str, str]]], str] | None = None
+    #: The provider's own code exchange and refresh, when they are not OAuth 2.0's
+    #: (:mod:`.oauth` calls them instead of Authlib's).
+    exchange: CodeExchange | None = None
+    refresher: TokenRefresh | None = None
+    #: The provider's own ID-token check: ID-token sign-in works with it alone when the
+    #: provider has no ``jwks_uri`` (LINE); one with keys still needs its issuers.
+    id_token_verifier: IdTokenVerifier | None = None
 
     def client_secret(self) -> str | None:
         """The secret the token endpoint is sent: the made one, else the option."""
@@ -222,11 +254,22 @@ class Provider:
                 seen.append(scope)
         return seen
 
+    def encode_query(self, params: list[tuple[str, str]]) -> str:
+        """The authorization URL's query (and fragment) for ``params``: the provider's
+        :attr:`query_encoder` or ``urlencode``, then ``#`` and
+        :attr:`authorization_fragment` when it has one."""
+        from urllib.parse import urlencode
+
+        query = self.query_encoder(params) if self.query_encoder else urlencode(params)
+        return query + (f"#{self.authorization_fragment}" if self.authorization_fragment else "")
+
     @property
     def supports_id_token(self) -> bool:
         """Whether ``idToken`` sign-in and linking work with this provider."""
         if self.options.disable_id_token_sign_in:
             return False
+        if self.id_token_verifier is not None and self.jwks_uri is None:
+            return True  # checked by the provider (LINE's /verify)
         return self.id_token_issuers is not None and self.jwks_uri is not None
 
 

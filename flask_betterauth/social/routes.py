@@ -188,7 +188,7 @@ def authorization_url(
     if provider.reshape_params is not None:
         params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
-    return provider.authorization_endpoint + separator + urlencode(params)
+    return provider.authorization_endpoint + separator + provider.encode_query(params)
 
 
 def id_token_claims(ctx: Context, provider: Provider) -> dict[str, Any]:
@@ -207,6 +207,7 @@ def id_token_claims(ctx: Context, provider: Provider) -> dict[str, Any]:
             nonce=given.get("nonce"),
             issuers=provider.id_token_issuers,
             max_age=max_age,
+            access_token=given.get("accessToken"),
         )
     except ProviderError:
         raise APIError(401, "INVALID_TOKEN") from None

@@ -22,10 +22,13 @@ from typing import TypeVar
 from ..errors import BetterAuthError
 from .oauth import ProviderError
 from .oauth import decode_unverified
+from .providers import CodeExchange
+from .providers import IdTokenVerifier
 from .providers import ProfileGetter
 from .providers import ProfileMapper
 from .providers import Provider
 from .providers import ProviderOptions
+from .providers import TokenRefresh
 
 T = TypeVar("T")
 #: A value, or a function of the options giving it.
@@ -146,6 +149,11 @@ class ProviderSpec:
     :param secret: makes the client secret from the options (Apple's JWT).
     :param check: more start-up checks of the options (raising ``BetterAuthError``).
     :param register: where the app is registered (docs).
+    :param fragment: the authorization URL's fragment (WeChat's ``wechat_redirect``).
+    :param exchange_with: the provider's own code exchange (not OAuth 2.0's).
+    :param refresh_with: the provider's own refresh.
+    :param encode_query: writes the authorization query (Cognito's ``%20`` scope last).
+    :param verify_id_token: the provider's own ID-token check (LINE's ``/verify``).
     """
 
     id: str
@@ -157,7 +165,7 @@ class ProviderSpec:
     user_info: UserInfoRequest | None = None
     profile: ProfileGetter | None = None
     pkce: bool = True
-    token_auth: str = "client_secret_post"  # noqa: S105  (a method name, not a secret)
+    token_auth: Optioned[str] = "client_secret_post"  # noqa: S105  (a method name)
     prompt: bool | str = False
     login_hint: bool = False
     params: Optioned[Mapping[str, str]] = field(default_factory=dict)
@@ -174,6 +182,11 @@ class ProviderSpec:
     refresh_scope: bool = False
     check: Callable[[ProviderOptions], None] | None = None
     register: str = ""
+    fragment: str | None = None
+    exchange_with: CodeExchange | None = None
+    refresh_with: TokenRefresh | None = None
+    verify_id_token: IdTokenVerifier | None = None
+    encode_query: Callable[[list[tuple[str, str]]], str] | None = None
 
     def build(self, options: ProviderOptions) -> Provider:
         """This provider with the app's ``options``.
@@ -217,13 +230,51 @@ class ProviderSpec:
             jwks_uri=_value(self.jwks_uri, options),
             id_token_issuers=_value(self.id_token_issuers, options),
             request_scopes_first=self.request_scopes_first,
-            token_auth=self.token_auth,
+            token_auth=_value(self.token_auth, options),
             login_hint=self.login_hint,
             device_id=self.device_id,
             refresh_scope=self.refresh_scope,
             reshape_params=(lambda params: reshape(params, options)) if reshape else None,
             secret=(lambda: self.secret(options)) if self.secret else None,  # type: ignore[misc]
+            authorization_fragment=self.fragment,
+            exchange=self.exchange_with,
+            refresher=self.refresh_with,
+            id_token_verifier=self.verify_id_token,
+            query_encoder=self.encode_query,
         )
+
+
+def endpoint_auth_method(options: ProviderOptions, default: str) -> str:
+    """The token endpoint authentication the options name (``token_endpoint_auth``,
+    a method name or ``{"method": ...}``; else ``token_endpoint_auth_method``), else
+    ``default``."""
+    given = options.token_endpoint_auth
+    method = given.get("method") if isinstance(given, Mapping) else given
+    return str(method or options.token_endpoint_auth_method or default)
+
+
+def check_endpoint_auth(
+    provider_id: str, allowed: tuple[str, ...], default: str
+) -> Callable[[ProviderOptions], None]:
+    """A start-up check of a provider's ``token_endpoint_auth`` option, as Better
+    Auth's: a method of ``allowed``; ``none`` and ``private_key_jwt`` without a client
+    secret, the ``client_secret_*`` ones with one; ``private_key_jwt`` with
+    ``client_assertion``."""
+
+    def check(options: ProviderOptions) -> None:
+        method = endpoint_auth_method(options, default)
+        name = f"social_providers.{provider_id}.token_endpoint_auth"
+        if method not in allowed:
+            raise BetterAuthError(f"option '{name}' must be one of {', '.join(allowed)}")
+        secret = bool(options.client_secret)
+        if secret and method in ("none", "private_key_jwt"):
+            raise BetterAuthError(f"{method} ('{name}') cannot be combined with client_secret")
+        if not secret and method.startswith("client_secret"):
+            raise BetterAuthError(f"{method} ('{name}') requires client_secret")
+        if method == "private_key_jwt" and options.client_assertion is None:
+            raise BetterAuthError(f"private_key_jwt ('{name}') requires client_assertion")
+
+    return check
 
 
 def table(*specs: ProviderSpec) -> dict[str, ProviderSpec]:

@@ -9,25 +9,21 @@ import pytest
 
 from tests.faults.app import create_app
 from tests.faults.infra import Gunicorn
-from tests.faults.infra import RestartablePostgreSQL
-from tests.servers import find_postgresql_bindir
+from tests.servers import PostgreSQLServer
+from tests.servers import running_postgresql
 
 DBNAME = "faults"
 
 
 @pytest.fixture(scope="module")
-def pg() -> Iterator[RestartablePostgreSQL]:
+def pg() -> Iterator[PostgreSQLServer]:
     """A PostgreSQL of this module's own: stopping it disturbs no other test."""
-    server = RestartablePostgreSQL(find_postgresql_bindir())
-    try:
-        server.start()
+    with running_postgresql() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
-def app_env(pg: RestartablePostgreSQL) -> dict[str, str]:
+def app_env(pg: PostgreSQLServer) -> dict[str, str]:
     """The app's settings, with its tables made once."""
     env = {"FAULTS_DATABASE_URL": pg.create_database(DBNAME)}
     create_app(env, create_tables=True)

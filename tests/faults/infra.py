@@ -1,5 +1,5 @@
-"""What the fault tests share: a PostgreSQL that can be stopped and started again, the
-app under gunicorn, a load of concurrent clients, and looks into the database.
+"""What the fault tests share: the app under gunicorn, a load of concurrent clients, and
+looks into the database. Their PostgreSQL and Redis servers are tests/servers.py's.
 
 Everything listens on 127.0.0.1 only and is stopped when its fixture ends.
 """
@@ -22,7 +22,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from tests.servers import PostgreSQLServer
+from bench.procs import children
 from tests.servers import ServerUnavailable
 from tests.servers import free_port
 from tests.servers import stop_process
@@ -32,36 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 #: Longest any request may take, whatever fails: the client gives up after this.
 HANG_BOUND = 8.0
-
-
-class RestartablePostgreSQL(PostgreSQLServer):
-    """A private PostgreSQL that a test may stop (``down``) and start again (``up``) on
-    the same port, keeping its data."""
-
-    def down(self) -> None:
-        """Stop the server now (``-m fast``: open connections are cut)."""
-        self._check(self._run("pg_ctl", "stop", "--pgdata", str(self._datadir), "-m", "fast"),
-                    "pg_ctl stop")  # fmt: skip
-
-    def up(self) -> None:
-        """Start the stopped server again on its port and wait until it accepts."""
-        options = (
-            f"-p {self.port} -k {self._base} -c listen_addresses={self.host}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        self._check(
-            self._run("pg_ctl", "start", "--pgdata", str(self._datadir), "--log",
-                      str(self._log), "--wait", "--timeout=60", "-o", options),
-            "pg_ctl start",
-        )  # fmt: skip
-
-    def connect(self, dbname: str) -> Any:
-        """A psycopg connection (autocommit) to ``dbname``, for looking and for locking."""
-        import psycopg
-
-        return psycopg.connect(
-            host=self.host, port=self.port, user=self.superuser, dbname=dbname, autocommit=True
-        )
 
 
 class Gunicorn:
@@ -101,16 +71,7 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         """The master's worker processes now."""
         assert self.process is not None
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat[stat.rindex(")") + 2 :].split()[1]) == self.process.pid:
-                    pids.append(int(entry.name))
-        return pids
+        return children(self.process.pid)
 
     def kill_workers(self) -> list[int]:
         """SIGKILL every worker (the master starts new ones); the pids killed."""

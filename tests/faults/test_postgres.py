@@ -21,12 +21,12 @@ from tests.faults.infra import HANG_BOUND
 from tests.faults.infra import PASSWORD
 from tests.faults.infra import Gunicorn
 from tests.faults.infra import Load
-from tests.faults.infra import RestartablePostgreSQL
 from tests.faults.infra import app_connections
 from tests.faults.infra import eventually
 from tests.faults.infra import locked
 from tests.faults.infra import request
 from tests.faults.infra import users_and_accounts
+from tests.servers import PostgreSQLServer
 
 pytestmark = pytest.mark.postgres
 
@@ -46,7 +46,7 @@ def _check_answers(load: Load) -> None:
         assert answer.seconds < HANG_BOUND, answer
 
 
-def _check_kept(pg: RestartablePostgreSQL, load: Load, prefix: str) -> None:
+def _check_kept(pg: PostgreSQLServer, load: Load, prefix: str) -> None:
     """Every sign-up answered 200 has its user and credential account; no user lacks one."""
     with pg.connect(DBNAME) as conn:
         users, accounts = users_and_accounts(conn, f"{prefix}-%")
@@ -55,7 +55,7 @@ def _check_kept(pg: RestartablePostgreSQL, load: Load, prefix: str) -> None:
     assert users == accounts
 
 
-def _pool_back_to_baseline(pg: RestartablePostgreSQL) -> None:
+def _pool_back_to_baseline(pg: PostgreSQLServer) -> None:
     with pg.connect(DBNAME) as conn:
         eventually(
             lambda: (
@@ -66,7 +66,7 @@ def _pool_back_to_baseline(pg: RestartablePostgreSQL) -> None:
         )
 
 
-def test_restart_mid_load(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
+def test_restart_mid_load(served: Gunicorn, pg: PostgreSQLServer) -> None:
     """PostgreSQL stops and starts again under load: fast 503s meanwhile, recovery
     without restarting the app, every answered sign-up complete."""
     with Load(served.port, clients=4, prefix="restart") as load:
@@ -86,7 +86,7 @@ def test_restart_mid_load(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
     _pool_back_to_baseline(pg)
 
 
-def test_slow_statements_time_out(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
+def test_slow_statements_time_out(served: Gunicorn, pg: PostgreSQLServer) -> None:
     """A lock holds the user table past statement_timeout: requests answer 503 within the
     bound, the pool does not leak, pg_stat_activity returns to its baseline."""
     _pool_back_to_baseline(pg)
@@ -103,7 +103,7 @@ def test_slow_statements_time_out(served: Gunicorn, pg: RestartablePostgreSQL) -
     _pool_back_to_baseline(pg)
 
 
-def test_pool_exhausted_then_served(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
+def test_pool_exhausted_then_served(served: Gunicorn, pg: PostgreSQLServer) -> None:
     """Four requests, two pooled connections (one per worker), a short lock: requests
     beyond the pool queue for a connection and are all served (a long lock is the test
     above: 503s after statement_timeout or pool_timeout, never a hang)."""
@@ -129,7 +129,7 @@ def test_pool_exhausted_then_served(served: Gunicorn, pg: RestartablePostgreSQL)
     _pool_back_to_baseline(pg)
 
 
-def test_worker_killed_mid_sign_up(served: Gunicorn, pg: RestartablePostgreSQL) -> None:
+def test_worker_killed_mid_sign_up(served: Gunicorn, pg: PostgreSQLServer) -> None:
     """Workers SIGKILLed while sign-ups wait to write their accounts: each user exists
     with its account or not at all, and the respawned workers serve."""
     answers: list[Any] = []

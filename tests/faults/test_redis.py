@@ -10,7 +10,6 @@ back, during it or after it.
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -22,10 +21,9 @@ from tests.faults.app import create_app
 from tests.faults.infra import HANG_BOUND
 from tests.faults.infra import PASSWORD
 from tests.faults.infra import Gunicorn
-from tests.faults.infra import RestartablePostgreSQL
-from tests.faults.infra import eventually
+from tests.servers import PostgreSQLServer
 from tests.servers import RedisServer
-from tests.servers import find_redis_server
+from tests.servers import running_redis
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -36,17 +34,13 @@ GET_SESSION = "/api/auth/get-session?disableCookieCache=true"
 @pytest.fixture(scope="module")
 def redis() -> Iterator[RedisServer]:
     """A Redis of this module's own, which the test kills."""
-    server = RedisServer(find_redis_server())
-    try:
-        server.start()
+    with running_redis() as server:
         yield server
-    finally:
-        server.cleanup()
 
 
 @pytest.fixture(scope="module")
 def redis_served(
-    pg: RestartablePostgreSQL, redis: RedisServer, tmp_path_factory: pytest.TempPathFactory
+    pg: PostgreSQLServer, redis: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Gunicorn]:
     env = {
         "FAULTS_DATABASE_URL": pg.create_database("faults_redis"),
@@ -109,14 +103,11 @@ def test_redis_killed_and_restarted(redis_served: Gunicorn, redis: RedisServer) 
     thread.start()
     try:
         time.sleep(0.3)
-        assert redis._process is not None
-        redis._process.send_signal(signal.SIGKILL)
-        eventually(lambda: not redis.ping(), "Redis gone")
+        redis.kill()
         time.sleep(0.5)
         outage_sign_out = _sign_out(served, signed_out_during)
         time.sleep(0.3)
-        redis.stop()
-        redis.start()  # empty: no persistence
+        redis.start()  # same port, empty: no persistence
         time.sleep(0.5)
     finally:
         stop.set()

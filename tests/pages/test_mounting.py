@@ -34,8 +34,7 @@ def test_pages_mount_later_with_auth_pages_init_app(database_url):
     assert app.test_client().get("/auth/sign-in").status_code == 404
     with pytest.raises(RuntimeError, match="already mounted"):
         test_app.auth.pages.init_app(app)
-    with app.app_context():
-        test_app.db.engine.dispose()
+    test_app.dispose()
 
 
 def test_pages_need_the_extension_first():

@@ -155,10 +155,27 @@ PROFILES: dict[str, Any] = {
         "email": "rw@example.com",
         "picture": "https://rw.example/p.png",
     },
+    "wechat": {
+        "openid": "wx-open-22",
+        "nickname": "Wei Xin",
+        "headimgurl": "https://wx.example/h.png",
+        "privilege": [],
+        "unionid": "wx-union-22",
+    },
     "cloudflare": {
         "success": True,
         "result": {"id": "cf-17", "email": "cf@example.com", "first_name": "Cloud"},
     },
+}
+
+#: WeChat's token answer (a GET; ``openid`` and ``unionid`` beside the tokens).
+WECHAT_TOKEN = {
+    "access_token": "at-wechat",
+    "expires_in": 7200,
+    "refresh_token": "rt-wechat",
+    "openid": "wx-open-22",
+    "scope": "snsapi_login,snsapi_userinfo",
+    "unionid": "wx-union-22",
 }
 
 #: id -> the ID token's claims, for providers whose profile is the token endpoint's.
@@ -204,6 +221,8 @@ class Handler(BaseHTTPRequestHandler):
     seen: list[dict[str, Any]] = []
     #: Per id, a replacement answer (status, body) for the next user-info calls.
     override: dict[str, tuple[int, Any]] = {}
+    #: Per id, a replacement answer (status, body) for the next token calls.
+    token_override: dict[str, tuple[int, Any]] = {}
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -240,6 +259,23 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         entry = self._record()
         provider_id = entry["id"]
+        if entry["kind"] == "token" and provider_id in self.token_override:
+            status, body = self.token_override[provider_id]
+            self._send(body, status)
+            return
+        if entry["kind"] == "token" and provider_id == "line" and entry["what"] == "verify":
+            # LINE's /verify: the token's claims, addressed to the channel asking
+            claims = {**ID_TOKENS["line"], "aud": entry["form"].get("client_id")}
+            if entry["form"].get("nonce"):
+                claims["nonce"] = entry["form"]["nonce"]
+            self._send(claims)
+            return
+        if entry["kind"] == "token" and provider_id == "wechat":
+            refreshed = entry["query"].get("grant_type") == "refresh_token"
+            self._send(
+                {**WECHAT_TOKEN, "access_token": "at-wechat-2"} if refreshed else WECHAT_TOKEN
+            )
+            return
         if entry["kind"] == "token":
             answer: dict[str, Any] = {
                 "access_token": f"at-{provider_id}",

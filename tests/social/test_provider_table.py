@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from flask_betterauth.errors import BetterAuthError
-from flask_betterauth.errors import NotBuiltError
 from flask_betterauth.social.builtin import BUILT_IN
 from tests.helpers import Caller
 from tests.helpers import TestApp
@@ -612,15 +611,6 @@ def test_missing_required_option_fails_at_start_up(
     with pytest.raises(BetterAuthError, match=message):
         app = build_app(f"sqlite:///{tmp_path}/a.sqlite", social_providers={provider_id: config})
         app.auth.api.call("sign_in_social", body={"provider": provider_id})
-
-
-def test_wechat_is_not_built(tmp_path: Any) -> None:
-    with pytest.raises(NotBuiltError, match="WeChat"):
-        app = build_app(
-            f"sqlite:///{tmp_path}/a.sqlite",
-            social_providers={"wechat": {"client_id": "wx", "client_secret": "s"}},
-        )
-        app.auth.api.call("sign_in_social", body={"provider": "wechat"})
 
 
 def test_environment_and_instance_options_move_the_endpoints() -> None:

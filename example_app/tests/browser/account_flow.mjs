@@ -6,7 +6,7 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { click, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
+import { click, fillFields, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
 const USER = { name: 'Ann Account', email: 'ann.account@example.com', password: 'correct horse battery' };
 const NEW_PASSWORD = 'a brand new horse battery';
@@ -26,9 +26,7 @@ async function run(page, baseURL) {
   const notice = () => page.getByTestId('notice').textContent();
 
   await page.goto(`${baseURL}/auth/sign-up`);
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/dashboard');
 
   await page.goto(`${baseURL}/dev/mail`);

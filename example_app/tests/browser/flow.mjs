@@ -7,7 +7,7 @@
 // Prints one JSON line: {"ok": true, ...facts} on success; {"ok": false, "error": ...}
 // (exit status 1) on failure.
 
-import { check, click, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
+import { check, click, fillFields, newPage, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
 const USER = { name: 'Ann Browser', email: 'ann.browser@example.com', password: 'correct horse battery' };
 
@@ -20,9 +20,7 @@ async function run(page, baseURL, screenshot) {
   check(path() === '/auth/sign-up', `home link led to ${path()}`);
   facts.signUpTitle = await page.title();
 
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/dashboard');
   facts.dashboardEmail = await page.getByTestId('email').textContent();
   facts.headerUser = await page.getByTestId('header-user').textContent();
@@ -38,6 +36,10 @@ async function run(page, baseURL, screenshot) {
   await page.getByLabel('Password', { exact: true }).fill('not the password');
   // The form comes back at the same URL, now with an error: wait for the error itself.
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('#sign-in-error').waitFor({ state: 'visible' });
+  // The page's passkey autofill request is refused by the browser (an IP-address origin);
+  // once that refusal has reached the page, the password error is still the only alert.
+  await page.waitForFunction(() => window.conditionalRequestSettled === true);
   facts.wrongPasswordError = await page.getByRole('alert').textContent();
 
   await page.getByLabel('Password', { exact: true }).fill(USER.password);
@@ -60,5 +62,19 @@ const [baseURL, screenshot] = process.argv.slice(2);
 if (!baseURL || !screenshot) throw new Error('usage: node flow.mjs BASE_URL SCREENSHOT.png');
 await runFlow(async (browser) => {
   const page = await newPage(browser, { viewport: { width: 1000, height: 700 } });
+  // Note when a conditional (autofill) passkey request settles: the sign-in page starts
+  // one as it loads.
+  await page.addInitScript(() => {
+    const get = navigator.credentials.get.bind(navigator.credentials);
+    navigator.credentials.get = (options) => {
+      const answer = get(options);
+      if (options?.mediation === 'conditional') {
+        answer.catch(() => {}).finally(() => {
+          window.conditionalRequestSettled = true;
+        });
+      }
+      return answer;
+    };
+  });
   return run(page, baseURL.replace(/\/$/, ''), screenshot);
 });

@@ -6,37 +6,22 @@
 // refuse WebAuthn on an IP address)
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { click, newPage, path, runFlow } from '../../../tests/pages/browser/lib.mjs';
+import { click, fillFields, pageWithAuthenticator, path, runFlow } from '../../../tests/pages/browser/lib.mjs';
 
 const USER = { name: 'Ann Passkey', email: 'ann.passkey@example.com', password: 'correct horse battery' };
 
 await runFlow(async (browser) => {
   const [baseURL] = process.argv.slice(2);
   if (!baseURL) throw new Error('usage: node passkey_flow.mjs BASE_URL');
-  const page = await newPage(browser);
   // No conditional UI (autofill): Chromium's virtual authenticator would answer it as the
   // sign-in page loads, before the button could be pressed.
-  await page.addInitScript(() => {
-    if (window.PublicKeyCredential) PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-  });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
+  const [page, cdp, authenticatorId] = await pageWithAuthenticator(await browser.newContext(), {
+    conditionalUI: 'never',
   });
   const facts = {};
 
   await page.goto(`${baseURL}/auth/sign-up`);
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/dashboard');
 
   // The account page adds the passkey; it comes back with a notice and lists it.

@@ -150,7 +150,8 @@
 
   // Autofill: wait for the user to pick a passkey in the email field's suggestions. The
   // browser's own refusals of the waiting request (an IP-address origin, no passkeys,
-  // aborted) stay silent: only the server's answer after a pick is shown.
+  // aborted) stay silent: only the server's answer after a pick is shown (its code is a
+  // string; a DOMException's legacy numeric code, 18 for a SecurityError, is not).
   (async () => {
     if (!supported() || !PublicKeyCredential.isConditionalMediationAvailable) return;
     if (!(await PublicKeyCredential.isConditionalMediationAvailable())) return;
@@ -158,7 +159,7 @@
     try {
       await ceremony("conditional", pending.signal);
     } catch (error) {
-      if (error.code && pending && !pending.signal.aborted) show(box, error);
+      if (typeof error.code === "string" && pending && !pending.signal.aborted) show(box, error);
     }
   })();
 })();

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -101,9 +102,9 @@ class KeyCache:
     keys: dict[str, Key] = field(default_factory=dict)
     signing: SigningKey | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
-    tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
+    tokens: dict[Hashable, tuple[str, int]] = field(default_factory=dict)
 
-    def remember_token(self, entry: str, token: str, issued: int) -> None:
+    def remember_token(self, entry: Hashable, token: str, issued: int) -> None:
         """Keep ``token`` (issued at ``issued``, seconds) for ``entry``; at most
         :data:`TOKENS_KEPT`, the oldest going first."""
         tokens = self.tokens
@@ -194,11 +195,13 @@ def private_key(ctx: Context, options: JwtOptions, row: Record) -> Key:
     return key
 
 
-def signing_key(ctx: Context, options: JwtOptions) -> SigningKey:
+def signing_key(ctx: Context, options: JwtOptions, moment: datetime | None = None) -> SigningKey:
     """The key new tokens are signed with, made first if needed; the table is read again
-    after :data:`RECHECK_SECONDS` or when the key expires."""
+    after :data:`RECHECK_SECONDS` or when the key expires. ``moment`` is now (read from
+    the clock when not given)."""
     cache = ctx.plugin_state("jwt", KeyCache)
-    moment = now()
+    if moment is None:
+        moment = now()
     current = cache.signing
     if current is not None and moment < current.reuse_until:
         return current

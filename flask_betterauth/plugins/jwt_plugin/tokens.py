@@ -16,6 +16,7 @@ anew.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,6 +98,38 @@ def token_for(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str
     return sign(ctx, options, {"iat": _seconds(), **body, "sub": subject})
 
 
+#: Value types whose ``==`` and ``hash`` agree with their JSON text once the type is
+#: compared too (``True == 1`` but ``true`` is not ``1``: the key holds each type).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _reuse_key(
+    session_id: Any, kid: str, body: dict[str, Any], subject: Any, iss: Any, aud: Any
+) -> Hashable | None:
+    """What a reusable token is filed under: every input of its claims, or ``None`` when
+    they cannot key it (then it is signed every time).
+
+    Plain values (the usual user fields) key as a tuple of ``(name, value)`` pairs and
+    their types, in the claims' order; anything else keys by its JSON text.
+    """
+    types = tuple(map(type, body.values()))
+    if _SCALARS.issuperset(types) and type(subject) in _SCALARS:
+        audience_key = aud if type(aud) is str else tuple(aud)
+        key = (session_id, kid, iss, audience_key, subject, type(subject),
+               tuple(body.items()), types)  # fmt: skip
+        try:
+            hash(key)
+        except TypeError:  # an audience list holding something unhashable
+            pass
+        else:
+            return key
+    try:
+        inputs = json.dumps([body, subject, iss, aud], separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None  # claims JSON cannot key (a custom payload)
+    return f"{session_id}\x00{kid}\x00{inputs}"
+
+
 def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str:
     """:func:`token_for`, reusing the token last signed for the same session, key and
     claims while at least half of its ``expiration_time`` is left.
@@ -105,17 +138,13 @@ def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) ->
     cache is the plugin's per-app state, bounded, and per process.
     """
     body, subject = _claims_inputs(pair, options)
-    key = signing_key(ctx, options)
+    current = now()  # one clock read for the key's expiry and the token's iat
+    key = signing_key(ctx, options, current)
     iss, aud = issuer(ctx, options), audience(ctx, options)
-    try:
-        inputs = json.dumps([body, subject, iss, aud], separators=(",", ":"))
-    except (TypeError, ValueError):
-        inputs = None  # claims JSON cannot key (a custom payload): sign every time
-    moment = _seconds()
+    entry = _reuse_key(pair["session"].get("id"), key.kid, body, subject, iss, aud)
+    moment = int(current.timestamp())
     cache = ctx.plugin_state("jwt", KeyCache)
-    entry = None
-    if inputs is not None:
-        entry = f"{pair['session'].get('id')}\x00{key.kid}\x00{inputs}"
+    if entry is not None:
         found = cache.tokens.get(entry)
         if found is not None and 0 <= moment - found[1] < options.expiration_time / 2:
             return found[0]

@@ -179,5 +179,5 @@ def organization(
             )
         ],
         state=lambda options: settings,
-        pages=partial(register_pages, teams=team_options.enabled),
+        pages=partial(register_pages, teams=team_options.enabled, roles=dynamic.enabled),
     )

@@ -155,9 +155,12 @@ def create_organization(ctx: Context) -> dict[str, Any]:
         options.hook("after_create_team", team=team, user=user, organization=org)
     options.hook("after_create_organization", organization=org, user=user, member=member)
     if session is not None and not body.get("keepCurrentActiveOrganization"):
-        store.set_active(ctx, org["id"], reissue=False)
+        # One re-issue of the session cookies with both changes, so a cached get-session
+        # right after sees the new organization (Better Auth 1.7.24 does not re-issue
+        # here, leaving the cookie cache stale until it expires; its set-active does).
+        store.set_active(ctx, org["id"], reissue=team is None)
         if team is not None:
-            teams.set_active_team(ctx, team["id"], reissue=False)
+            teams.set_active_team(ctx, team["id"], reissue=True)
     return {**store.org_wire(ctx, org, parsed=True), "members": [store.member_wire(ctx, member)]}
 
 

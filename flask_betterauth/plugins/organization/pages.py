@@ -1,7 +1,8 @@
 """The organization pages: a switcher (your organizations, make one active, create one),
 the members page of the active organization (invite by e-mail, change a role, remove,
 cancel an invitation), the page a mailed invitation link opens (accept or decline) and,
-with teams, the teams page (:mod:`.team_pages`).
+with teams, the teams page (:mod:`.team_pages`); with dynamic access control, the roles
+page (:mod:`.role_pages`).
 
 Mounted with the ready-made pages (``pages=True``); the templates are
 ``betterauth/pages/organization/*.html``, which an app overrides by name.
@@ -26,6 +27,7 @@ from flask_betterauth.pages import refuse_without_csrf
 from flask_betterauth.pages import render_page
 from flask_betterauth.plugins import current_state
 
+from . import role_pages
 from . import team_pages
 from .settings import PLUGIN_ID
 from .settings import OrganizationSettings
@@ -102,7 +104,18 @@ def _members_context() -> dict[str, Any]:
         return {"organization": None}
     me = next((m for m in full["members"] if m["userId"] == current_user["id"]), None)
     pending = [i for i in full.get("invitations", []) if i["status"] == "pending"]
-    return {"organization": full, "me": me, "invitations": pending, "roles": _role_names()}
+    return {
+        "organization": full,
+        "me": me,
+        "invitations": pending,
+        "roles": _role_names(),
+        "roles_page": _stored_roles(),
+    }
+
+
+def _stored_roles() -> bool:
+    options = current_state().plugin_states[PLUGIN_ID]
+    return isinstance(options, OrganizationSettings) and options.dynamic_access_control.enabled
 
 
 @login_required
@@ -161,11 +174,13 @@ def accept_invitation(invitation_id: str) -> View:
     return redirect_with(url_for(".organization_members", notice="invitation-accepted"), result)
 
 
-def register(kit: PageKit, *, teams: bool = False) -> None:
+def register(kit: PageKit, *, teams: bool = False, roles: bool = False) -> None:
     """Add the organization pages to the ready-made pages (with ``teams``, the teams
-    page too)."""
+    page too; with ``roles``, the stored roles' page)."""
     if teams:
         team_pages.register(kit)
+    if roles:
+        role_pages.register(kit)
     kit.add_page("/organizations", "organizations", organizations, ("GET", "POST"))
     kit.add_page("/organization/members", "organization_members", members, ("GET", "POST"))
     kit.add_page(

@@ -19,6 +19,7 @@ from marshmallow.fields import Nested
 
 from flask_betterauth.plugins import APIError
 from flask_betterauth.plugins import BodySchema
+from flask_betterauth.plugins import ConflictError
 from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import Op
 from flask_betterauth.plugins import StrictString
@@ -170,7 +171,10 @@ def create_org_role(ctx: Context) -> dict[str, Any]:
         "createdAt": now(),
         "updatedAt": None,
     }
-    created = ctx.adapter.create(ORGANIZATION_ROLE, row)
+    try:
+        created = ctx.adapter.create(ORGANIZATION_ROLE, row)
+    except ConflictError:  # stored by a request racing this one (the unique index)
+        raise APIError(400, TAKEN) from None
     return {
         "success": True,
         "roleData": role_rows.wire(ctx, created),
@@ -249,7 +253,7 @@ def update_org_role(ctx: Context) -> dict[str, Any]:
     data = ctx.body["data"]
     changes: dict[str, Any] = {}
     permission = data.get("permission")
-    if permission:
+    if permission is not None:  # ``{}`` too: it takes every action away (as Better Auth)
         _check_resources(ac, permission)
         _check_caller_holds(ctx, member, permission, code)
         changes["permission"] = json.dumps(permission, separators=(",", ":"))
@@ -259,13 +263,18 @@ def update_org_role(ctx: Context) -> dict[str, Any]:
         _taken_in_db(ctx, org_id, name)
         changes["role"] = name
     answer = {**role_rows.wire(ctx, row), **changes}
-    answer["permission"] = permission or role_rows.parse_permission(row["role"], row["permission"])
+    if permission is None:
+        permission = role_rows.parse_permission(row["role"], row["permission"])
+    answer["permission"] = permission
     if changes:
-        ctx.adapter.update_many(
-            ORGANIZATION_ROLE,
-            {"organizationId": org_id, **reference},
-            {**changes, "updatedAt": now()},
-        )
+        try:
+            ctx.adapter.update_many(
+                ORGANIZATION_ROLE,
+                {"organizationId": org_id, **reference},
+                {**changes, "updatedAt": now()},
+            )
+        except ConflictError:  # a racing request stored that name first
+            raise APIError(400, TAKEN) from None
     return {"success": True, "roleData": answer}
 
 

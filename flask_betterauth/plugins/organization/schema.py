@@ -86,7 +86,9 @@ TEAM_SCHEMA: dict[str, dict[str, Any]] = {
 
 
 #: Dynamic access control's table: roles made per organization (``permission`` is the
-#: JSON text of ``{resource: [action, ...]}``).
+#: JSON text of ``{resource: [action, ...]}``). The unique index on
+#: ``(organizationId, role)`` is ours (Better Auth's schema has none): two requests
+#: storing one name at once leave one role, the other is refused as a taken name.
 ROLE_SCHEMA: dict[str, dict[str, Any]] = {
     ORGANIZATION_ROLE: {
         "fields": {
@@ -95,7 +97,8 @@ ROLE_SCHEMA: dict[str, dict[str, Any]] = {
             "permission": {"type": "string", "required": True},
             "createdAt": {"type": "date", "required": True},
             "updatedAt": {"type": "date"},
-        }
+        },
+        "unique_indexes": [("organizationId", "role")],
     }
 }
 

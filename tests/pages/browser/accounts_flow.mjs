@@ -6,14 +6,10 @@
 // usage: node accounts_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, click, path, runFlow } from './lib.mjs';
+import { click, fillFields, newPage, path, runFlow, seriousViolations } from './lib.mjs';
 
 const ANN = { name: 'Ann Guest', email: 'ann.guest@example.com', password: 'correct horse battery' };
 const BOB = { name: 'Bob Second', email: 'bob.second@example.com', password: 'correct horse battery' };
-
-async function serious(page) {
-  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
 
 async function follow(page, name, pathname) {
   await Promise.all([
@@ -23,9 +19,7 @@ async function follow(page, name, pathname) {
 }
 
 async function signUp(page, user) {
-  await page.getByLabel('Name', { exact: true }).fill(user.name);
-  await page.getByLabel('Email', { exact: true }).fill(user.email);
-  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await fillFields(page, { Name: user.name, Email: user.email, Password: user.password });
   await click(page, 'Sign up', '/auth/account');
 }
 
@@ -45,17 +39,16 @@ await runFlow(
     const [baseURL] = process.argv.slice(2);
     if (!baseURL) throw new Error('usage: node accounts_flow.mjs BASE_URL');
     const facts = { audits: {} };
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(20_000);
+    const page = await newPage(browser);
 
     await page.goto(`${baseURL}/auth/sign-in`);
-    facts.audits['sign-in'] = await serious(page);
+    facts.audits['sign-in'] = await seriousViolations(page);
     await follow(page, 'Continue as a guest', '/auth/guest');
-    facts.audits.guest = await serious(page);
+    facts.audits.guest = await seriousViolations(page);
     await click(page, 'Continue as a guest', '/auth/account');
     facts.guestTitle = (await page.locator('#guest-title').textContent()).trim();
     facts.guestEmail = (await page.getByTestId('account-email').textContent()).trim();
-    facts.audits['guest-account'] = await serious(page);
+    facts.audits['guest-account'] = await seriousViolations(page);
 
     await follow(page, 'Create an account', '/auth/sign-up');
     await signUp(page, ANN);
@@ -67,7 +60,7 @@ await runFlow(
     await follow(page, 'Create an account', '/auth/sign-up');
     await signUp(page, BOB);
     facts.twoAccounts = await accounts(page);
-    facts.audits.switcher = await serious(page);
+    facts.audits.switcher = await seriousViolations(page);
 
     await click(page, `Switch to ${ANN.email}`, '/auth/account');
     facts.switchedNotice = (await page.getByTestId('notice').textContent()).trim();

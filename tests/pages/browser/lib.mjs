@@ -35,11 +35,58 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/**
+ * A new page in `context` whose tab holds a Chromium virtual platform authenticator (the
+ * DevTools WebAuthn domain: CTAP2, resident keys, user verification, presence simulated).
+ * Returns [page, cdp, authenticatorId]; `cdp.send('WebAuthn.getCredentials',
+ * { authenticatorId })` shows what it holds.
+ *
+ * Chromium's virtual authenticator answers a conditional (autofill) request at once, so a
+ * sign-in page would sign in by autofill before its passkey button could be tried.
+ * `conditionalUI` says when the page sees conditional mediation as available: 'never', or
+ * 'unless-flagged' (the default): not while the tab's sessionStorage holds `noAutofill`.
+ */
+export async function pageWithAuthenticator(context, { conditionalUI = 'unless-flagged' } = {}) {
+  check(['never', 'unless-flagged'].includes(conditionalUI), `conditionalUI: ${conditionalUI}`);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.addInitScript((never) => {
+    if ((never || sessionStorage.getItem('noAutofill')) && window.PublicKeyCredential) {
+      PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+    }
+  }, conditionalUI === 'never');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return [page, cdp, authenticatorId];
+}
+
+/** Fill the form fields named by their exact labels: `{ Name: 'Ann', Email: ..., Password: ... }`. */
+export async function fillFields(page, fields) {
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: true }).fill(value);
+  }
+}
+
 /** axe-core's violations on the page as it is now. */
 export async function axeViolations(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return results.violations;
+}
+
+/** The ids of the page's axe violations whose impact is in `BLOCKING`. */
+export async function seriousViolations(page) {
+  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
 }
 
 /**

@@ -2,8 +2,9 @@
 // Ann creates an organization on the switcher page and invites Bob on the members page;
 // Bob opens the mailed link (read through /test/last-link), is sent to sign in, signs up
 // instead, opens the link again and accepts; on the teams page Ann creates a team and adds
-// Bob, Bob makes it his active team, Ann takes him out; Ann changes Bob's role, then
-// removes him. Every page is audited with axe.
+// Bob, Bob makes it his active team, Ann takes him out; on the roles page Ann makes a
+// role with two actions ticked, renames it, takes one action away and deletes it; Ann
+// changes Bob's role, then removes him. Every page is audited with axe.
 //
 // usage: node organization_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
@@ -25,6 +26,17 @@ async function signUp(page, person) {
 }
 
 const notice = async (page) => (await page.getByTestId('notice').textContent()).trim();
+
+/** Click the button `name` and wait for the page the form redirects to, `?notice=key`
+ * (the form posts to the page it is on, so the path alone would match at once). */
+async function post(page, name, key) {
+  await Promise.all([
+    page.waitForURL((url) => url.searchParams.get('notice') === key),
+    page.getByRole('main').getByRole('button', { name, exact: true }).click(),
+  ]);
+}
+
+const text = async (locator) => (await locator.textContent()).replace(/\s+/g, ' ').trim();
 
 await runFlow(
   async (browser) => {
@@ -90,6 +102,32 @@ await runFlow(
     await click(ann, `Remove ${BOB.email} from Design`, '/auth/organization/teams');
     facts.teamMemberRemoved = await notice(ann);
     facts.bobStillInDesign = await design.getByTestId(`team-member-${BOB.email}`).count();
+
+    await ann.goto(`${baseURL}/auth/organization/roles`);
+    facts.noRoles = await ann.getByTestId('no-roles').count();
+    const newRole = ann.locator('#new-role');
+    await newRole.getByLabel('Role name', { exact: true }).fill('Reviewer');
+    for (const resource of ['invitation', 'member']) {
+      await newRole.getByRole('group', { name: resource }).getByLabel('create', { exact: true }).check();
+    }
+    await post(ann, 'Create role', 'role-created');
+    facts.roleCreated = await notice(ann);
+    facts.reviewerMay = await text(ann.getByTestId('role-reviewer').getByTestId('permissions'));
+    facts.audits.roles = await serious(ann);
+    await ann.getByLabel('New name for reviewer', { exact: true }).fill('Auditor');
+    await post(ann, 'Rename reviewer', 'role-renamed');
+    facts.roleRenamed = await notice(ann);
+    const auditor = ann.getByTestId('role-auditor');
+    await auditor.getByRole('group', { name: 'member' }).getByLabel('create', { exact: true }).uncheck();
+    await post(ann, 'Save what auditor may do', 'role-updated');
+    facts.roleUpdated = await notice(ann);
+    facts.auditorMay = await text(auditor.getByTestId('permissions'));
+    await ann.goto(`${baseURL}/auth/organization/members`);
+    facts.auditorOffered = await ann.getByLabel('Role', { exact: true }).locator('option[value="auditor"]').count();
+    await ann.goto(`${baseURL}/auth/organization/roles`);
+    await post(ann, 'Delete the role auditor', 'role-deleted');
+    facts.roleDeleted = await notice(ann);
+    facts.rolesLeft = await ann.locator('[data-testid^="role-"]').count();
 
     await ann.goto(`${baseURL}/auth/organization/members`);
     const row = ann.getByTestId(`member-${BOB.email}`);

@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 
-import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+import { BLOCKING, axeViolations, check, click, fillFields, path, runFlow } from './lib.mjs';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -74,9 +74,7 @@ async function signUpAndIn(run, page) {
   const facts = run.facts;
   await page.goto(`${run.baseURL}/auth/sign-up`);
   await run.record(page, 'sign-up');
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/auth/account');
   facts.accountEmail = await page.getByTestId('account-email').textContent();
   facts.emailStateBefore = (await page.getByTestId('email-state').textContent()).trim();
@@ -195,9 +193,7 @@ async function withoutJavaScript(run, browser) {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${run.baseURL}/auth/sign-up`);
-  await page.getByLabel('Name', { exact: true }).fill('No Script');
-  await page.getByLabel('Email', { exact: true }).fill('noscript@example.com');
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: 'No Script', Email: 'noscript@example.com', Password: USER.password });
   await click(page, 'Sign up', '/auth/account');
   run.facts.noScriptAccount = await page.getByTestId('account-email').textContent();
   await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();

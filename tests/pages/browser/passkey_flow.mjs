@@ -8,40 +8,9 @@
 // refuse WebAuthn on an IP address)
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+import { check, click, fillFields, pageWithAuthenticator, path, runFlow, seriousViolations } from './lib.mjs';
 
 const USER = { name: 'Ann Passkey', email: 'ann.passkey@example.com', password: 'correct horse battery' };
-
-async function serious(page) {
-  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
-
-/** A page whose tab has a virtual platform authenticator; returns [page, cdp, authenticatorId]. */
-async function pageWithAuthenticator(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  // While sessionStorage says so, the page sees no conditional UI: Chromium's virtual
-  // authenticator answers a conditional request at once, which would sign in by autofill
-  // before the button could be tried.
-  await page.addInitScript(() => {
-    if (sessionStorage.getItem('noAutofill') && window.PublicKeyCredential) {
-      PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-    }
-  });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return [page, cdp, authenticatorId];
-}
 
 async function signOut(page) {
   await page.goto(`${page.baseURL}/auth/sign-out`);
@@ -65,11 +34,9 @@ await runFlow(
     page.baseURL = baseURL;
 
     await page.goto(`${baseURL}/auth/sign-up`);
-    await page.getByLabel('Name', { exact: true }).fill(USER.name);
-    await page.getByLabel('Email', { exact: true }).fill(USER.email);
-    await page.getByLabel('Password', { exact: true }).fill(USER.password);
+    await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
     await click(page, 'Sign up', '/auth/account');
-    facts.audits.account = await serious(page);
+    facts.audits.account = await seriousViolations(page);
 
     // Add a passkey: the script runs the ceremony, the page comes back with a notice.
     await page.getByLabel('Name of the new passkey (optional)').fill('Laptop');
@@ -82,7 +49,7 @@ await runFlow(
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     facts.heldCredentials = credentials.length;
     facts.residentKey = credentials[0]?.isResidentCredential ?? null;
-    facts.audits['account-with-passkey'] = await serious(page);
+    facts.audits['account-with-passkey'] = await seriousViolations(page);
 
     // The same authenticator cannot add a second passkey for the account.
     await page.getByRole('button', { name: 'Add a passkey', exact: true }).click();
@@ -100,7 +67,7 @@ await runFlow(
     await page.evaluate(() => sessionStorage.setItem('noAutofill', '1'));
     await signOut(page);
     facts.autocomplete = await page.locator('#email').getAttribute('autocomplete');
-    facts.audits['sign-in'] = await serious(page);
+    facts.audits['sign-in'] = await seriousViolations(page);
     await passkeyButton(page, '/auth/account');
     facts.signedInWithoutEmail = path(page);
     facts.accountEmail = await page.getByTestId('account-email').textContent();

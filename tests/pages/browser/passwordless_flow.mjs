@@ -6,21 +6,16 @@
 // usage: node passwordless_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+import { check, click, newPage, path, runFlow, seriousViolations } from './lib.mjs';
 
 const EMAIL = 'ann.link@example.com';
-
-async function serious(page) {
-  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
 
 await runFlow(
   async (browser) => {
     const [baseURL] = process.argv.slice(2);
     if (!baseURL) throw new Error('usage: node passwordless_flow.mjs BASE_URL');
     const facts = { audits: {} };
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(20_000);
+    const page = await newPage(browser);
     const lastMail = async () => {
       const response = await page.request.get(`${baseURL}/test/last-mail?to=${encodeURIComponent(EMAIL)}`);
       check(response.ok(), `no mail to ${EMAIL}`);
@@ -32,7 +27,7 @@ await runFlow(
       page.waitForURL((url) => url.pathname === '/auth/magic-link'),
       page.getByRole('link', { name: 'Email me a sign-in link' }).click(),
     ]);
-    facts.audits['magic-link'] = await serious(page);
+    facts.audits['magic-link'] = await seriousViolations(page);
     await page.getByLabel('Email', { exact: true }).fill(EMAIL);
     await click(page, 'Email me a link', '/auth/magic-link');
     facts.linkSent = (await page.locator('#magic-link-sent').textContent()).trim();
@@ -49,11 +44,11 @@ await runFlow(
       page.waitForURL((url) => url.pathname === '/auth/email-code'),
       page.getByRole('link', { name: 'Email me a code' }).click(),
     ]);
-    facts.audits['email-code'] = await serious(page);
+    facts.audits['email-code'] = await seriousViolations(page);
     await page.getByLabel('Email', { exact: true }).fill(EMAIL);
     await click(page, 'Email me a code', '/auth/email-code');
     facts.codeSent = (await page.locator('#email-code-sent').textContent()).trim();
-    facts.audits['email-code-step'] = await serious(page);
+    facts.audits['email-code-step'] = await seriousViolations(page);
     const code = (await lastMail()).text.match(/\b(\d{6})\b/)[1];
     await page.getByLabel('Code', { exact: true }).fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('main').getByRole('button', { name: 'Sign in', exact: true }).click();

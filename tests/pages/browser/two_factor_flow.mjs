@@ -8,7 +8,7 @@
 // by the Python test with pyotp.
 // Prints one JSON line: {"ok": true, ...facts} or {"ok": false, "error": ...}.
 
-import { BLOCKING, axeViolations, check, click, path, runFlow } from './lib.mjs';
+import { BLOCKING, axeViolations, check, click, fillFields, path, runFlow } from './lib.mjs';
 
 const USER = { name: 'Tess Factor', email: 'tess.pages@example.com', password: 'correct horse battery' };
 
@@ -36,9 +36,7 @@ await runFlow(async (browser) => {
   const facts = { audited: [] };
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${baseURL}/auth/sign-up`);
-  await page.getByLabel('Name', { exact: true }).fill(USER.name);
-  await page.getByLabel('Email', { exact: true }).fill(USER.email);
-  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await fillFields(page, { Name: USER.name, Email: USER.email, Password: USER.password });
   await click(page, 'Sign up', '/auth/account');
   await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
   check(path(page) === '/auth/two-factor/setup', `set-up link led to ${path(page)}`);

@@ -5,30 +5,27 @@
 // usage: node username_flow.mjs BASE_URL
 // Prints one JSON line: {"ok": true, ...facts}, or {"ok": false, "error": ...} (exit 1).
 
-import { BLOCKING, axeViolations, click, path, runFlow } from './lib.mjs';
+import { click, fillFields, newPage, path, runFlow, seriousViolations } from './lib.mjs';
 
 const USER = { name: 'Ann Pages', email: 'ann.user@example.com', password: 'correct horse battery' };
-
-async function serious(page) {
-  return (await axeViolations(page)).filter((v) => BLOCKING.has(v.impact)).map((v) => v.id);
-}
 
 await runFlow(
   async (browser) => {
     const [baseURL] = process.argv.slice(2);
     if (!baseURL) throw new Error('usage: node username_flow.mjs BASE_URL');
     const facts = { audits: {} };
-    const page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(20_000);
+    const page = await newPage(browser);
     await page.goto(`${baseURL}/auth/sign-up`);
-    facts.audits['sign-up'] = await serious(page);
-    await page.getByLabel('Name', { exact: true }).fill(USER.name);
-    await page.getByLabel('Email', { exact: true }).fill(USER.email);
-    await page.getByLabel('Username (optional)', { exact: true }).fill('Ann_Pages');
-    await page.getByLabel('Password', { exact: true }).fill(USER.password);
+    facts.audits['sign-up'] = await seriousViolations(page);
+    await fillFields(page, {
+      Name: USER.name,
+      Email: USER.email,
+      'Username (optional)': 'Ann_Pages',
+      Password: USER.password,
+    });
     await click(page, 'Sign up', '/auth/account');
     facts.accountUsername = await page.locator('#account-username').inputValue();
-    facts.audits.account = await serious(page);
+    facts.audits.account = await seriousViolations(page);
 
     await page.locator('#account-username').fill('Ann.Renamed');
     await click(page, 'Save username', '/auth/account');
@@ -38,7 +35,7 @@ await runFlow(
     await page.goto(`${baseURL}/auth/sign-out`);
     await click(page, 'Sign out', '/auth/sign-in');
     facts.fieldLabel = (await page.locator('label[for="email"]').textContent()).trim();
-    facts.audits['sign-in'] = await serious(page);
+    facts.audits['sign-in'] = await seriousViolations(page);
     await page.getByLabel('Email or username', { exact: true }).fill('ann.renamed');
     await page.getByLabel('Password', { exact: true }).fill('not the password');
     await page.getByRole('main').getByRole('button', { name: 'Sign in', exact: true }).click();

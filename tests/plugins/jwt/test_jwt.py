@@ -333,6 +333,28 @@ def test_the_factory_is_not_hidden_by_its_package() -> None:
     assert "jwt" in plugins.__all__
 
 
+def test_reuse_key_tells_apart_every_input_of_the_claims() -> None:
+    """The reuse cache's key: equal only for the same claims, byte for byte."""
+    from flask_betterauth.plugins.jwt_plugin.tokens import _reuse_key
+
+    def key(body: dict[str, Any], subject: Any = "u1", aud: Any = "a") -> Any:
+        return _reuse_key("s1", "k1", body, subject, "i", aud)
+
+    base = {"id": "u1", "emailVerified": True, "n": 1, "image": None}
+    assert key(base) == key(dict(base)) and hash(key(base)) == hash(key(dict(base)))
+    assert key(base) != key({**base, "emailVerified": 1})  # true is not 1 in JSON
+    assert key(base) != key({**base, "n": 1.0})  # nor is 1 1.0
+    assert key(base) != key(dict(reversed(base.items())))  # claims' order is kept
+    assert key(base) != key(base, subject=True) != key(base, subject=1)
+    assert key(base) != _reuse_key("s2", "k1", base, "u1", "i", "a")
+    assert key(base) != _reuse_key("s1", "k2", base, "u1", "i", "a")
+    assert key(base, aud=["a", "b"]) == key(base, aud=["a", "b"]) != key(base, aud=["b", "a"])
+    # Structured values key by their JSON; values JSON cannot write are never reused.
+    assert key({"roles": ["a"]}) == key({"roles": ["a"]}) != key({"roles": ["b"]})
+    assert key(base, aud=[["x"]]) == key(base, aud=[["x"]])
+    assert key({"when": object()}) is None
+
+
 def test_get_session_reuses_its_token_while_half_its_life_is_left(
     plugin_app: Any, clock: Clock
 ) -> None:

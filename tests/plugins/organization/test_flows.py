@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from flask_betterauth.plugins import organization
+from tests.helpers import SQLITE_ONLY
 from tests.helpers import Caller
 from tests.helpers import rows
 
@@ -36,6 +40,32 @@ def test_set_active_shows_in_get_session_and_clears_with_null(ann):
     cleared = ann.call("set_active_organization", {"organizationId": None})
     assert cleared.status == 200 and cleared.json is None
     assert ann.call("get_session").json["session"]["activeOrganizationId"] is None
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("teams", [False, True])
+def test_create_reissues_the_cookie_cache(make_app, clock, via, teams):
+    """Unlike Better Auth 1.7.24 (whose create leaves the cache stale until it expires),
+    create sends the session cookies again, with the new active organization (and team)."""
+    options = {"teams": {"enabled": True}} if teams else {}
+    test_app = make_app(
+        session={"cookie_cache": {"enabled": True}}, plugins=[organization(**options)]
+    )
+    ann = person(test_app, via, "ann")
+    assert ann.call("get_session").json["session"]["activeOrganizationId"] is None  # cached
+    reply = ann.call("create_organization", {"name": "Acme", "slug": "acme"})
+    assert reply.status == 200, reply.json
+    assert any(c.startswith("better-auth.session_token=") for c in reply.set_cookies)
+    cached = ann.call("get_session").json["session"]  # from the re-issued cookie
+    assert cached["activeOrganizationId"] == reply.json["id"]
+    stored = ann.call("get_session", query={"disableCookieCache": "true"}).json["session"]
+    assert cached["activeTeamId" if teams else "id"] == stored["activeTeamId" if teams else "id"]
+    if teams:
+        assert cached["activeTeamId"] is not None
+    body = {"name": "B", "slug": "b", "keepCurrentActiveOrganization": True}
+    assert ann.call("create_organization", body).status == 200
+    still = ann.call("get_session").json["session"]
+    assert still["activeOrganizationId"] == reply.json["id"]
 
 
 def test_invite_accept_and_list_members(ann, bob, invitations, org_app):

@@ -149,3 +149,116 @@ def test_the_members_page_offers_stored_roles(make_pages_app):
         'data-testid="invitation-r@example.com">r@example.com (reviewer)'
         in ann.get("/auth/organization/members").text
     )
+
+
+def _stored_roles_app(make_pages_app: Any) -> Any:
+    from flask_betterauth.plugins import create_access_control
+    from flask_betterauth.plugins.organization import DEFAULT_STATEMENTS
+
+    statements = {**DEFAULT_STATEMENTS, "project": ["create", "read", "delete"]}
+    ac = create_access_control(statements)
+    roles = {
+        "owner": ac.new_role(statements),
+        "admin": ac.new_role({**DEFAULT_STATEMENTS, "project": ["create", "read"]}),
+        "member": ac.new_role({"ac": ["read"]}),
+        "guest": ac.new_role({"project": ["read"]}),
+    }
+    dynamic = {"enabled": True}
+    return make_pages_app(
+        plugins=[organization(ac=ac, roles=roles, dynamic_access_control=dynamic)]
+    )
+
+
+def _joined(ann: PageClient, email: str, role: str) -> PageClient:
+    other = PageClient(ann.client.application.test_client())
+    assert other.sign_up(email=email, name=email[0].upper()).status_code == 303
+    body = {"email": email, "role": role}
+    invited = ann.client.post("/api/auth/organization/invite-member", json=body)
+    assert invited.status_code == 200, invited.json
+    accepted = other.client.post(
+        "/api/auth/organization/accept-invitation", json={"invitationId": invited.json["id"]}
+    )
+    assert accepted.status_code == 200, accepted.json
+    return other
+
+
+def test_the_roles_page_makes_renames_changes_and_deletes_in_words(make_pages_app):
+    app = _stored_roles_app(make_pages_app)
+    page = "/auth/organization/roles"
+    ann = PageClient(app.test_client())
+    assert ann.sign_up().status_code == 303
+    assert "You have no active organization" in ann.get(page).text
+    made = ann.submit("/auth/organizations", {"action": "create", "name": "Acme", "slug": "acme"})
+    assert made.status_code == 303
+    assert 'href="/auth/organization/roles"' in ann.get("/auth/organization/members").text
+    empty = ann.get(page).text
+    assert 'data-testid="no-roles"' in empty and 'value="project:delete"' in empty
+    body = {"action": "create", "name": "Reviewer", "permission": ["project:read", "ac:read"]}
+    created = ann.submit(page, body)
+    assert created.status_code == 303 and "notice=role-created" in created.headers["Location"]
+    shown = ann.get(page).text
+    assert 'data-testid="role-reviewer"' in shown
+    assert "<li>ac: read</li>" in shown and "<li>project: read</li>" in shown
+    taken = ann.submit(page, body)
+    assert taken.status_code == 400
+    assert "A role with this name exists. Choose another." in alerts(taken).values()
+    (role,) = ann.client.get("/api/auth/organization/list-roles").json
+    nameless = ann.submit(page, {"action": "rename", "role_id": role["id"], "name": " "})
+    assert nameless.status_code == 400
+    assert "Give the role its new name." in alerts(nameless).values()
+    renamed = ann.submit(page, {"action": "rename", "role_id": role["id"], "name": "Auditor"})
+    assert "notice=role-renamed" in renamed.headers["Location"]
+    body = {"action": "permissions", "role_id": role["id"], "permission": ["project:create"]}
+    changed = ann.submit(page, body)
+    assert "notice=role-updated" in changed.headers["Location"]
+    shown = ann.get(page).text
+    assert 'data-testid="role-auditor"' in shown and "<li>project: create</li>" in shown
+    assert 'value="project:create" checked' in shown
+
+    # a member (ac:read) sees the roles and no form; a post is refused in words
+    bea = _joined(ann, "bea@example.com", "member")
+    seen = bea.get(page)
+    assert seen.status_code == 200 and 'data-testid="role-auditor"' in seen.text
+    assert "Rename auditor" not in seen.text and "New role" not in seen.text
+    assert "Delete the role" not in seen.text
+    nope = bea.submit(page, {"action": "create", "name": "x"}, page="/auth/organizations")
+    assert nope.status_code == 403 and "You may not make roles." in alerts(nope).values()
+    forged = bea.client.post(page, data={"action": "delete", "role_id": role["id"]})
+    assert forged.status_code == 400 and MESSAGES["CSRF"] in alerts(forged).values()
+
+    # an admin may not give a role actions its own role lacks: named in words
+    cy = _joined(ann, "cy@example.com", "admin")
+    beyond = {"action": "create", "name": "boss", "permission": ["project:delete"]}
+    refused = cy.submit(page, beyond)
+    assert refused.status_code == 403
+    assert (
+        "You may only give a role actions your own role has; not project:delete."
+        in alerts(refused).values()
+    )
+    # a member whose roles grant no ac action does not see the page
+    dan = _joined(ann, "dan@example.com", "guest")
+    closed = dan.get(page)
+    assert closed.status_code == 403 and 'data-testid="role-auditor"' not in closed.text
+    assert "Only members whose role may manage roles see this page." in alerts(closed).values()
+    posted = dan.submit(page, {"action": "delete", "role_id": role["id"]}, "/auth/organizations")
+    assert posted.status_code == 403
+
+    # a role a member holds cannot be deleted; once nobody holds it, it can
+    members = ann.client.get("/api/auth/organization/list-members").json["members"]
+    bea_member = next(m for m in members if m["user"]["email"] == "bea@example.com")
+    given = {"memberId": bea_member["id"], "role": "auditor"}
+    assert (
+        ann.client.post("/api/auth/organization/update-member-role", json=given).status_code == 200
+    )
+    held = ann.submit(page, {"action": "delete", "role_id": role["id"]})
+    assert held.status_code == 400
+    assert "Members hold this role. Give them another role first." in alerts(held).values()
+    given["role"] = "member"
+    assert (
+        ann.client.post("/api/auth/organization/update-member-role", json=given).status_code == 200
+    )
+    deleted = ann.submit(page, {"action": "delete", "role_id": role["id"]})
+    assert "notice=role-deleted" in deleted.headers["Location"]
+    assert 'data-testid="no-roles"' in ann.get(page).text
+    unknown = ann.submit(page, {"action": "delete", "role_id": role["id"]})
+    assert "This role no longer exists." in alerts(unknown).values()
