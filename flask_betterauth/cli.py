@@ -136,14 +136,28 @@ def _write(text: str, output: Path | None, yes: bool) -> None:
 
 
 @auth_cli.command("generate", with_appcontext=False)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-@click.option("--dialect", type=click.Choice(migrations.DIALECTS),
-              help="The database to write for (default: the app's).")
-@click.option("--format", "format_", type=click.Choice(ddl.FORMATS), default="sql",
-              show_default=True, help="SQL, a SQLAlchemy models module, or an Alembic revision.")
-@click.option("--full", is_flag=True,
-              help="The whole schema, not only what the app's database lacks.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(migrations.DIALECTS),
+    help="The database to write for (default: the app's).",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(ddl.FORMATS),
+    default="sql",
+    show_default=True,
+    help="SQL, a SQLAlchemy models module, or an Alembic revision.",
+)
+@click.option(
+    "--full", is_flag=True, help="The whole schema, not only what the app's database lacks."
+)
 @click.option("--yes", "-y", is_flag=True, help="Overwrite --output without asking.")
 @_with_state
 def generate(
@@ -295,14 +309,24 @@ def _cleanup_rate_limits(state: AuthState) -> int:
 
 
 @auth_cli.command("init", with_appcontext=False)
-@click.option("--directory", "-d", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="The app's folder (made if missing).")
+@click.option(
+    "--directory",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The app's folder (made if missing).",
+)
 @click.option("--name", help="The application's name (default: the folder's name).")
-@click.option("--database", type=click.Choice(["sqlite", "postgresql"]), default="sqlite",
-              show_default=True, help="The database the app will use.")
+@click.option(
+    "--database",
+    type=click.Choice(["sqlite", "postgresql"]),
+    default="sqlite",
+    show_default=True,
+    help="The database the app will use.",
+)
 @click.option("--plugins", default="", help="Comma-separated plugin ids, e.g. open-api.")
-@click.option("--yes", "-y", is_flag=True,
-              help="Do not ask; existing files are never overwritten.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask; existing files are never overwritten.")
 def init(directory: Path, name: str | None, database: str, plugins: str, yes: bool) -> None:
     """Set up Better Auth in a new or existing Flask app: auth.py, .env and, in an empty
     folder, an app.py to start from."""

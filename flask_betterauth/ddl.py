@@ -250,4 +250,3 @@ def render_alembic(
         *downgrade,
     ]
     return "\n".join(source) + "\n"
-

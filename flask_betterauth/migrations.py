@@ -264,8 +264,7 @@ def _refuse_duplicates(conn: Connection, table: str, names: tuple[str, ...], pla
         return
     quoted = ", ".join(f'"{n}"' for n in names)
     shown = "; ".join(
-        f"{tuple(str(v) for v in row[:-1])!r} in {row[-1]} rows"
-        for row in found[:SHOWN_DUPLICATES]
+        f"{tuple(str(v) for v in row[:-1])!r} in {row[-1]} rows" for row in found[:SHOWN_DUPLICATES]
     )
     more = f" (and {len(found) - SHOWN_DUPLICATES} more)" if len(found) > SHOWN_DUPLICATES else ""
     plan.refusals.append(
@@ -349,8 +348,10 @@ def _sql_default(column: sa.Column[Any], default: Any) -> Any:
 
 
 def _blocks_inserts(info: Mapping[str, Any]) -> bool:
-    return not info.get("nullable", True) and info.get("default") is None and not (
-        info.get("autoincrement") is True or info.get("identity") or info.get("computed")
+    return (
+        not info.get("nullable", True)
+        and info.get("default") is None
+        and not (info.get("autoincrement") is True or info.get("identity") or info.get("computed"))
     )
 
 

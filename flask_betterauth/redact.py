@@ -70,4 +70,3 @@ def redact(value: Any, key: str = "") -> Any:
     if callable(value):
         return "<callable>"
     return f"<{type(value).__name__}>"
-

@@ -67,8 +67,7 @@ def destination(app: Flask, state: AuthState) -> Destination | None:
         return None
     if endpoint is None and not debug:
         logger.warning(
-            "telemetry is enabled but has no endpoint (telemetry.endpoint or %s): "
-            "nothing is sent",
+            "telemetry is enabled but has no endpoint (telemetry.endpoint or %s): nothing is sent",
             ENV_ENDPOINT,
         )
         return None

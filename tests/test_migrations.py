@@ -89,9 +89,7 @@ def test_migrate_from_empty_then_again(bare: Callable[..., TestApp]) -> None:
     assert "Applied 8 change(s)." in first.output
     schema = schema_of(engine_of(test_app))
     assert {"user", "session", "account", "verification"} <= set(schema)
-    assert (("email",), True) in schema["user"]["indexes"] or ("email",) in schema["user"][
-        "unique"
-    ]
+    assert (("email",), True) in schema["user"]["indexes"] or ("email",) in schema["user"]["unique"]
     second = _invoke(test_app, "migrate", "--yes")
     assert second.exit_code == 0
     assert "up to date: nothing to do" in second.output

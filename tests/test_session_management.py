@@ -122,8 +122,6 @@ def devices(auth_app: TestApp, via: str, clock: Clock) -> Callable[[], Caller]:
     return lambda: Caller(auth_app, via)
 
 
-
-
 def session_of(device: Caller) -> dict[str, Any] | None:
     """What an authoritative ``get-session`` says for ``device`` (the cookie cache skipped)."""
     reply = device.call("get_session", query=UNCACHED)

@@ -189,5 +189,3 @@ def _change_address(ctx: Context, claims: dict[str, Any]) -> dict[str, Any] | No
     if current is not None:
         reissue_cookies(ctx, current.session, changed)
     return ctx.user_json(changed)
-
-

@@ -393,6 +393,5 @@ def csrf_enabled(advanced: AdvancedOptions, testing: bool) -> bool:
 def concrete_path(template: str, params: Mapping[str, str]) -> str:
     """An endpoint path with its ``:name`` segments filled in from ``params``."""
     return "/".join(
-        params.get(part[1:], part) if part.startswith(":") else part
-        for part in template.split("/")
+        params.get(part[1:], part) if part.startswith(":") else part for part in template.split("/")
     )

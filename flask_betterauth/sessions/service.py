@@ -314,9 +314,7 @@ class Sessions:
         self._caches.put(value, (session, user, cookie_cache.expires_at(value)))
         return SignedIn(copy_record(session), copy_record(user))
 
-    def _from_storage(
-        self, carrier: Carrier, token: str, disable_refresh: bool
-    ) -> SignedIn | None:
+    def _from_storage(self, carrier: Carrier, token: str, disable_refresh: bool) -> SignedIn | None:
         store = self.store
         found = store.find(stored_token_candidates(token))
         moment = now()

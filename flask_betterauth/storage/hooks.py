@@ -105,9 +105,7 @@ class HookedAdapter:
             self._after(model, "create", row)
         return row
 
-    def create_with(
-        self, model: str, data: Mapping[str, Any], keep: Callable[[Row], Row]
-    ) -> Row:
+    def create_with(self, model: str, data: Mapping[str, Any], keep: Callable[[Row], Row]) -> Row:
         """:meth:`create`, with ``keep(data)`` storing the row instead of the database."""
         with self._hooked():
             row = keep(self._before(model, "create", dict(data)))

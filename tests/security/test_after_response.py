@@ -92,9 +92,7 @@ def no_sleeping(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("kind", list(ENDPOINTS))
-def test_the_mail_leaves_only_after_the_response_is_closed(
-    mail_app, outbox, no_sleeping, kind
-):
+def test_the_mail_leaves_only_after_the_response_is_closed(mail_app, outbox, no_sleeping, kind):
     path, email = ENDPOINTS[kind]
     client = mail_app.app.test_client(use_cookies=False)
     known = client.post(f"{BASE}{path}", json={"email": email}, buffered=False)

@@ -361,9 +361,7 @@ def test_item_3_dev_mail_is_404_for_everyone_without_debug(examples: list[Exampl
 @pytest.mark.parametrize(
     "path", ["/", "/auth/sign-in", "/api/auth/ok", "/api/auth/get-session", "/no-such-page"]
 )
-def test_item_11_security_headers_are_on_every_response(
-    examples: list[Example], path: str
-) -> None:
+def test_item_11_security_headers_are_on_every_response(examples: list[Example], path: str) -> None:
     # Before the fix the example app sent none of these headers.
     headers = examples[0].browser.call("GET", path).headers
     assert "frame-ancestors 'none'" in (headers.get("Content-Security-Policy") or "")

@@ -50,12 +50,8 @@ def test_session_cookie_attributes_on_http(browser):
 
 
 def test_secure_cookies_on_https(make_app):
-    client = make_app({"BETTER_AUTH_URL": "https://app.example"}).app.test_client(
-        use_cookies=False
-    )
-    response = client.post(
-        f"{BASE}/sign-up/email", json=ANN, base_url="https://app.example"
-    )
+    client = make_app({"BETTER_AUTH_URL": "https://app.example"}).app.test_client(use_cookies=False)
+    response = client.post(f"{BASE}/sign-up/email", json=ANN, base_url="https://app.example")
     value = line(response, "__Secure-" + TOKEN_COOKIE)
     assert "; Secure" in value
     assert "; HttpOnly" in value

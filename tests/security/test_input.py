@@ -38,7 +38,7 @@ BOTH_DATABASES = pytest.mark.parametrize(
 
 HOSTILE_STRINGS = [
     "' OR '1'='1",
-    "'; DROP TABLE \"user\"; --",
+    '\'; DROP TABLE "user"; --',
     '" OR ""="',
     "1; SELECT pg_sleep(10) --",
     "\\'; --",
@@ -158,7 +158,7 @@ def test_nul_bytes_are_refused_or_kept_never_a_500(app_and_ann):
 @BOTH_DATABASES
 def test_sql_in_the_email_signs_no_one_in(app_and_ann):
     _, client, _ = app_and_ann
-    for email in ["' OR 1=1 --", "ann@example.com' --", "ann@example.com\" OR \"\"=\"", "%"]:
+    for email in ["' OR 1=1 --", "ann@example.com' --", 'ann@example.com" OR ""="', "%"]:
         response = _post(client, "/sign-in/email", {"email": email, "password": "x"}, None)
         assert response.status_code in (400, 401), email
         assert set_cookie_value(response) is None

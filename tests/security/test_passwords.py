@@ -177,9 +177,7 @@ def test_the_check_guards_change_password_and_reset(make_app, range_api):
     )
     assert changed.get_json()["code"] == "PASSWORD_COMPROMISED"
     client.post(f"{BASE}/request-password-reset", json={"email": ANN["email"]})
-    reset = client.post(
-        f"{BASE}/reset-password", json={"token": sent[0], "newPassword": BREACHED}
-    )
+    reset = client.post(f"{BASE}/reset-password", json={"token": sent[0], "newPassword": BREACHED})
     assert reset.get_json()["code"] == "PASSWORD_COMPROMISED"
 
 

@@ -175,9 +175,7 @@ def test_password_reset_redirect_to(mailed, target):
 def test_reset_link_callback_is_checked_before_redirecting(mailed, target):
     client, sent = mailed
     client.post(f"{BASE}/request-password-reset", json={"email": ANN["email"]})
-    response = client.get(
-        f"{BASE}/reset-password/{sent[0]}", query_string={"callbackURL": target}
-    )
+    response = client.get(f"{BASE}/reset-password/{sent[0]}", query_string={"callbackURL": target})
     assert response.status_code == refused(target)[0], target
     assert "Location" not in response.headers
 

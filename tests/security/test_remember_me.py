@@ -33,9 +33,7 @@ def short_session(clock, make_app, via):
     return test_app, thief, reply.json["token"]
 
 
-def test_a_stolen_cookie_without_dont_remember_does_not_extend_the_session(
-    clock, short_session
-):
+def test_a_stolen_cookie_without_dont_remember_does_not_extend_the_session(clock, short_session):
     test_app, thief, _ = short_session
     created = clock.now
     for _ in range(3):
