@@ -59,6 +59,7 @@ from .security.ratelimit import endpoint_rules
 from .sessions.service import Sessions
 from .social import SOCIAL_COOKIES
 from .social.endpoints import SOCIAL_ENDPOINTS
+from .social.hooks import SOCIAL_HOOKS
 from .social.registry import social_registry
 from .state import AuthState
 from .state import current_state
@@ -334,7 +335,7 @@ class BetterAuth:
             mail_after_response=_mail_after_response(app, opts),
             rate_limiter=limiter,
             registry=registry,
-            hooks=HookTable.build(registry, opts.hooks, plugin_hooks(plugins)),
+            hooks=HookTable.build(registry, opts.hooks, [*SOCIAL_HOOKS, *plugin_hooks(plugins)]),
             trusted=_trusted(opts, plugins, base_url),
             cookies_plain=_cookies(opts, plugins, base_url, secure=False),
             cookies_secure=_cookies(opts, plugins, base_url, secure=True),

@@ -237,3 +237,34 @@ def test_state_strategy_options(make_app):
         make_app(account={"store_state_strategy": "memory"})
     with pytest.raises(NotBuiltError, match="store_account_cookie"):
         make_app(account={"store_account_cookie": True})
+
+
+def test_sign_out_expires_the_oauth_state_cookie_it_was_sent(cookie_app, via, idp):
+    """Better Auth 1.7.24's ``deleteSessionCookie`` expires ``oauth_state`` under the
+    cookie strategy; here only when the request carried one."""
+    idp_user(idp, "ck-out", email="out@example.com", email_verified=True)
+    browser = _browser(cookie_app, via, idp)
+    browser.sign_in("ck-out", callbackURL="/in")
+    assert SESSION in browser.caller.jar and COOKIE not in browser.caller.jar
+    # A cookie never sent is not expired.
+    plain = browser.caller.call("sign_out", {})
+    assert plain.json == {"success": True}
+    assert not [c for c in _set_cookies(plain) if c.startswith(f"{COOKIE}=")]
+    browser.sign_in("ck-out", callbackURL="/in")
+    browser.start(callbackURL="/in")  # a flow left unfinished: its cookie is in the jar
+    assert COOKIE in browser.caller.jar
+    reply = browser.caller.call("sign_out", {})
+    assert reply.json == {"success": True}
+    assert f"{COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax" in _set_cookies(reply)
+    assert COOKIE not in browser.caller.jar
+
+
+def test_sign_out_leaves_oauth_state_alone_under_the_database_strategy(make_app, idp):
+    test_app = make_app(plugins=[oidc_plugin(idp)])
+    idp_user(idp, "db-out", email="dbout@example.com", email_verified=True)
+    browser = _browser(test_app, "http", idp)
+    browser.sign_in("db-out", callbackURL="/in")
+    browser.caller.jar[COOKIE] = "anything"
+    reply = browser.caller.call("sign_out", {})
+    assert reply.json == {"success": True}
+    assert not [c for c in _set_cookies(reply) if c.startswith(f"{COOKIE}=")]
