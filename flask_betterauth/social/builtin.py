@@ -173,8 +173,35 @@ def _microsoft_verify(
     """ID-token sign-in: the token checked on the tenant's keys, then (as Better Auth's
     ``getUserInfo``) the Graph photo read with the request's ``accessToken``, if any."""
     issuers = provider.id_token_issuers
+    if provider.options.tenant_id in MS_MULTI_TENANT:
+        issuers = _tenant_issuer(provider.options, token)
     claims = verify_jwt(provider, token, nonce=nonce, issuers=issuers, max_age=3600)
     return _with_photo(provider, claims, access_token) if access_token else claims
+
+
+#: The tenants that name no one directory: a token's issuer is its own tenant's.
+MS_MULTI_TENANT = ("common", "organizations", "consumers")
+#: The tenant of personal Microsoft accounts.
+MS_CONSUMERS_TID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
+
+def _tenant_issuer(options: ProviderOptions, token: str) -> tuple[str, ...]:
+    """The one issuer a token from a multi-tenant app may carry, as Better Auth
+    1.7.24's ``verifyClaims``: ``{authority}/{tid}/v2.0`` for the token's own ``tid``
+    (read before the signature is checked, which then covers it); ``consumers`` takes
+    only the personal-account tenant, ``organizations`` every tenant but that one.
+
+    :raises ProviderError: no ``tid``, or a tenant of the wrong account class.
+    """
+    claims = decode_unverified(token)
+    tid = claims.get("tid") if claims else None
+    if not isinstance(tid, str) or not tid or "/" in tid:
+        raise ProviderError("invalid ID token: no tenant (tid)")
+    if options.tenant_id == "consumers" and tid != MS_CONSUMERS_TID:
+        raise ProviderError("invalid ID token: not a personal-account tenant")
+    if options.tenant_id == "organizations" and tid == MS_CONSUMERS_TID:
+        raise ProviderError("invalid ID token: a personal-account tenant")
+    return (f"{options.authority.rstrip('/')}/{tid}/v2.0",)
 
 
 def _with_photo(provider: Provider, claims: dict[str, Any], access: str) -> dict[str, Any]:
@@ -238,11 +265,8 @@ MICROSOFT = ProviderSpec(
     login_hint=True,
     jwks_uri=lambda o: f"{_ms_root(o)}/discovery/v2.0/keys",
     verify_id_token=_microsoft_verify,
-    id_token_issuers=lambda o: (
-        None
-        if o.tenant_id in ("common", "organizations", "consumers")
-        else (f"{_ms_root(o)}/v2.0",)
-    ),
+    # Multi-tenant: a placeholder; ``_microsoft_verify`` puts the token's tenant in.
+    id_token_issuers=lambda o: (f"{_ms_root(o)}/v2.0",),
     register="https://entra.microsoft.com (App registrations)",
 )
 

@@ -222,3 +222,61 @@ def test_microsoft_id_token_sign_in_reads_the_graph_photo(
     assert base64.b64decode(image.split(", ", 1)[1]) == provider_fakes.PHOTO
     (account,) = caller.call("list_user_accounts").json
     assert account["accountId"] == "ms-21"
+
+
+MS = "https://login.microsoftonline.com"
+CONSUMERS = "9188040d-6c67-4c5b-b112-36a304b66dad"
+ORG = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+@pytest.mark.parametrize(
+    ("tenant", "tid", "iss", "status"),
+    [
+        ("common", ORG, f"{MS}/{ORG}/v2.0", 200),
+        ("common", CONSUMERS, f"{MS}/{CONSUMERS}/v2.0", 200),
+        ("common", ORG, f"{MS}/{CONSUMERS}/v2.0", 401),  # iss names another tenant
+        ("common", None, f"{MS}/{ORG}/v2.0", 401),  # no tid
+        ("common", ORG, f"{MS}/common/v2.0", 401),
+        ("organizations", ORG, f"{MS}/{ORG}/v2.0", 200),
+        ("organizations", CONSUMERS, f"{MS}/{CONSUMERS}/v2.0", 401),
+        ("consumers", CONSUMERS, f"{MS}/{CONSUMERS}/v2.0", 200),
+        ("consumers", ORG, f"{MS}/{ORG}/v2.0", 401),
+    ],
+)
+def test_microsoft_multi_tenant_id_token_issuer_is_the_tokens_tenant(
+    make_app: Any, real_clock: Any, via: str, tenant: str, tid: str | None, iss: str, status: int
+) -> None:
+    jwks = f"{MS}/{tenant}/discovery/v2.0/keys"
+    key = RSAKey.generate_key(2048, parameters={"kid": "ms-mt"})
+    oauth._jwks_cache[jwks] = (time.monotonic(), {"keys": [key.as_dict(private=False)]})
+    options = {"client_id": "ms-client", "tenant_id": tenant, "timeout": 3}
+    test_app = make_app(social_providers={"microsoft": options})
+    moment = int(real_clock.now.timestamp())
+    claims = {
+        **provider_fakes.ID_TOKENS["microsoft"],
+        "iss": iss,
+        "aud": "ms-client",
+        "iat": moment,
+        "exp": moment + 600,
+    }
+    if tid is not None:
+        claims["tid"] = tid
+    token = jwt.encode({"alg": "RS256", "kid": "ms-mt"}, claims, key)
+    caller = Caller(test_app, via)
+    try:
+        body = {"provider": "microsoft", "idToken": {"token": token}}
+        reply = caller.call("sign_in_social", body)
+        # Another key under the same claims: the signature still decides.
+        other = RSAKey.generate_key(2048, parameters={"kid": "ms-mt"})
+        forged = jwt.encode({"alg": "RS256", "kid": "ms-mt"}, claims, other)
+        refused = Caller(test_app, via).call(
+            "sign_in_social", {**body, "idToken": {"token": forged}}
+        )
+    finally:
+        oauth._jwks_cache.pop(jwks, None)
+    assert reply.status == status, reply.json
+    assert refused.status == 401 and refused.json["code"] == "INVALID_TOKEN"
+    if status == 200:
+        assert reply.json["user"]["email"] == "ms@example.com"
+    else:
+        assert reply.json["code"] == "INVALID_TOKEN"
