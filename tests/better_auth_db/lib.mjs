@@ -37,3 +37,21 @@ export function finish(database, result) {
   database.close();
   process.stdout.write(JSON.stringify(result) + "\n");
 }
+
+/** The Cookie header a browser would send back after `headers`' Set-Cookie lines
+ * (expired, empty cookies left out). */
+export function cookieHeader(headers) {
+  return headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .filter((pair) => !pair.endsWith("="))
+    .join("; ");
+}
+
+/** Signs `name` up through Better Auth (password `<name>-password-1`); returns the
+ * sign-up body with the new user's `id` and the `cookie` header of its session. */
+export async function signUpPerson(auth, name, email) {
+  const body = { name, email, password: `${name.toLowerCase()}-password-1` };
+  const made = await auth.api.signUpEmail({ body, returnHeaders: true });
+  return { ...body, id: made.response.user.id, cookie: cookieHeader(made.headers) };
+}

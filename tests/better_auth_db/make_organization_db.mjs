@@ -8,29 +8,14 @@
 // the pending invitation as Better Auth answered them.
 import { organization } from "better-auth/plugins";
 
-import { finish, openBetterAuth } from "./lib.mjs";
+import { finish, openBetterAuth, signUpPerson } from "./lib.mjs";
 
 const { auth, database } = await openBetterAuth(import.meta.url, [
   organization({ async sendInvitationEmail() {} }),
 ]);
 
-/** The Cookie header a browser would send back after these Set-Cookie lines. */
-function cookies(headers) {
-  return headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .filter((pair) => !pair.endsWith("="))
-    .join("; ");
-}
-
-async function person(name, email) {
-  const body = { name, email, password: `${name.toLowerCase()}-password-1` };
-  const made = await auth.api.signUpEmail({ body, returnHeaders: true });
-  return { ...body, id: made.response.user.id, cookie: cookies(made.headers) };
-}
-
-const olive = await person("Olive", "olive@example.com");
-const mia = await person("Mia", "mia@example.com");
+const olive = await signUpPerson(auth, "Olive", "olive@example.com");
+const mia = await signUpPerson(auth, "Mia", "mia@example.com");
 const asOlive = { headers: new Headers({ cookie: olive.cookie }) };
 const org = await auth.api.createOrganization({
   body: { name: "Made Org", slug: "made-org", metadata: { plan: "team" } },

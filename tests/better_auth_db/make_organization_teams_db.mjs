@@ -11,7 +11,7 @@
 import { organization } from "better-auth/plugins";
 import { defaultAc } from "better-auth/plugins/organization/access";
 
-import { finish, openBetterAuth } from "./lib.mjs";
+import { finish, openBetterAuth, signUpPerson } from "./lib.mjs";
 
 const { auth, database } = await openBetterAuth(import.meta.url, [
   organization({
@@ -22,23 +22,8 @@ const { auth, database } = await openBetterAuth(import.meta.url, [
   }),
 ]);
 
-/** The Cookie header a browser would send back after these Set-Cookie lines. */
-function cookies(headers) {
-  return headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .filter((pair) => !pair.endsWith("="))
-    .join("; ");
-}
-
-async function person(name, email) {
-  const body = { name, email, password: `${name.toLowerCase()}-password-1` };
-  const made = await auth.api.signUpEmail({ body, returnHeaders: true });
-  return { ...body, id: made.response.user.id, cookie: cookies(made.headers) };
-}
-
-const tom = await person("Tom", "tom@example.com");
-const una = await person("Una", "una@example.com");
+const tom = await signUpPerson(auth, "Tom", "tom@example.com");
+const una = await signUpPerson(auth, "Una", "una@example.com");
 const asTom = { headers: new Headers({ cookie: tom.cookie }) };
 const asUna = { headers: new Headers({ cookie: una.cookie }) };
 const org = await auth.api.createOrganization({

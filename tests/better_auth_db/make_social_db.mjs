@@ -14,7 +14,7 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { genericOAuth } from "better-auth/plugins";
 
-import { finish } from "./lib.mjs";
+import { cookieHeader, finish } from "./lib.mjs";
 
 const [path, secret] = process.argv.slice(2);
 const idp = process.env.SOCIAL_IDP;
@@ -48,13 +48,6 @@ function open(encrypt) {
   });
 }
 
-const cookies = (headers) =>
-  headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .filter((pair) => !pair.endsWith("="))
-    .join("; ");
-
 /** One person's whole redirect flow through Better Auth's handler and the provider. */
 async function signIn(auth, sub) {
   const start = await auth.handler(
@@ -71,7 +64,7 @@ async function signIn(auth, sub) {
     redirect: "manual",
   });
   const back = await auth.handler(
-    new Request(login.headers.get("location"), { headers: { cookie: cookies(start.headers) } }),
+    new Request(login.headers.get("location"), { headers: { cookie: cookieHeader(start.headers) } }),
   );
   if (back.status !== 302 || back.headers.get("location") !== "/") {
     throw new Error(`callback answered ${back.status} ${back.headers.get("location")}`);

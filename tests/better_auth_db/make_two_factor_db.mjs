@@ -10,20 +10,11 @@ import { createHmac } from "node:crypto";
 
 import { twoFactor } from "better-auth/plugins";
 
-import { finish, openBetterAuth } from "./lib.mjs";
+import { cookieHeader, finish, openBetterAuth } from "./lib.mjs";
 
 const { auth, database } = await openBetterAuth(import.meta.url, [
   twoFactor({ issuer: "BetterAuthMade" }),
 ]);
-
-/** The Cookie header a browser would send back after these Set-Cookie lines. */
-function cookies(headers) {
-  return headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .filter((pair) => !pair.endsWith("="))
-    .join("; ");
-}
 
 /** Decode RFC 4648 base32 (no padding). */
 function base32(text) {
@@ -47,7 +38,7 @@ function totp(uri) {
 
 const person = { name: "Tess Factor", email: "tess@example.com", password: "tess-password-1" };
 const signUp = await auth.api.signUpEmail({ body: person, returnHeaders: true });
-let cookie = cookies(signUp.headers);
+let cookie = cookieHeader(signUp.headers);
 const enabled = await auth.api.enableTwoFactor({
   body: { password: person.password },
   headers: new Headers({ cookie }),
@@ -57,7 +48,7 @@ const verified = await auth.api.verifyTOTP({
   headers: new Headers({ cookie }),
   returnHeaders: true,
 });
-cookie = cookies(verified.headers);
+cookie = cookieHeader(verified.headers);
 
 finish(database, {
   email: person.email,
