@@ -11,6 +11,7 @@ from typing import Any
 
 from .oauth import ProviderError
 from .oauth import verify_jwt
+from .providers import RESERVED_PARAMS
 from .providers import Provider
 from .providers import ProviderOptions
 from .table import ProviderSpec
@@ -188,17 +189,8 @@ TWITTER = ProviderSpec(
 
 # -- TikTok ---------------------------------------------------------------------------
 
-_RESERVED = {
-    "state",
-    "client_id",
-    "redirect_uri",
-    "response_type",
-    "code_challenge",
-    "code_challenge_method",
-    "nonce",
-    "scope",
-    "client_key",
-}
+#: TikTok names the client ``client_key``: one more parameter the extras may not repeat.
+_RESERVED = frozenset({*RESERVED_PARAMS, "client_key"})
 
 
 def _tiktok_url(params: list[tuple[str, str]], options: ProviderOptions) -> list[tuple[str, str]]:

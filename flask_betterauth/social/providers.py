@@ -18,6 +18,19 @@ from typing import Any
 
 from ..errors import BetterAuthError
 
+#: The authorization request's own parameters: a request's ``additionalParams`` may not
+#: name them, and a provider that reshapes its query keeps them out of the extras.
+RESERVED_PARAMS = (
+    "state",
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "scope",
+)
+
 #: ``profile(provider, tokens) -> raw profile or None``: fetches what the provider says.
 ProfileGetter = Callable[["Provider", Mapping[str, Any]], "dict[str, Any] | None"]
 #: ``mapper(profile) -> {"id", "email", "emailVerified", "name", "image"}``.

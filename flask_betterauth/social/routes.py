@@ -35,20 +35,10 @@ from .flow import user_info
 from .oauth import ProviderError
 from .oauth import exchange_code
 from .oauth import verify_id_token
+from .providers import RESERVED_PARAMS
 from .providers import Provider
 from .registry import social_registry
 from .verification import email_gate
-
-RESERVED = (
-    "state",
-    "client_id",
-    "redirect_uri",
-    "response_type",
-    "code_challenge",
-    "code_challenge_method",
-    "nonce",
-    "scope",
-)
 
 
 class IdTokenBody(BodySchema):
@@ -79,9 +69,10 @@ class SocialBody(BodySchema):
 
     @validates("additionalParams")
     def _no_reserved(self, value: Mapping[str, str], **_: Any) -> None:
-        if any(key in RESERVED for key in value):
+        if any(key in RESERVED_PARAMS for key in value):
             raise ValidationError(
-                "additionalParams cannot include reserved OAuth parameters: " + ", ".join(RESERVED)
+                "additionalParams cannot include reserved OAuth parameters: "
+                + ", ".join(RESERVED_PARAMS)
             )
 
 
@@ -184,7 +175,7 @@ def authorization_url(
         challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
         params += [("code_challenge_method", "S256"), ("code_challenge", challenge)]
     for extra in (provider.extra_params, body.get("additionalParams") or {}):
-        params += [(k, v) for k, v in extra.items() if k not in RESERVED]
+        params += [(k, v) for k, v in extra.items() if k not in RESERVED_PARAMS]
     if provider.reshape_params is not None:
         params = provider.reshape_params(params)
     separator = "&" if "?" in provider.authorization_endpoint else "?"
