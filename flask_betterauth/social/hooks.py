@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..context import Context
 from ..hooks import Hook
 from .state import OAUTH_STATE_COOKIE
 
 
-def expire_oauth_state(ctx: Any) -> None:
+def expire_oauth_state(ctx: Context) -> None:
     """After sign-out: under ``account.store_state_strategy="cookie"``, expire the
     ``oauth_state`` cookie the request carried, as Better Auth 1.7.24's
     ``deleteSessionCookie`` does (a cookie never sent is left alone)."""
