@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import cores
 from .apps.common import SECRET
 from .server import ROOT
 from .server import Served
@@ -76,7 +77,7 @@ def serve(url: str, app: str, log: Path, processes: int = 1) -> Iterator[Served]
     port = free_port()
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            ["node", str(SERVER), "serve"], cwd=NODE_DIR,
+            cores.pinned("server", ["node", str(SERVER), "serve"], processes), cwd=NODE_DIR,
             env=environment(url, app, port, processes), stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from . import cores
 from .server import free_port
 
 #: Tried in order when we are root; the first one that exists runs the server.
@@ -80,7 +81,7 @@ class PostgresServer:
         )
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"),
-            "-o", options, "-w", "-t", "60", "start",
+            "-o", options, "-w", "-t", "60", "start", role="database",
         )  # fmt: skip
         self._started = True
 
@@ -112,8 +113,11 @@ class PostgresServer:
             self._started = False
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _run(self, program: str, *args: str) -> None:
+    def _run(self, program: str, *args: str, role: str = "") -> None:
+        """Run one of PostgreSQL's programs (on ``role``'s cores, when given)."""
         command = [*self._runas, str(self.bin_dir / program), *args]
+        if role:
+            command = cores.pinned(role, command)
         result = subprocess.run(command, cwd=self.root, capture_output=True, text=True)
         if result.returncode != 0:
             log = self.root / "server.log"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +21,31 @@ Results = dict[str, dict[str, dict[str, Any]]]
 
 
 def annotate(results: Results) -> None:
-    """Add ratios to the baseline on the same database, and whether targets are met.
+    """Add each case's share of the baseline on the same database, and whether its
+    target is met.
 
     ``ratio`` and ``met`` compare requests/sec; ``cpu_ratio`` and ``cpu_met`` compare the
     worker's CPU time per request (as the requests/sec it would allow: baseline CPU over
-    the case's CPU), which other load on the machine disturbs far less.
+    the case's CPU), which other load on the machine disturbs far less. Both are paired
+    by round: a round's share is the case's figure over the baseline's in the same round
+    (measured at the round's start and end), and the share kept is the median over the
+    rounds, so that a machine that speeds up or slows down between rounds moves both
+    sides of a share alike.
     """
     for by_case in results.values():
         ok = {key: r for key, r in by_case.items() if "error" not in r}
-        rps = {key: r["requests_per_second"] for key, r in ok.items()}
-        cpu_rps = {
-            key: 1e6 / r["cpu_us_per_request"]
-            for key, r in ok.items()
-            if r.get("cpu_us_per_request")
-        }
+        base = ok.get(BASELINE)
+        if base is None:
+            continue
+        shares: dict[str, float] = {}
+        cpu_shares: dict[str, float] = {}
+        for key, measured in ok.items():
+            share = paired_share(measured["rounds_rps"], base["rounds_rps"])
+            if share is not None:
+                shares[key] = share
+            cpu = paired_share(base.get("rounds_cpu_us", []), measured.get("rounds_cpu_us", []))
+            if cpu is not None:
+                cpu_shares[key] = cpu
         for case in CASES:
             figure = ok.get(case.key)
             if figure is None:
@@ -41,15 +53,16 @@ def annotate(results: Results) -> None:
             figure["target"] = target_text(case)
             if case.sign_in:  # a POST that hashes: no share of a GET route to speak of
                 continue
-            figure["ratio"] = _share(rps, case.key)
-            figure["met"] = target_met(case, rps)
-            figure["cpu_ratio"] = _share(cpu_rps, case.key)
-            figure["cpu_met"] = target_met(case, cpu_rps)
+            figure["ratio"] = shares.get(case.key)
+            figure["met"] = target_met(case, shares)
+            figure["cpu_ratio"] = cpu_shares.get(case.key)
+            figure["cpu_met"] = target_met(case, cpu_shares)
 
 
-def _share(rps: dict[str, float], key: str) -> float | None:
-    base = rps.get(BASELINE)
-    return rps[key] / base if base and key in rps else None
+def paired_share(numerators: list[float], denominators: list[float]) -> float | None:
+    """The median of ``numerators[i] / denominators[i]`` over the rounds both measured."""
+    pairs = [n / d for n, d in zip(numerators, denominators, strict=False) if n and d]
+    return statistics.median(pairs) if pairs else None
 
 
 def _mark(met: bool | None) -> str:

@@ -11,6 +11,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import cores
 from . import hashing
 from . import node
 from . import report
@@ -29,6 +31,7 @@ from . import wrk
 from .apps.common import EMAIL
 from .apps.common import PASSWORD
 from .apps.common import USER_AGENT
+from .cases import BASELINE
 from .cases import CASES
 from .cases import Case
 from .pg import PostgresServer
@@ -66,12 +69,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--cases", default="", help="comma-separated case keys: " + ", ".join(c.key for c in CASES)
     )
+    parser.add_argument(
+        "--pin",
+        default="auto",
+        help="pin processes to cores: auto (the load generator on one core, the server and"
+        " its database on the others), off, or e.g. 'load=0 server=1 database=1'",
+    )
     parser.add_argument("--no-hashing", action="store_true", help="skip the hash timings")
     parser.add_argument(
         "--write-readme", action="store_true", help="update README.md between the bench markers"
     )
     parser.add_argument("--results-dir", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
+    args.placement = cores.parse(args.pin)
     if args.quick:
         args.duration, args.warmup = 3.0, 1.0
     return args
@@ -218,18 +228,19 @@ def run_database(
         firsts: dict[str, Case] = {}
         for case in cases:
             firsts.setdefault(case.server, case)
-        for server, first in firsts.items():
-            print(f"  setting up {server} ...", end=" ", flush=True)
+        for name, first in firsts.items():
+            print(f"  setting up {name} ...", end=" ", flush=True)
             try:
-                log = tmp / f"server-{kind}-{server}.log"
-                served[server] = _serve(first, make_database(server), log, servers)
+                log = tmp / f"server-{kind}-{name}.log"
+                served[name] = _serve(first, make_database(name), log, servers)
                 print("ok", flush=True)
             except Exception as exc:  # noqa: BLE001 (report it and go on with the others)
                 for case in cases:
-                    if case.server == server:
+                    if case.server == name:
                         figures[case.key] = _error(exc)
         for round_ in range(1, rounds + 1):
-            for case in cases:
+            measured: dict[str, list[dict[str, Any]]] = {}
+            for case in round_order(cases):
                 if case.server not in served or "error" in figures.get(case.key, {}):
                     continue
                 print(f"  round {round_}/{rounds} {case.key} ...", end=" ", flush=True)
@@ -242,11 +253,34 @@ def run_database(
                     figures[case.key] = _error(exc)
                     continue
                 print(f"{result['requests_per_second']:.0f} req/s", flush=True)
-                seen = figures.get(case.key, {}).get("rounds_rps", [])
-                if not seen or result["requests_per_second"] > max(seen):
-                    figures[case.key] = result
-                figures[case.key]["rounds_rps"] = [*seen, result["requests_per_second"]]
+                measured.setdefault(case.key, []).append(result)
+            for key, results in measured.items():
+                if "error" not in figures.get(key, {}):
+                    keep_round(figures, key, results)
     return figures
+
+
+def round_order(cases: list[Case]) -> list[Case]:
+    """One round's cases in order: the baseline (if chosen) first and again last, so
+    that each case's share pairs it with the baseline measured around it."""
+    base = [c for c in cases if c.key == BASELINE]
+    return [*base, *(c for c in cases if c.key != BASELINE), *base]
+
+
+def keep_round(figures: dict[str, dict[str, Any]], key: str, results: list[dict[str, Any]]) -> None:
+    """Record one round of ``key`` (the mean of its measurements in the round): its
+    requests/sec and CPU per request join ``rounds_rps``/``rounds_cpu_us``; the best
+    round's full figures are kept."""
+    rps = statistics.mean(r["requests_per_second"] for r in results)
+    cpus = [r["cpu_us_per_request"] for r in results if "cpu_us_per_request" in r]
+    seen = figures.get(key, {})
+    rounds_rps = [*seen.get("rounds_rps", []), rps]
+    rounds_cpu = [*seen.get("rounds_cpu_us", []), statistics.mean(cpus) if cpus else 0.0]
+    best = max(results, key=lambda r: r["requests_per_second"])
+    if not seen or best["requests_per_second"] > seen["requests_per_second"]:
+        figures[key] = dict(best)
+    figures[key]["rounds_rps"] = rounds_rps
+    figures[key]["rounds_cpu_us"] = rounds_cpu
 
 
 def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
@@ -273,6 +307,7 @@ def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
         "packages": versions,
         "load": {"threads": load.threads, "connections": load.connections,
                  "seconds": load.seconds, "warmup_seconds": warmup},
+        "placement": cores.current(),
     }  # fmt: skip
 
 
@@ -281,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     cases = select_cases(args.cases)
     load = wrk.Load(args.threads, args.connections, args.duration)
+    cores.set_placement(args.placement)
     started = datetime.datetime.now(datetime.timezone.utc)
     hashes: dict[str, float] = {}
     if not args.no_hashing:
@@ -308,11 +344,14 @@ def main(argv: list[str] | None = None) -> int:
         f"Measured {started:%Y-%m-%d} with `python3 bench/run.py` on {info['cpus']} x "
         f"{info['cpu']}, Python {info['python']}: gunicorn, 1 sync worker; "
         f"`wrk -t{load.threads} -c{load.connections} -d{load.seconds:g}s`"
-        + (f", best of {args.rounds} rounds" if args.rounds > 1 else "")
-        + ". x (a) is the share of the bare route's requests/sec on the same database; "
-        "CPU µs/req is the gunicorn worker's CPU time per request, and x (a) by CPU the bare "
-        "route's CPU per request over the case's (other load on the machine disturbs it "
-        "far less than requests/sec)."
+        + (f", {args.rounds} rounds" if args.rounds > 1 else "")
+        + f"; {cores.describe(args.placement)}. req/s, latency and CPU are the best round's. "
+        "x (a) is the share of the bare route's requests/sec on the same database, taken "
+        "within each round against the bare route measured at the round's start and end"
+        + (", the median over the rounds" if args.rounds > 1 else "")
+        + "; CPU µs/req is the gunicorn worker's CPU time per request, and x (a) by CPU the "
+        "bare route's CPU per request over the case's (other load on the machine disturbs "
+        "it far less than requests/sec)."
     )
     if args.write_readme:
         readme = ROOT / "README.md"

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cores
 from .procs import children_cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +58,8 @@ def gunicorn(
     ]  # fmt: skip
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cores.pinned("server", command, workers), cwd=ROOT, env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
         wait_listening(process, port, timeout, log)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import cores
+
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 _LATENCY = re.compile(r"^\s*(50|75|90|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.M)
 _RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
@@ -107,7 +109,10 @@ def run(url: str, load: Load, headers: dict[str, str], post: str | None = None) 
             script = str(Path(tmp) / "post.lua")
             Path(script).write_text(post_script(post))
         out = subprocess.run(
-            command(url, load, headers, script), capture_output=True, text=True, timeout=timeout
+            cores.pinned("load", command(url, load, headers, script)),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     if out.returncode != 0:
         raise RuntimeError(f"wrk failed ({out.returncode}):\n{out.stdout}{out.stderr}")
