@@ -59,6 +59,8 @@ CASES = (
          "/api/auth/get-session", min_share=0.60),
     Case("ours-bearer-protected", "c", "ours: login_required (bearer token)", "ours_bearer",
          "/protected", credential_header="Authorization", min_share=0.60),
+    Case("ours-preping-protected", "c", "ours: login_required (cache off, pool_pre_ping)",
+         "ours_preping", "/protected"),
     Case("floor-select-one", "f", "floor: bare route + SELECT 1 via the pool", "ours_nocache",
          "/select-one", signed_in=False),
     Case("flask-login", "d", "Flask-Login: login_required", "flasklogin", "/protected"),

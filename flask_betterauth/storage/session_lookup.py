@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 Row = dict[str, Any]
 
@@ -64,29 +65,68 @@ class SessionLookup:
             self.compiled[count] = _Compiled(engine, statement, count)
 
     def find(self, tokens: list[str]) -> tuple[Row, Row] | None:
-        """The session whose token column holds one of ``tokens``, with its user."""
+        """The session whose token column holds one of ``tokens``, with its user.
+
+        A pooled connection the server has closed (it restarted, or cut an idle
+        connection) is dropped from the pool and the read runs again on another: the
+        read changes nothing, so trying it again is safe, and the hot path needs no
+        ``pool_pre_ping`` round trip before every request to survive a restart. A
+        connection that cannot be opened at all is not retried.
+        """
         compiled = self.compiled[len(tokens)]
-        connection = self.engine.raw_connection()
-        driver = connection.driver_connection
-        if self.autocommit:
-            # One round trip for the read, instead of BEGIN, SELECT and the pool's ROLLBACK.
-            driver.autocommit = True  # type: ignore[union-attr]
-        try:
-            cursor = connection.cursor()
+        # After a restart every idle pooled connection may be stale; then one is new.
+        retries = _idle_connections(self.engine.pool)
+        while True:
             try:
-                cursor.execute(compiled.sql, compiled.params(tokens))
-                values = cursor.fetchone()
-            finally:
-                cursor.close()
-        finally:
-            if self.autocommit:
-                driver.autocommit = False  # type: ignore[union-attr]
-            connection.close()
-        if values is None:
+                row = self._fetch(compiled.sql, compiled.params(tokens), may_retry=retries > 0)
+                break
+            except _Stale:
+                retries -= 1
+        if row is None:
             return None
-        values = [p(v) if p else v for p, v in zip(self.processors, values, strict=True)]
+        values = [p(v) if p else v for p, v in zip(self.processors, row, strict=True)]
         split = len(self.session_keys)
         return (
             dict(zip(self.session_keys, values[:split], strict=True)),
             dict(zip(self.user_keys, values[split:], strict=True)),
         )
+
+    def _fetch(self, sql: str, params: Any, may_retry: bool) -> Any:
+        """One row (or ``None``) on a pooled connection.
+
+        :raises _Stale: the server had closed the connection (now dropped from the pool)
+            and ``may_retry``; without it, the driver's error.
+        """
+        connection = self.engine.raw_connection()
+        driver = connection.driver_connection
+        if self.autocommit:
+            # One round trip for the read, instead of BEGIN, SELECT and the pool's ROLLBACK.
+            driver.autocommit = True  # type: ignore[union-attr]
+        cursor = None
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, params)
+            values = cursor.fetchone()
+            cursor.close()
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            if not self.engine.dialect.is_disconnect(error, driver, cursor):
+                raise
+            connection.invalidate(error)
+            if may_retry:
+                raise _Stale from error
+            raise
+        finally:
+            if self.autocommit and connection.is_valid:
+                driver.autocommit = False  # type: ignore[union-attr]
+            connection.close()
+        return values
+
+
+class _Stale(Exception):
+    """The pooled connection had been closed by the database server; try another."""
+
+
+def _idle_connections(pool: Pool) -> int:
+    """How many connections wait in ``pool`` (a queue pool's count; 0 for the others)."""
+    checkedin = getattr(pool, "checkedin", None)
+    return int(checkedin()) if callable(checkedin) else 0

@@ -29,7 +29,9 @@ def engine_options(env: Mapping[str, str]) -> dict[str, object]:
         "pool_size": int(env.get("FAULTS_POOL_SIZE", "1")),
         "max_overflow": 0,
         "pool_timeout": float(env.get("FAULTS_POOL_TIMEOUT", "1")),
-        "pool_pre_ping": True,
+        # As docs/production.rst advises: the session lookup replaces a connection the
+        # server closed by itself; other queries answer one 503, then the pool renews.
+        "pool_pre_ping": False,
         "connect_args": {
             "connect_timeout": 2,
             "options": f"-c statement_timeout={statement_ms}",
