@@ -26,26 +26,20 @@ def annotate(results: Results) -> None:
 
     ``ratio`` and ``met`` compare requests/sec; ``cpu_ratio`` and ``cpu_met`` compare the
     worker's CPU time per request (as the requests/sec it would allow: baseline CPU over
-    the case's CPU), which other load on the machine disturbs far less. Both are paired
-    by round: a round's share is the case's figure over the baseline's in the same round
-    (measured at the round's start and end), and the share kept is the median over the
-    rounds, so that a machine that speeds up or slows down between rounds moves both
-    sides of a share alike.
+    the case's CPU), which other load on the machine disturbs less. Each round measures
+    the baseline just before and just after every case, and a round's share is the
+    case's figure over their mean; the share kept is the median over the rounds, so
+    that a machine whose speed drifts moves both sides of a share alike.
     """
     for by_case in results.values():
         ok = {key: r for key, r in by_case.items() if "error" not in r}
-        base = ok.get(BASELINE)
-        if base is None:
-            continue
-        shares: dict[str, float] = {}
-        cpu_shares: dict[str, float] = {}
+        shares = {BASELINE: 1.0} if BASELINE in ok else {}
+        cpu_shares = dict(shares)
         for key, measured in ok.items():
-            share = paired_share(measured["rounds_rps"], base["rounds_rps"])
-            if share is not None:
-                shares[key] = share
-            cpu = paired_share(base.get("rounds_cpu_us", []), measured.get("rounds_cpu_us", []))
-            if cpu is not None:
-                cpu_shares[key] = cpu
+            if measured.get("rounds_share"):
+                shares[key] = statistics.median(measured["rounds_share"])
+            if measured.get("rounds_cpu_share"):
+                cpu_shares[key] = statistics.median(measured["rounds_cpu_share"])
         for case in CASES:
             figure = ok.get(case.key)
             if figure is None:
@@ -57,12 +51,6 @@ def annotate(results: Results) -> None:
             figure["met"] = target_met(case, shares)
             figure["cpu_ratio"] = cpu_shares.get(case.key)
             figure["cpu_met"] = target_met(case, cpu_shares)
-
-
-def paired_share(numerators: list[float], denominators: list[float]) -> float | None:
-    """The median of ``numerators[i] / denominators[i]`` over the rounds both measured."""
-    pairs = [n / d for n, d in zip(numerators, denominators, strict=False) if n and d]
-    return statistics.median(pairs) if pairs else None
 
 
 def _mark(met: bool | None) -> str:

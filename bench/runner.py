@@ -239,7 +239,7 @@ def run_database(
                     if case.server == name:
                         figures[case.key] = _error(exc)
         for round_ in range(1, rounds + 1):
-            measured: dict[str, list[dict[str, Any]]] = {}
+            sequence: list[tuple[str, dict[str, Any]]] = []
             for case in round_order(cases):
                 if case.server not in served or "error" in figures.get(case.key, {}):
                     continue
@@ -253,34 +253,82 @@ def run_database(
                     figures[case.key] = _error(exc)
                     continue
                 print(f"{result['requests_per_second']:.0f} req/s", flush=True)
-                measured.setdefault(case.key, []).append(result)
-            for key, results in measured.items():
-                if "error" not in figures.get(key, {}):
-                    keep_round(figures, key, results)
+                sequence.append((case.key, result))
+            keep_round(figures, sequence)
     return figures
 
 
 def round_order(cases: list[Case]) -> list[Case]:
-    """One round's cases in order: the baseline (if chosen) first and again last, so
-    that each case's share pairs it with the baseline measured around it."""
-    base = [c for c in cases if c.key == BASELINE]
-    return [*base, *(c for c in cases if c.key != BASELINE), *base]
+    """One round's measurements in order: when the baseline is chosen, it runs before
+    each case and once more after the last (sign-ins, which have no share, come last,
+    without it), so that each share pairs a case with the baseline measured seconds
+    before and after it."""
+    if not any(c.key == BASELINE for c in cases):
+        return list(cases)
+    base = next(c for c in cases if c.key == BASELINE)
+    shared = [c for c in cases if c.key != BASELINE and not c.sign_in]
+    order = [base]
+    for case in shared:
+        order += [case, base]
+    return order + [c for c in cases if c.sign_in]
 
 
-def keep_round(figures: dict[str, dict[str, Any]], key: str, results: list[dict[str, Any]]) -> None:
-    """Record one round of ``key`` (the mean of its measurements in the round): its
-    requests/sec and CPU per request join ``rounds_rps``/``rounds_cpu_us``; the best
-    round's full figures are kept."""
-    rps = statistics.mean(r["requests_per_second"] for r in results)
-    cpus = [r["cpu_us_per_request"] for r in results if "cpu_us_per_request" in r]
-    seen = figures.get(key, {})
-    rounds_rps = [*seen.get("rounds_rps", []), rps]
-    rounds_cpu = [*seen.get("rounds_cpu_us", []), statistics.mean(cpus) if cpus else 0.0]
-    best = max(results, key=lambda r: r["requests_per_second"])
-    if not seen or best["requests_per_second"] > seen["requests_per_second"]:
-        figures[key] = dict(best)
-    figures[key]["rounds_rps"] = rounds_rps
-    figures[key]["rounds_cpu_us"] = rounds_cpu
+#: The cases with no share of the baseline: itself, and the sign-ins (POSTs that hash).
+_UNSHARED = {BASELINE, *(c.key for c in CASES if c.sign_in)}
+
+
+def keep_round(figures: dict[str, dict[str, Any]], sequence: list[tuple[str, Any]]) -> None:
+    """Record one round, measured in ``sequence`` order (case key, figures).
+
+    Each case's requests/sec and CPU per request join its ``rounds_rps`` and
+    ``rounds_cpu_us`` (the baseline's: the mean of its measurements in the round); a
+    case measured next to the baseline also gets its share of the baseline measured
+    just before and after it in ``rounds_share`` and ``rounds_cpu_share``. The best
+    round's full figures are kept.
+    """
+    shares: dict[str, tuple[float, float | None]] = {}
+    for index, (key, result) in enumerate(sequence):
+        neighbours = (sequence[i] for i in (index - 1, index + 1) if 0 <= i < len(sequence))
+        bases = [r for k, r in neighbours if k == BASELINE]
+        if key not in _UNSHARED and bases:
+            shares[key] = _share(result, bases)
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for key, result in sequence:
+        by_key.setdefault(key, []).append(result)
+    for key, results in by_key.items():
+        if "error" in figures.get(key, {}):
+            continue
+        seen = figures.get(key, {})
+        best = max(results, key=lambda r: r["requests_per_second"])
+        if best["requests_per_second"] > seen.get("requests_per_second", -1):
+            kept = {k: v for k, v in seen.items() if k.startswith("rounds_")}
+            figures[key] = {**best, **kept}
+        entry = figures[key]
+        cpus = [r["cpu_us_per_request"] for r in results if "cpu_us_per_request" in r]
+        entry["rounds_rps"] = [
+            *entry.get("rounds_rps", []),
+            statistics.mean(r["requests_per_second"] for r in results),
+        ]
+        entry["rounds_cpu_us"] = [
+            *entry.get("rounds_cpu_us", []),
+            statistics.mean(cpus) if cpus else 0.0,
+        ]
+        if key in shares:
+            share, cpu_share = shares[key]
+            entry["rounds_share"] = [*entry.get("rounds_share", []), share]
+            if cpu_share is not None:
+                entry["rounds_cpu_share"] = [*entry.get("rounds_cpu_share", []), cpu_share]
+
+
+def _share(result: dict[str, Any], bases: list[dict[str, Any]]) -> tuple[float, float | None]:
+    """``result``'s requests/sec over the mean of ``bases``'; and by CPU, the bases' mean
+    CPU per request over ``result``'s (``None`` when a CPU figure is missing)."""
+    rps = result["requests_per_second"] / statistics.mean(b["requests_per_second"] for b in bases)
+    cpu = result.get("cpu_us_per_request")
+    base_cpus = [b["cpu_us_per_request"] for b in bases if b.get("cpu_us_per_request")]
+    if not cpu or len(base_cpus) != len(bases):
+        return rps, None
+    return rps, statistics.mean(base_cpus) / cpu
 
 
 def machine(load: wrk.Load, warmup: float) -> dict[str, Any]:
@@ -346,12 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         f"`wrk -t{load.threads} -c{load.connections} -d{load.seconds:g}s`"
         + (f", {args.rounds} rounds" if args.rounds > 1 else "")
         + f"; {cores.describe(args.placement)}. req/s, latency and CPU are the best round's. "
-        "x (a) is the share of the bare route's requests/sec on the same database, taken "
-        "within each round against the bare route measured at the round's start and end"
-        + (", the median over the rounds" if args.rounds > 1 else "")
+        "x (a) is the share of the bare route's requests/sec on the same database: each "
+        "case is measured between two runs of the bare route, its share is over their mean"
+        + (", and the table gives the median over the rounds" if args.rounds > 1 else "")
         + "; CPU µs/req is the gunicorn worker's CPU time per request, and x (a) by CPU the "
-        "bare route's CPU per request over the case's (other load on the machine disturbs "
-        "it far less than requests/sec)."
+        "bare route's CPU per request over the case's, paired the same way."
     )
     if args.write_readme:
         readme = ROOT / "README.md"
