@@ -22,6 +22,7 @@ from flask_betterauth.plugins import Plugin
 from flask_betterauth.security.counters import MemoryStorage
 from flask_betterauth.security.ip import client_ip
 from flask_betterauth.security.ip import ip_from_header
+from flask_betterauth.security import ratelimit
 from flask_betterauth.security.ratelimit import MESSAGE
 from flask_betterauth.security.ratelimit import Rule
 from flask_betterauth.security.ratelimit import endpoint_rules
@@ -353,6 +354,18 @@ def test_bad_trusted_proxy_fails_at_start_up(tmp_path):
             f"sqlite:///{tmp_path}/x.sqlite",
             advanced={"ip_address": {"trusted_proxies": ["10.0.0.0/99"]}},
         )
+
+
+def test_the_key_memo_is_bounded_and_the_counts_survive_it(make_app, clock, monkeypatch):
+    monkeypatch.setattr(ratelimit, "KEYS_MAX", 2)
+    test_app = make_app(rate_limit={"enabled": True})
+    client = test_app.app.test_client()
+    addresses = [{"environ_base": {"REMOTE_ADDR": f"203.0.113.{n}"}} for n in range(5)]
+    for _ in range(3):
+        for address in addresses:  # five pairs through a memo of two: it starts afresh
+            assert sign_in(client, **address).status_code == 401
+    assert len(test_app.state.rate_limiter._keys) <= 2
+    assert {sign_in(client, **address).status_code for address in addresses} == {429}
 
 
 # -- storages ----------------------------------------------------------------------------

@@ -28,6 +28,8 @@ from ..access import user_has_permission as user_has_permission
 from ..additional_fields import parse_input as parse_input
 from ..clock import iso as iso
 from ..clock import now as now
+from ..clock import now_ms as now_ms
+from ..clock import to_ms as to_ms
 from ..context import Context as Context
 from ..cookies import CookieSpec as CookieSpec
 from ..cookies import decode_signed as decode_signed
@@ -137,6 +139,7 @@ __all__ = [
     "magic_link",
     "multi_session",
     "now",
+    "now_ms",
     "oauth_state",
     "open_api",
     "organization",
@@ -153,6 +156,7 @@ __all__ = [
     "start_session",
     "symmetric_decrypt",
     "symmetric_encrypt",
+    "to_ms",
     "to_wire",
     "two_factor",
     "user_has_permission",

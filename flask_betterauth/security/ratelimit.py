@@ -123,6 +123,10 @@ def _as_rule(value: Any) -> Rule | bool | None:
 
 #: How many request paths a limiter remembers the rule of.
 _RESOLVED_MAX = 1024
+#: How many (client address, request path) pairs a limiter remembers the counter key
+#: and rule of; the memo starts afresh when full.
+KEYS_MAX = 4096
+_UNSEEN: Any = object()
 
 
 class RateLimiter:
@@ -161,6 +165,12 @@ class RateLimiter:
             None if any(callable(rule) for _, rule in self._custom) else {}
         )
         self._trusted_proxies = tuple(self.ip_options.trusted_proxies)
+        #: The counter key and rule of each (socket address, request path) pair, when
+        #: nothing else decides them: no IP header is trusted and no custom rule is a
+        #: callable. ``None`` (an unlimited path) is remembered too.
+        self._keys: dict[tuple[str | None, str], tuple[str, Rule] | None] | None = (
+            {} if self._resolved is not None and not self.ip_options.ip_address_headers else None
+        )
 
     def path_of(self, request_path: str) -> str:
         """The path below the base path, without trailing slashes (``/`` at least)."""
@@ -224,12 +234,26 @@ class RateLimiter:
 
         :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
         """
-        self.check_path(
-            self.path_of(incoming.path),
-            RequestHeaders(incoming.environ),
-            incoming.remote_addr,
-            incoming,
-        )
+        keys = self._keys
+        if keys is None:
+            self.check_path(
+                self.path_of(incoming.path),
+                RequestHeaders(incoming.environ),
+                incoming.remote_addr,
+                incoming,
+            )
+            return
+        remote_addr = incoming.remote_addr
+        pair = (remote_addr, incoming.path)
+        found = keys.get(pair, _UNSEEN)
+        if found is _UNSEEN:
+            headers = RequestHeaders(incoming.environ)
+            found = self._key_and_rule(self.path_of(pair[1]), headers, remote_addr, incoming)
+            if len(keys) >= KEYS_MAX:
+                keys.clear()
+            keys[pair] = found
+        if found is not None:
+            self._consume(*found)
 
     def check_path(
         self, path: str, headers: HeaderSource, remote_addr: str | None, incoming: Any = None
@@ -240,14 +264,25 @@ class RateLimiter:
 
         :raises APIError: 429 with Better Auth's message and ``X-Retry-After``.
         """
+        found = self._key_and_rule(path, headers, remote_addr, incoming)
+        if found is not None:
+            self._consume(*found)
+
+    def _key_and_rule(
+        self, path: str, headers: HeaderSource, remote_addr: str | None, incoming: Any
+    ) -> tuple[str, Rule] | None:
+        """The counter key and rule of a call; ``None`` when it is not limited."""
         ip = self.key_ip(headers, remote_addr)
         if ip is None:
-            return
+            return None
         rule = self.rule_for(path, incoming)
         if rule is None:
-            return
+            return None
+        return f"{ip}|{path}", rule
+
+    def _consume(self, key: str, rule: Rule) -> None:
         try:
-            decision = self.storage.consume(f"{ip}|{path}", rule)
+            decision = self.storage.consume(key, rule)
         except Exception:  # a broken counter store must not take the auth routes down
             logger.exception("rate limit storage failed; the request is let through")
             return

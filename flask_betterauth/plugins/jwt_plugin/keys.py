@@ -16,7 +16,6 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
@@ -33,8 +32,10 @@ from flask_betterauth.plugins import Context
 from flask_betterauth.plugins import DecryptionError
 from flask_betterauth.plugins import Record
 from flask_betterauth.plugins import now
+from flask_betterauth.plugins import now_ms
 from flask_betterauth.plugins import symmetric_decrypt
 from flask_betterauth.plugins import symmetric_encrypt
+from flask_betterauth.plugins import to_ms
 
 from .options import JwtOptions
 
@@ -80,12 +81,13 @@ RECHECK_SECONDS = 60
 @dataclass(frozen=True)
 class SigningKey:
     """A private key ready to sign: its ``kid`` (the row id) and algorithm, and until
-    when it is reused without reading the table (never past the key's expiry)."""
+    when (milliseconds since the epoch) it is reused without reading the table (never
+    past the key's expiry)."""
 
     kid: str
     alg: str
     key: Key
-    reuse_until: datetime
+    reuse_until: int
 
 
 #: How many signed session tokens a process keeps for reuse.
@@ -195,20 +197,21 @@ def private_key(ctx: Context, options: JwtOptions, row: Record) -> Key:
     return key
 
 
-def signing_key(ctx: Context, options: JwtOptions, moment: datetime | None = None) -> SigningKey:
+def signing_key(ctx: Context, options: JwtOptions, moment_ms: int | None = None) -> SigningKey:
     """The key new tokens are signed with, made first if needed; the table is read again
-    after :data:`RECHECK_SECONDS` or when the key expires. ``moment`` is now (read from
-    the clock when not given)."""
+    after :data:`RECHECK_SECONDS` or when the key expires. ``moment_ms`` is now in
+    milliseconds (read from the clock when not given): comparing integers spares each
+    get-session a datetime."""
     cache = ctx.plugin_state("jwt", KeyCache)
-    if moment is None:
-        moment = now()
+    if moment_ms is None:
+        moment_ms = now_ms()
     current = cache.signing
-    if current is not None and moment < current.reuse_until:
+    if current is not None and moment_ms < current.reuse_until:
         return current
     row = _signing_row(ctx, options)
-    until = moment + timedelta(seconds=RECHECK_SECONDS)
+    until = moment_ms + RECHECK_SECONDS * 1000
     if row.get("expiresAt") is not None:
-        until = min(until, row["expiresAt"])
+        until = min(until, to_ms(row["expiresAt"]))
     alg = row.get("alg") or options.alg
     current = SigningKey(row["id"], alg, private_key(ctx, options, row), until)
     cache.signing = current

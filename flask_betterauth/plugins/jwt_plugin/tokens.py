@@ -23,7 +23,7 @@ from typing import Any
 from joserfc import jwt as jose_jwt
 
 from flask_betterauth.plugins import Context
-from flask_betterauth.plugins import now
+from flask_betterauth.plugins import now_ms
 
 from .keys import TABLE
 from .keys import KeyCache
@@ -37,7 +37,7 @@ from .verify import token_kid
 
 
 def _seconds() -> int:
-    return int(now().timestamp())
+    return now_ms() // 1000
 
 
 def issuer(ctx: Context, options: JwtOptions) -> str:
@@ -138,11 +138,11 @@ def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) ->
     cache is the plugin's per-app state, bounded, and per process.
     """
     body, subject = _claims_inputs(pair, options)
-    current = now()  # one clock read for the key's expiry and the token's iat
+    current = now_ms()  # one clock read for the key's expiry and the token's iat
     key = signing_key(ctx, options, current)
     iss, aud = issuer(ctx, options), audience(ctx, options)
     entry = _reuse_key(pair["session"].get("id"), key.kid, body, subject, iss, aud)
-    moment = int(current.timestamp())
+    moment = current // 1000
     cache = ctx.plugin_state("jwt", KeyCache)
     if entry is not None:
         found = cache.tokens.get(entry)
