@@ -95,15 +95,18 @@ def _jwt_header(options: JwtOptions) -> Hook:
         if not isinstance(returned, Mapping) or not returned.get("session"):
             return
         headers = ctx.response_headers
-        headers[HEADER] = session_token(ctx, options, returned)
+        headers.set(HEADER, session_token(ctx, options, returned))
         listed = headers.get(EXPOSE)
+        if listed is None:  # absent: appended, as setting it would (one scan fewer)
+            headers.add(EXPOSE, HEADER)
+            return
         if not listed:
-            headers[EXPOSE] = HEADER
+            headers.set(EXPOSE, HEADER)
             return
         exposed = [name.strip() for name in listed.split(",") if name.strip()]
         if HEADER not in exposed:
             exposed.append(HEADER)
-        headers[EXPOSE] = ", ".join(exposed)
+        headers.set(EXPOSE, ", ".join(exposed))
 
     return Hook(add_header, endpoints=frozenset({"get_session"}))
 

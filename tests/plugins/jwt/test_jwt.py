@@ -116,6 +116,29 @@ def test_get_session_carries_the_token_in_a_header(jwt_caller: Caller, clock: Cl
     assert claims["sub"] == reply.json["user"]["id"]
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("x-one", "x-one, set-auth-jwt"), ("", "set-auth-jwt"), ("set-auth-jwt", "set-auth-jwt")],
+)
+def test_exposed_headers_are_kept_and_the_token_header_listed_once(
+    plugin_app: Any, before: str, after: str
+) -> None:
+    from flask_betterauth.plugins import Hook
+    from flask_betterauth.plugins import Plugin
+
+    def expose(ctx: Any) -> None:
+        ctx.response_headers["Access-Control-Expose-Headers"] = before
+        ctx.response_headers["set-auth-jwt"] = "stale"
+
+    caller = plugin_app(
+        Plugin(id="expose", hooks={"after": [Hook(expose)]}), plugins=[jwt()]
+    ).caller()
+    sign_up(caller)
+    reply = caller.call("get_session")
+    assert reply.headers["Access-Control-Expose-Headers"] == after
+    assert reply.headers.getlist("set-auth-jwt") == [reply.headers["set-auth-jwt"]] != ["stale"]
+
+
 def test_no_header_without_a_session_or_when_turned_off(plugin_app: Any) -> None:
     assert "set-auth-jwt" not in plugin_app(jwt()).caller().call("get_session").headers
     caller = plugin_app(jwt(disable_setting_jwt_header=True)).caller()
