@@ -94,25 +94,6 @@ class SigningKey:
 TOKENS_KEPT = 1024
 
 
-@dataclass(frozen=True)
-class Recent:
-    """A session's last reusable token and the very objects its claims came from: the
-    next get-session of that session finds it by identity (``is``) instead of building
-    and hashing the full reuse key, when nothing changed. Holding the objects keeps
-    their identities from being reused."""
-
-    session_id: Any
-    kid: str
-    iss: Any
-    aud: Any
-    subject: Any
-    names: tuple[str, ...]
-    values: tuple[Any, ...]
-    entry: Hashable
-    token: str
-    issued: int
-
-
 @dataclass
 class KeyCache:
     """The plugin's per-app state: private keys already decrypted, by row id (rows never
@@ -124,34 +105,15 @@ class KeyCache:
     signing: SigningKey | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     tokens: dict[Hashable, tuple[str, int]] = field(default_factory=dict)
-    #: The last token of each session whose key is a tuple (plain claims), with what
-    #: makes it cheap to find again: ``session id -> Recent``. Never holds a token that
-    #: :attr:`tokens` dropped.
-    recent: dict[Any, Recent] = field(default_factory=dict)
 
-    def remember_token(
-        self, entry: Hashable, token: str, issued: int, recent: Recent | None = None
-    ) -> None:
-        """Keep ``token`` (issued at ``issued``, seconds) for ``entry``, and ``recent``
-        for its session; at most :data:`TOKENS_KEPT`, the oldest going first."""
+    def remember_token(self, entry: Hashable, token: str, issued: int) -> None:
+        """Keep ``token`` (issued at ``issued``, seconds) for ``entry``; at most
+        :data:`TOKENS_KEPT`, the oldest going first."""
         tokens = self.tokens
         with self.lock:
             if len(tokens) >= TOKENS_KEPT:
-                oldest = next(iter(tokens))
-                tokens.pop(oldest, None)
-                if isinstance(oldest, tuple):
-                    last = self.recent.get(oldest[0])
-                    if last is not None and last.entry == oldest:
-                        del self.recent[oldest[0]]
+                tokens.pop(next(iter(tokens)), None)
             tokens[entry] = (token, issued)
-            if recent is not None:
-                self.recent[recent.session_id] = recent
-
-    def note_recent(self, recent: Recent) -> None:
-        """Make ``recent`` its session's last token, if :attr:`tokens` still holds it."""
-        with self.lock:
-            if self.tokens.get(recent.entry) == (recent.token, recent.issued):
-                self.recent[recent.session_id] = recent
 
 
 def _generate(options: JwtOptions) -> Key:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable
 from collections.abc import Mapping
-from operator import is_
 from typing import Any
 
 from joserfc import jwt as jose_jwt
@@ -28,7 +27,6 @@ from flask_betterauth.plugins import now_ms
 
 from .keys import TABLE
 from .keys import KeyCache
-from .keys import Recent
 from .keys import SigningKey
 from .keys import registry_for
 from .keys import signing_key
@@ -90,8 +88,7 @@ def _claims_inputs(pair: Mapping[str, Any], options: JwtOptions) -> tuple[dict[s
     user = pair["user"]
     body = user if options.define_payload is None else options.define_payload(dict(pair))
     subject = options.get_subject(dict(pair)) if options.get_subject is not None else None
-    # The claims are read, never changed: a plain dict (the usual user) is not copied.
-    return body if type(body) is dict else dict(body or {}), subject or user["id"]
+    return dict(body or {}), subject or user["id"]
 
 
 def token_for(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str:
@@ -138,75 +135,23 @@ def session_token(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) ->
     claims while at least half of its ``expiration_time`` is left.
 
     A reused token is byte for byte the one sent before (same ``iat`` and ``exp``). The
-    cache is the plugin's per-app state, bounded, and per process. A session's last
-    token is found first by the identity of its claims' values (:class:`~.keys.Recent`),
-    then by the full key (:func:`_reuse_key`).
+    cache is the plugin's per-app state, bounded, and per process.
     """
     body, subject = _claims_inputs(pair, options)
     current = now_ms()  # one clock read for the key's expiry and the token's iat
     key = signing_key(ctx, options, current)
     iss, aud = issuer(ctx, options), audience(ctx, options)
+    entry = _reuse_key(pair["session"].get("id"), key.kid, body, subject, iss, aud)
     moment = current // 1000
-    half = options.expiration_time / 2
     cache = ctx.plugin_state("jwt", KeyCache)
-    session_id = pair["session"].get("id")
-    last = cache.recent.get(session_id)
-    if (
-        last is not None
-        and 0 <= moment - last.issued < half
-        and _same_inputs(last, key.kid, iss, aud, subject, body)
-    ):
-        return last.token
-    entry = _reuse_key(session_id, key.kid, body, subject, iss, aud)
-    recent = None
     if entry is not None:
         found = cache.tokens.get(entry)
-        if found is not None and 0 <= moment - found[1] < half:
-            recent = _recent(session_id, key.kid, iss, aud, subject, body, entry, *found)
-            if recent is not None:
-                cache.note_recent(recent)
+        if found is not None and 0 <= moment - found[1] < options.expiration_time / 2:
             return found[0]
     token = _sign_with(ctx, options, {"iat": moment, **body, "sub": subject}, key)
     if entry is not None:
-        recent = _recent(session_id, key.kid, iss, aud, subject, body, entry, token, moment)
-        cache.remember_token(entry, token, moment, recent)
+        cache.remember_token(entry, token, moment)
     return token
-
-
-def _recent(
-    session_id: Any,
-    kid: str,
-    iss: Any,
-    aud: Any,
-    subject: Any,
-    body: dict[str, Any],
-    entry: Hashable,
-    token: str,
-    issued: int,
-) -> Recent | None:
-    """What finds this token again by identity; ``None`` unless its key is the tuple of
-    plain values (so every value is immutable) and ``iss`` and ``aud`` are strings."""
-    if not isinstance(entry, tuple) or type(iss) is not str or type(aud) is not str:
-        return None
-    names, values = tuple(body), tuple(body.values())
-    return Recent(session_id, kid, iss, aud, subject, names, values, entry, token, issued)
-
-
-def _same_inputs(
-    last: Recent, kid: str, iss: Any, aud: Any, subject: Any, body: dict[str, Any]
-) -> bool:
-    """Whether the claims' inputs are those of ``last``: the same names in the same
-    order and the very same value objects (immutable, so equal with their types)."""
-    return (
-        type(iss) is str
-        and type(aud) is str
-        and kid == last.kid
-        and iss == last.iss
-        and aud == last.aud
-        and (subject is last.subject or (type(subject) is str and subject == last.subject))
-        and tuple(body) == last.names
-        and all(map(is_, body.values(), last.values))
-    )
 
 
 def verify(ctx: Context, options: JwtOptions, token: str, iss: str | None = None) -> Any:

@@ -378,58 +378,6 @@ def test_reuse_key_tells_apart_every_input_of_the_claims() -> None:
     assert key({"when": object()}) is None
 
 
-def test_a_sessions_last_token_is_found_again_only_from_the_same_objects() -> None:
-    """The first-level memo: the same names in order and the very same value objects;
-    anything else goes on to the full key."""
-    from flask_betterauth.plugins.jwt_plugin.tokens import _recent
-    from flask_betterauth.plugins.jwt_plugin.tokens import _reuse_key
-    from flask_betterauth.plugins.jwt_plugin.tokens import _same_inputs
-
-    name = "".join(["Bench", " User"])
-    body = {"id": "u1", "name": name, "emailVerified": True, "image": None}
-    entry = _reuse_key("s1", "k1", body, "u1", "i", "a")
-    last = _recent("s1", "k1", "i", "a", "u1", body, entry, "token", 100)
-    assert last is not None
-
-    def same(changed: dict[str, Any], kid: str = "k1", iss: Any = "i", aud: Any = "a") -> bool:
-        return _same_inputs(last, kid, iss, aud, "u1", changed)
-
-    assert same(body) and same(dict(body))
-    assert not same({**body, "name": "".join(["Bench", " User"])})  # equal, not the same
-    assert not same({**body, "emailVerified": 1})  # 1 == True, but not in JSON
-    assert not same(dict(reversed(body.items())))
-    assert not same({**body, "extra": None}) and not same({"id": "u1"})
-    assert not same(body, kid="k2") and not same(body, iss="j") and not same(body, aud="b")
-    assert not same(body, aud=["a"])
-    assert not _same_inputs(last, "k1", "i", "a", "u2", body)
-    # Only plain claims with string iss and aud are remembered this way.
-    assert _recent("s1", "k1", "i", ["a"], "u1", body, entry, "token", 100) is None
-    assert _recent("s1", "k1", "i", "a", "u1", body, "s1\x00k1\x00[]", "token", 100) is None
-
-
-def test_the_memo_never_outlives_the_tokens_it_names(monkeypatch: Any) -> None:
-    from flask_betterauth.plugins.jwt_plugin import keys
-    from flask_betterauth.plugins.jwt_plugin.tokens import _recent
-    from flask_betterauth.plugins.jwt_plugin.tokens import _reuse_key
-
-    monkeypatch.setattr(keys, "TOKENS_KEPT", 2)
-    cache = keys.KeyCache()
-    recents = []
-    for n in range(3):
-        body = {"id": f"u{n}"}
-        entry = _reuse_key(f"s{n}", "k1", body, f"u{n}", "i", "a")
-        recent = _recent(f"s{n}", "k1", "i", "a", f"u{n}", body, entry, f"t{n}", 100)
-        assert recent is not None
-        recents.append(recent)
-        cache.remember_token(entry, f"t{n}", 100, recent)
-    assert len(cache.tokens) == 2 and set(cache.recent) == {"s1", "s2"}
-    cache.note_recent(recents[0])  # its token is gone: not remembered again
-    assert set(cache.recent) == {"s1", "s2"}
-    del cache.recent["s1"]
-    cache.note_recent(recents[1])  # still held: remembered
-    assert cache.recent["s1"] is recents[1]
-
-
 def test_get_session_reuses_its_token_while_half_its_life_is_left(
     plugin_app: Any, clock: Clock
 ) -> None:
