@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from flask_betterauth.errors import BetterAuthError
 from flask_betterauth.plugins import EndpointRateLimit
 from flask_betterauth.plugins import Plugin
+from flask_betterauth.security import ratelimit
 from flask_betterauth.security.counters import MemoryStorage
 from flask_betterauth.security.ip import client_ip
 from flask_betterauth.security.ip import ip_from_header
-from flask_betterauth.security import ratelimit
 from flask_betterauth.security.ratelimit import MESSAGE
 from flask_betterauth.security.ratelimit import Rule
 from flask_betterauth.security.ratelimit import endpoint_rules

@@ -88,7 +88,8 @@ def _claims_inputs(pair: Mapping[str, Any], options: JwtOptions) -> tuple[dict[s
     user = pair["user"]
     body = user if options.define_payload is None else options.define_payload(dict(pair))
     subject = options.get_subject(dict(pair)) if options.get_subject is not None else None
-    return dict(body or {}), subject or user["id"]
+    # The claims are read, never changed: a plain dict (the usual user) is not copied.
+    return body if type(body) is dict else dict(body or {}), subject or user["id"]
 
 
 def token_for(ctx: Context, options: JwtOptions, pair: Mapping[str, Any]) -> str:
