@@ -52,11 +52,14 @@ def create_app() -> Flask:
     return app
 
 
-def create_replay_app() -> Flask:
-    """The app of the HTTP replays (see the module docstring); its tables are made on start."""
+def create_replay_app(create_tables: bool = False) -> Flask:
+    """The app of the HTTP replays (see the module docstring). Its tables are made once,
+    by the test (``create_tables=True``), never by the gunicorn workers, which would race
+    each other to create them (the loser fails to boot)."""
     app = _configured_app()
     _, auth = attach_auth(
         app,
+        create_tables=create_tables,
         email_and_password={"enabled": True, "password": {"bcrypt_rounds": 4}},
         email_verification={"send_on_sign_up": True, "auto_sign_in_after_verification": True},
         session={

@@ -35,6 +35,7 @@ from bench.server import gunicorn
 from tests.mailserver import SMTPServer
 from tests.mailserver import running_smtp_server
 from tests.security.attack_server import APP_URL
+from tests.security.attack_server import create_replay_app
 
 BASE = "/api/auth"
 PASSWORD = "password123"
@@ -162,6 +163,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "FBA_SMTP_PORT": str(smtp.port),
             "FBA_CACHE_MAX_AGE": str(CACHE_MAX_AGE),
         }
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            create_replay_app(create_tables=True)
         app = "tests.security.attack_server:create_replay_app()"
         with gunicorn(app, env, folder / "log", workers=WORKERS) as served:
             site = Site(served.url, smtp)
