@@ -97,9 +97,6 @@ def _jwt_header(options: JwtOptions) -> Hook:
         headers = ctx.response_headers
         headers.set(HEADER, session_token(ctx, options, returned))
         listed = headers.get(EXPOSE)
-        if listed is None:  # absent: appended, as setting it would (one scan fewer)
-            headers.add(EXPOSE, HEADER)
-            return
         if not listed:
             headers.set(EXPOSE, HEADER)
             return
