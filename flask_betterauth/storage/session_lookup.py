@@ -74,14 +74,11 @@ class SessionLookup:
         connection that cannot be opened at all is not retried.
         """
         compiled = self.compiled[len(tokens)]
-        # After a restart every idle pooled connection may be stale; then one is new.
-        retries = _idle_connections(self.engine.pool)
-        while True:
-            try:
-                row = self._fetch(compiled.sql, compiled.params(tokens), may_retry=retries > 0)
-                break
-            except _Stale:
-                retries -= 1
+        params = compiled.params(tokens)
+        try:
+            row = self._fetch(compiled.sql, params, may_retry=True)
+        except _Stale:
+            row = self._fetch_after_stale(compiled.sql, params)
         if row is None:
             return None
         values = [p(v) if p else v for p, v in zip(self.processors, row, strict=True)]
@@ -90,6 +87,17 @@ class SessionLookup:
             dict(zip(self.session_keys, values[:split], strict=True)),
             dict(zip(self.user_keys, values[split:], strict=True)),
         )
+
+    def _fetch_after_stale(self, sql: str, params: Any) -> Any:
+        """:meth:`_fetch` again after a stale connection: every idle pooled connection
+        may be stale too (a restart closed them all), and past them one is new. Counted
+        only here, so that the usual request does not ask the pool."""
+        retries = _idle_connections(self.engine.pool)
+        while True:
+            try:
+                return self._fetch(sql, params, may_retry=retries > 0)
+            except _Stale:
+                retries -= 1
 
     def _fetch(self, sql: str, params: Any, may_retry: bool) -> Any:
         """One row (or ``None``) on a pooled connection.
